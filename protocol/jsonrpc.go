@@ -1,0 +1,115 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"unicode/utf8"
+)
+
+// Version is the JSON-RPC version every envelope carries.
+const Version = "2.0"
+
+// Request is a JSON-RPC request as the extension sends it: an id it made,
+// a CIF method name and an object of named parameters.
+type Request struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id,omitempty"`
+	Method  string          `json:"method"`
+	Params  json.RawMessage `json:"params,omitempty"`
+}
+
+// IsNotification reports whether the request has no id and so gets no
+// reply.
+func (r *Request) IsNotification() bool { return len(r.ID) == 0 }
+
+// Response answers one request: exactly one of Result and Error is set.
+type Response struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Result  json.RawMessage `json:"result,omitempty"`
+	Error   *Error          `json:"error,omitempty"`
+}
+
+// Notification is a message the host sends on its own: an event.
+type Notification struct {
+	JSONRPC string `json:"jsonrpc"`
+	Method  string `json:"method"`
+	Params  any    `json:"params"`
+}
+
+var nullID = json.RawMessage("null")
+
+// DecodeRequest parses one frame body. On failure it returns the error to
+// send back and the request id when one could be read (else JSON null), so
+// that even a bad request is answered where JSON-RPC says it should be.
+func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
+	if !utf8.Valid(body) {
+		return nil, nullID, Errorf(CodeParseError, "request is not valid UTF-8; send JSON text encoded as UTF-8")
+	}
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		return nil, nullID, Errorf(CodeInvalidRequest, "batch requests are not supported; send one JSON-RPC request per frame")
+	}
+	var req Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			return nil, nullID, Errorf(CodeInvalidRequest, "request must be a JSON-RPC 2.0 object with a string method (%s)", err)
+		}
+		return nil, nullID, Errorf(CodeParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
+	}
+	id, ok := validID(req.ID)
+	if !ok {
+		return nil, nullID, Errorf(CodeInvalidRequest, "request id must be a string or a number")
+	}
+	switch {
+	case req.JSONRPC != Version:
+		return nil, id, Errorf(CodeInvalidRequest, `request must have "jsonrpc": "2.0"`)
+	case req.Method == "":
+		return nil, id, Errorf(CodeInvalidRequest, "request has no method; name the CIF method to call")
+	}
+	if p := bytes.TrimSpace(req.Params); len(p) > 0 && p[0] != '{' && !bytes.Equal(p, []byte("null")) {
+		return nil, id, Errorf(CodeInvalidParams, "params of %s must be an object of named parameters", req.Method)
+	}
+	return &req, id, nil
+}
+
+// validID accepts a missing id (a notification), a string or a number.
+func validID(id json.RawMessage) (json.RawMessage, bool) {
+	id = bytes.TrimSpace(id)
+	if len(id) == 0 {
+		return nil, true
+	}
+	switch c := id[0]; {
+	case c == '"', c == '-', c >= '0' && c <= '9':
+		return id, true
+	}
+	return nullID, false
+}
+
+// EncodeResult builds a success response. A result that cannot be encoded
+// becomes an internal error response instead.
+func EncodeResult(id json.RawMessage, result any) ([]byte, error) {
+	raw, err := json.Marshal(result)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(Response{JSONRPC: Version, ID: id, Result: raw})
+}
+
+// EncodeError builds an error response.
+func EncodeError(id json.RawMessage, e *Error) []byte {
+	if len(id) == 0 {
+		id = nullID
+	}
+	b, err := json.Marshal(Response{JSONRPC: Version, ID: id, Error: e})
+	if err != nil { // only Data can fail to encode; drop it
+		b, _ = json.Marshal(Response{JSONRPC: Version, ID: id, Error: &Error{Code: e.Code, Message: e.Message}})
+	}
+	return b
+}
+
+// EncodeNotification builds an event message.
+func EncodeNotification(method string, params any) ([]byte, error) {
+	return json.Marshal(Notification{JSONRPC: Version, Method: method, Params: params})
+}
