@@ -1,0 +1,195 @@
+package templates
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Slug syntax. A slug is `{name}` with no braces or double quotes inside,
+// so `{a}{b}` is two slugs and a JSON text such as `{"name":"{customer}"}`
+// keeps its own braces while the slug inside it resolves. A Dataverse query
+// `{$odata.…}` may nest one slug inside it.
+var (
+	slugPattern  = regexp.MustCompile(`\{([^{}"]*)\}`)
+	odataPattern = regexp.MustCompile(`\{\$odata\.(?:[^{}]|\{[^{}]*\})*\}`)
+)
+
+// Values are what a slug or a parameter can be resolved from, most
+// specific first.
+type Values struct {
+	// Input holds the values a call passes for itself, such as the input
+	// of setSessionTitle or setTabTitle. It wins over everything else.
+	Input map[string]any
+	// Params are a session's templateParameters: top-level keys are global;
+	// a key equal to an application tab template's unique name holds an
+	// object of values for that tab only.
+	Params map[string]any
+	// Anchor holds the anchor tab's resolved parameters, for {anchor.x}.
+	Anchor map[string]any
+	// Session holds values the session itself provides (customerName,
+	// sessionId), used when nothing more specific is given.
+	Session map[string]any
+}
+
+// lookup finds a slug's value in scope: the call's input, the scope's own
+// parameters, the global parameters, then the session's values.
+func (v Values) lookup(scope, name string) (any, bool) {
+	if rest, ok := strings.CutPrefix(name, "anchor."); ok {
+		val, found := v.Anchor[rest]
+		return val, found
+	}
+	if val, ok := v.Input[name]; ok {
+		return val, true
+	}
+	if scoped, ok := v.Params[scope].(map[string]any); ok && scope != "" {
+		if val, ok := scoped[name]; ok {
+			return val, true
+		}
+	}
+	if val, ok := v.Params[name]; ok {
+		return val, true
+	}
+	val, ok := v.Session[name]
+	return val, ok
+}
+
+// Resolve replaces every slug in s with its value in scope (a template's
+// unique name, or "" for global only). The rules, from CIF:
+//   - {name}: the scope's parameters first, then global ones;
+//   - {anchor.name}: the anchor tab's resolved parameter;
+//   - {$session.x.name}, {$oc.x.name}: resolved as {name};
+//   - {$odata.…} and any other {$…}: empty, since there is no Dataverse
+//     here to query;
+//   - anything unresolved: empty.
+func (v Values) Resolve(s, scope string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	s = odataPattern.ReplaceAllLiteralString(s, "")
+	return slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
+		name := strings.TrimSpace(slug[1 : len(slug)-1])
+		if name == "" {
+			return slug
+		}
+		if strings.HasPrefix(name, "$session.") || strings.HasPrefix(name, "$oc.") {
+			name = name[strings.LastIndexByte(name, '.')+1:]
+		} else if strings.HasPrefix(name, "$") {
+			return ""
+		}
+		val, ok := v.lookup(scope, name)
+		if !ok {
+			return ""
+		}
+		return Text(val)
+	})
+}
+
+// Text renders a parameter value as slug text: strings as they are,
+// numbers without exponent noise, booleans as true/false, null as empty,
+// and objects or arrays as JSON.
+func Text(val any) string {
+	switch x := val.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, err := json.Marshal(val)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// ParamError says which parameter of which tab could not take its value.
+type ParamError struct {
+	Tab, Param string
+	Type       ParamType
+	Value      string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("parameter %q of tab template %q must be a %s, but resolves to %q; pass a %s in templateParameters", e.Param, e.Tab, e.Type, e.Value, e.Type)
+}
+
+// TabParams resolves a tab template's parameters: a value passed for the
+// tab (templateParameters[tab][name]) wins over a global one
+// (templateParameters[name]), which wins over the configured value; strings
+// then have their slugs resolved in the tab's scope and are converted to
+// the parameter's type. Parameters with no value are left out.
+func (v Values) TabParams(t *Tab) (map[string]any, error) {
+	specs, _ := t.PageType.Params()
+	out := make(map[string]any, len(specs))
+	scoped, _ := v.Params[t.UniqueName].(map[string]any)
+	for _, spec := range specs {
+		raw, ok := scoped[spec.Name]
+		if !ok {
+			raw, ok = v.Params[spec.Name]
+		}
+		if !ok {
+			raw, ok = t.Parameters[spec.Name]
+		}
+		if !ok {
+			continue
+		}
+		if s, isString := raw.(string); isString {
+			raw = v.Resolve(s, t.UniqueName)
+		}
+		val, err := convert(raw, spec.Type)
+		if err != nil {
+			return nil, &ParamError{Tab: t.UniqueName, Param: spec.Name, Type: spec.Type, Value: Text(raw)}
+		}
+		if val != nil {
+			out[spec.Name] = val
+		}
+	}
+	return out, nil
+}
+
+// convert turns a resolved value into a parameter's type. An empty string
+// means "no value" for every type but string.
+func convert(val any, to ParamType) (any, error) {
+	s, isString := val.(string)
+	if to == String {
+		return Text(val), nil
+	}
+	if !isString {
+		if to == JSON {
+			return val, nil
+		}
+		if _, ok := val.(float64); ok && to == Number {
+			return val, nil
+		}
+		if _, ok := val.(bool); ok && to == Boolean {
+			return val, nil
+		}
+		return nil, fmt.Errorf("wrong type")
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	switch to {
+	case Number:
+		return strconv.ParseFloat(s, 64)
+	case Boolean:
+		switch strings.ToLower(s) {
+		case "true", "1", "yes":
+			return true, nil
+		case "false", "0", "no":
+			return false, nil
+		}
+		return nil, fmt.Errorf("not a boolean")
+	default: // JSON
+		var out any
+		err := json.Unmarshal([]byte(s), &out)
+		return out, err
+	}
+}
