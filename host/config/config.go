@@ -1,0 +1,122 @@
+// Package config says where cif-host keeps its files and reads what the
+// administrator configured besides templates (settings.json).
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/cifbridge/cif-bridge/host/templates"
+)
+
+// App is the folder name cif-host uses inside the per-user folders.
+const App = "cif-bridge"
+
+// Dirs are cif-host's per-user folders.
+type Dirs struct {
+	// Config holds templates.json and settings.json.
+	Config string
+	// State holds each browser profile's sessions and the log file.
+	State string
+}
+
+// Env is what Dirs are computed from: an environment lookup, the home
+// folder and the operating system (runtime.GOOS).
+type Env struct {
+	Getenv func(string) string
+	Home   string
+	GOOS   string
+}
+
+// Resolve returns the folders. $XDG_CONFIG_HOME and $XDG_STATE_HOME win on
+// every system, so tests and unusual setups can point them anywhere;
+// otherwise each system's usual per-user places are used.
+func Resolve(env Env) (Dirs, error) {
+	var d Dirs
+	switch env.GOOS {
+	case "windows":
+		appData, local := env.Getenv("APPDATA"), env.Getenv("LOCALAPPDATA")
+		d = Dirs{Config: filepath.Join(appData, App), State: filepath.Join(local, App)}
+		if appData == "" || local == "" {
+			d = Dirs{}
+		}
+	case "darwin":
+		support := filepath.Join(env.Home, "Library", "Application Support", App)
+		d = Dirs{Config: support, State: filepath.Join(support, "state")}
+	default:
+		d = Dirs{Config: filepath.Join(env.Home, ".config", App), State: filepath.Join(env.Home, ".local", "state", App)}
+	}
+	for _, o := range []struct {
+		name string
+		dir  *string
+	}{{"XDG_CONFIG_HOME", &d.Config}, {"XDG_STATE_HOME", &d.State}} {
+		v := env.Getenv(o.name)
+		switch {
+		case v != "" && !filepath.IsAbs(v):
+			return Dirs{}, fmt.Errorf("$%s is %q, which is not an absolute path; fix or unset it", o.name, v)
+		case v != "":
+			*o.dir = filepath.Join(v, App)
+		case *o.dir == "" || env.Home == "" && env.GOOS != "windows":
+			return Dirs{}, fmt.Errorf("cannot tell where cif-host keeps its files: set $HOME (on Windows %%APPDATA%% and %%LOCALAPPDATA%%) or $%s", o.name)
+		}
+	}
+	return d, nil
+}
+
+// TemplatesFile is where the administrator's templates live.
+func (d Dirs) TemplatesFile() string { return filepath.Join(d.Config, "templates.json") }
+
+// SettingsFile is where the administrator's settings live.
+func (d Dirs) SettingsFile() string { return filepath.Join(d.Config, "settings.json") }
+
+// ProfilesDir holds one state file per browser profile.
+func (d Dirs) ProfilesDir() string { return filepath.Join(d.State, "profiles") }
+
+// LogFile is cif-host's log.
+func (d Dirs) LogFile() string { return filepath.Join(d.State, "cif-host.log") }
+
+// Settings are the administrator's choices besides templates.
+type Settings struct {
+	// MaxSessions is the limit of open sessions (CIF's is 10).
+	MaxSessions int `json:"maxSessions,omitempty"`
+	// OrganizationURL is the Dynamics organisation whose pages tabs of
+	// Dynamics page types open, such as https://contoso.crm.dynamics.com.
+	OrganizationURL string `json:"organizationUrl,omitempty"`
+}
+
+// MaxSessionsCeiling bounds MaxSessions: the agent's workspace is a list a
+// person reads.
+const MaxSessionsCeiling = 100
+
+// LoadSettings reads settings.json. A missing file gives the defaults; a
+// broken one gives the defaults and a problem that says how to fix it.
+func LoadSettings(path string) (Settings, []templates.Problem) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Settings{}, nil
+	}
+	problem := func(field, format string, args ...any) []templates.Problem {
+		return []templates.Problem{{File: path, Field: field, Message: fmt.Sprintf(format, args...)}}
+	}
+	if err != nil {
+		return Settings{}, problem("", "cannot be read (%v); fix its permissions or remove it", err)
+	}
+	var s Settings
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions and organizationUrl", err)
+	}
+	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
+		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
+	}
+	if !templates.ValidOrgURL(s.OrganizationURL) {
+		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)
+	}
+	return s, nil
+}

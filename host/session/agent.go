@@ -1,0 +1,105 @@
+package session
+
+import (
+	"slices"
+
+	"github.com/cifbridge/cif-bridge/protocol"
+)
+
+// The agent's own operations. Only the extension's pages (its popup and
+// panel) reach these; no web page may, since in CIF providers cannot
+// switch or close sessions.
+
+func agentSession(m *Manager, id string) (*Session, *protocol.Error) {
+	if s := m.find(id); s != nil {
+		return s, nil
+	}
+	return nil, protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist; it may have been closed already", id)
+}
+
+// SwitchSession focuses a session (or, with "", the home session).
+func (m *Manager) SwitchSession(id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if id != "" {
+		if _, err := agentSession(m, id); err != nil {
+			return err
+		}
+	}
+	m.switchTo(id)
+	return nil
+}
+
+// CloseSession ends a session: its owner hears onSessionClosed with the
+// session's context. Closing the focused session focuses the one before
+// it, else the one after it, else the home session.
+func (m *Manager) CloseSession(id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := agentSession(m, id)
+	if err != nil {
+		return err
+	}
+	m.closeSession(s)
+	return nil
+}
+
+func (m *Manager) closeSession(s *Session) {
+	wasFocused := m.state.Focused == s.ID
+	i := slices.Index(m.state.Sessions, s)
+	m.remove(s.ID)
+	m.emit(EventSessionClosed, s.Provider, closedData{SessionID: s.ID, Context: s.Context})
+	if !wasFocused {
+		return
+	}
+	m.state.Focused = "" // the closed session hears no focused:false
+	if n := len(m.state.Sessions); n > 0 {
+		m.switchTo(m.state.Sessions[max(0, min(i-1, n-1))].ID)
+	}
+}
+
+// agentTab finds a tab in any session.
+func (m *Manager) agentTab(tabID string) (*Session, *Tab, *protocol.Error) {
+	for _, s := range m.state.Sessions {
+		for _, t := range s.Tabs {
+			if t.ID == tabID {
+				return s, t, nil
+			}
+		}
+	}
+	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist; it may have been closed already", tabID)
+}
+
+// CloseAgentTab closes a tab because the agent closed it. Closing a
+// session's anchor tab closes the session.
+func (m *Manager) CloseAgentTab(tabID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, t, err := m.agentTab(tabID)
+	if err != nil {
+		return err
+	}
+	if t.Anchor {
+		m.closeSession(s)
+		return nil
+	}
+	m.dropTab(s, t.ID)
+	return nil
+}
+
+// FocusAgentTab focuses a tab because the agent picked it, switching to
+// its session first when that is not focused.
+func (m *Manager) FocusAgentTab(tabID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, t, err := m.agentTab(tabID)
+	if err != nil {
+		return err
+	}
+	m.switchTo(s.ID)
+	if s.FocusedTab != t.ID {
+		s.FocusedTab = t.ID
+		m.changed()
+	}
+	return nil
+}

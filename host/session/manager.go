@@ -1,0 +1,375 @@
+package session
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cifbridge/cif-bridge/host/templates"
+	"github.com/cifbridge/cif-bridge/protocol"
+)
+
+// DefaultMaxSessions is CIF's limit of open sessions.
+const DefaultMaxSessions = 10
+
+// Options configure a Manager. Only Catalog is required.
+type Options struct {
+	Catalog     *templates.Catalog
+	MaxSessions int    // DefaultMaxSessions when 0
+	OrgURL      string // Dynamics organisation URL for Dynamics tab pages
+	// NewID makes a unique id; the default is a random UUID.
+	NewID func() string
+	// Now is the clock; the default is time.Now.
+	Now func() time.Time
+	// Emit receives every event, in order, while the manager is locked:
+	// it must not call back into the manager.
+	Emit func(Event)
+}
+
+// Manager is the session manager of one workspace. Its methods are safe
+// for concurrent use; each is atomic.
+type Manager struct {
+	mu      sync.Mutex
+	opts    Options
+	state   *State
+	version uint64
+}
+
+// New returns a manager over state (nil for an empty workspace).
+func New(state *State, opts Options) *Manager {
+	if state == nil {
+		state = &State{}
+	}
+	if state.Sessions == nil {
+		state.Sessions = []*Session{}
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = DefaultMaxSessions
+	}
+	if opts.NewID == nil {
+		opts.NewID = uuid.NewString
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Emit == nil {
+		opts.Emit = func(Event) {}
+	}
+	return &Manager{opts: opts, state: state}
+}
+
+// MaxSessions is the limit of open sessions.
+func (m *Manager) MaxSessions() int { return m.opts.MaxSessions }
+
+// Version counts the changes made so far: it grows by one with each call
+// that changed the state.
+func (m *Manager) Version() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.version
+}
+
+// stateFormat is the version of the saved state's encoding.
+const stateFormat = 1
+
+type savedState struct {
+	Format int    `json:"format"`
+	State  *State `json:"state"`
+}
+
+// Encode returns the state as a store saves it, and the version it is at.
+func (m *Manager) Encode() ([]byte, uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, err := json.Marshal(savedState{Format: stateFormat, State: m.state})
+	if err != nil {
+		return nil, 0, fmt.Errorf("encode session state: %w", err)
+	}
+	return b, m.version, nil
+}
+
+// Decode parses a saved state; empty data is an empty workspace.
+func Decode(data []byte) (*State, error) {
+	if len(data) == 0 {
+		return &State{}, nil
+	}
+	var saved savedState
+	if err := json.Unmarshal(data, &saved); err != nil {
+		return nil, fmt.Errorf("decode session state: %w", err)
+	}
+	if saved.Format != stateFormat || saved.State == nil {
+		return nil, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
+	}
+	return saved.State, nil
+}
+
+// Workspace returns a copy of the whole state, for the agent's views.
+func (m *Manager) Workspace() *State {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, _ := json.Marshal(m.state)
+	var out State
+	_ = json.Unmarshal(b, &out)
+	return &out
+}
+
+// changed records that the current call modified the state.
+func (m *Manager) changed() { m.version++ }
+
+func (m *Manager) emit(name, provider string, data any) {
+	m.opts.Emit(Event{Name: name, Provider: provider, Data: data})
+}
+
+// find returns the session with that id, whoever owns it.
+func (m *Manager) find(id string) *Session {
+	for _, s := range m.state.Sessions {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// owned returns the provider's session with that id. Another provider's
+// session does not exist as far as this one can tell, as in CIF.
+func (m *Manager) owned(provider, id string) (*Session, *protocol.Error) {
+	if id == "" {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The sessionId parameter is null. Provide a value to the parameter: pass the id createSession resolved with")
+	}
+	if s := m.find(id); s != nil && s.Provider == provider {
+		return s, nil
+	}
+	return nil, sessionNotFound(id)
+}
+
+func sessionNotFound(id string) *protocol.Error {
+	return protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist. It was closed or belongs to another provider; getAllSessions lists this provider's open sessions", id)
+}
+
+// focused returns the focused session, or nil on the home session.
+func (m *Manager) focused() *Session {
+	if m.state.Focused == "" {
+		return nil
+	}
+	return m.find(m.state.Focused)
+}
+
+// switchTo focuses the session with that id ("" for home) and tells the
+// owners of the old and the new session, as CIF does.
+func (m *Manager) switchTo(id string) {
+	old := m.focused()
+	if m.state.Focused == id {
+		return
+	}
+	m.state.Focused = id
+	m.changed()
+	if old != nil {
+		m.emit(EventSessionSwitched, old.Provider, switchedData{SessionID: old.ID, Focused: false, Context: old.Context})
+	}
+	if s := m.focused(); s != nil {
+		s.Attention.FocusRequested = false
+		s.Attention.NewActivity = 0
+		m.emit(EventSessionSwitched, s.Provider, switchedData{SessionID: s.ID, Focused: true, Context: s.Context})
+	}
+}
+
+// CanCreateSession tells whether createSession would find room now.
+func (m *Manager) CanCreateSession() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.state.Sessions) < m.opts.MaxSessions
+}
+
+// CreateInput is createSession's input.
+type CreateInput struct {
+	TemplateName       string
+	TemplateTag        string
+	TemplateParameters map[string]any
+	Context            json.RawMessage
+	CustomerName       string
+	CorrelationID      string
+}
+
+// CreateSession opens a session from a Generic template, with its anchor
+// and additional tabs, focuses it and returns its id. The limit is checked
+// here, atomically, whatever canCreateSession said before.
+func (m *Manager) CreateSession(provider string, in CreateInput) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	tpl, err := m.sessionTemplate(in)
+	if err != nil {
+		return "", err
+	}
+	if n := len(m.state.Sessions); n >= m.opts.MaxSessions {
+		return "", protocol.Errorf(protocol.CodeSessionLimit, "Cannot add the Session. Maximum Sessions limit reached. Limit: %d. The agent must close a session first; canCreateSession tells when one can be created", m.opts.MaxSessions)
+	}
+	customer := in.CustomerName
+	if customer == "" {
+		customer, _ = in.TemplateParameters["customerName"].(string)
+	}
+	s := &Session{
+		ID:            "session-" + m.opts.NewID(),
+		Provider:      provider,
+		Template:      tpl.UniqueName,
+		TitleFormat:   tpl.Title,
+		Icon:          tpl.Icon,
+		PanelMode:     tpl.PanelMode,
+		Context:       in.Context,
+		Params:        in.TemplateParameters,
+		CustomerName:  customer,
+		CorrelationID: in.CorrelationID,
+		Tabs:          []*Tab{},
+		Created:       m.opts.Now().UTC(),
+	}
+	if err := m.openTemplateTabs(s, tpl); err != nil {
+		return "", err
+	}
+	m.state.Sessions = append(m.state.Sessions, s)
+	m.changed()
+	m.switchTo(s.ID)
+	return s.ID, nil
+}
+
+// sessionTemplate finds the Generic template createSession names, by
+// unique name or else by tag.
+func (m *Manager) sessionTemplate(in CreateInput) (*templates.Session, error) {
+	var tpl *templates.Session
+	switch {
+	case in.TemplateName != "":
+		t, ok := m.opts.Catalog.Session(in.TemplateName)
+		if !ok {
+			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to the templates file (see `cif-host doctor`)", in.TemplateName, joinNames(m.opts.Catalog.SessionNames()))
+		}
+		tpl = t
+	case in.TemplateTag != "":
+		t, ok := m.opts.Catalog.SessionByTag(in.TemplateTag)
+		if !ok {
+			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Error retrieving template by tag (%s) : no session template has this tag; add it to a template's tags in the templates file", in.TemplateTag)
+		}
+		tpl = t
+	default:
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The templateName parameter is null. Provide a value to the parameter: input.templateName names a session template, such as msdyn_chat_session")
+	}
+	if tpl.Type != templates.Generic {
+		return nil, protocol.Errorf(protocol.CodeUnsupportedTemplate, "Template %s is of type %s; createSession supports Generic session templates only. Use a generic template", tpl.UniqueName, tpl.Type)
+	}
+	return tpl, nil
+}
+
+// values are what the session's slugs resolve from.
+func (s *Session) values() templates.Values {
+	v := templates.Values{Params: s.Params, Session: map[string]any{"sessionId": s.ID}}
+	if s.CustomerName != "" {
+		v.Session["customerName"] = s.CustomerName
+	}
+	if anchor := s.anchor(); anchor != nil {
+		v.Anchor = anchor.Params
+	}
+	return v
+}
+
+func (s *Session) anchor() *Tab {
+	if len(s.Tabs) > 0 && s.Tabs[0].Anchor {
+		return s.Tabs[0]
+	}
+	return nil
+}
+
+// openTemplateTabs gives a new session its title, its anchor tab (first
+// and focused) and its additional tabs.
+func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
+	if tpl.AnchorTab != "" {
+		anchor, err := m.newTab(s, tpl.AnchorTab, s.values())
+		if err != nil {
+			return err
+		}
+		anchor.Anchor, anchor.Closable = true, false
+		s.Tabs = append(s.Tabs, anchor)
+		s.FocusedTab = anchor.ID
+	}
+	// The title may read the anchor tab's parameters, so it comes second.
+	s.Title = s.values().Resolve(tpl.Title, tpl.UniqueName)
+	if anchor := s.anchor(); anchor != nil && tpl.ApplyTitleToAnchorTab {
+		anchor.Title = s.Title
+	}
+	for _, name := range tpl.AdditionalTabs {
+		tab, err := m.newTab(s, name, s.values())
+		if err != nil {
+			return err
+		}
+		tab.Closable = false // additional tabs open with the session and stay
+		s.Tabs = append(s.Tabs, tab)
+	}
+	return nil
+}
+
+// newTab builds a tab of session s from a tab template, resolving its
+// parameters, title and address.
+func (m *Manager) newTab(s *Session, template string, v templates.Values) (*Tab, error) {
+	tpl, ok := m.opts.Catalog.Tab(template)
+	if !ok {
+		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to the templates file", template, joinNames(m.opts.Catalog.TabNames()))
+	}
+	params, err := v.TabParams(tpl)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%v", err)
+	}
+	url, err := templates.URL(tpl, params, m.opts.OrgURL)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%v", err)
+	}
+	return &Tab{
+		ID:          "tab-" + m.opts.NewID(),
+		Template:    tpl.UniqueName,
+		Title:       v.Resolve(tpl.Title, tpl.UniqueName),
+		TitleFormat: tpl.Title,
+		Tags:        tpl.Tags,
+		PageType:    tpl.PageType,
+		URL:         url,
+		Params:      params,
+		Closable:    tpl.Closable(),
+	}, nil
+}
+
+func joinNames(names []string) string {
+	if len(names) == 0 {
+		return "(none)"
+	}
+	out := names[0]
+	for _, n := range names[1:] {
+		out += ", " + n
+	}
+	return out
+}
+
+// mergeParams overlays b's keys on a copy of a.
+func mergeParams(a, b map[string]any) map[string]any {
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]any{}
+	}
+	maps.Copy(out, b)
+	return out
+}
+
+// providerSessions lists the ids of a provider's sessions, oldest first.
+func (m *Manager) providerSessions(provider string) []string {
+	ids := []string{}
+	for _, s := range m.state.Sessions {
+		if s.Provider == provider {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// remove forgets a session.
+func (m *Manager) remove(id string) {
+	m.state.Sessions = slices.DeleteFunc(m.state.Sessions, func(s *Session) bool { return s.ID == id })
+	m.changed()
+}

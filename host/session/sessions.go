@@ -1,0 +1,180 @@
+package session
+
+import (
+	"encoding/json"
+	"maps"
+
+	"github.com/cifbridge/cif-bridge/protocol"
+)
+
+// Info is what getSession resolves with. The page turns it into a Map
+// (CIF's real result, read with .get("context")) that also carries these
+// keys as properties (CIF's documented result).
+type Info struct {
+	SessionID      string          `json:"sessionId"`
+	Focused        bool            `json:"focused"`
+	IsFocused      bool            `json:"isFocused"`
+	Context        json.RawMessage `json:"context,omitempty"`
+	ConversationID string          `json:"conversationId,omitempty"`
+	Title          string          `json:"title"`
+	TemplateName   string          `json:"templateName"`
+	CustomerName   string          `json:"customerName,omitempty"`
+	Tabs           []string        `json:"tabs"`
+}
+
+// GetSession describes one of the provider's sessions.
+func (m *Manager) GetSession(provider, id string) (*Info, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.owned(provider, id)
+	if err != nil {
+		return nil, err
+	}
+	focused := m.state.Focused == s.ID
+	info := &Info{
+		SessionID:    s.ID,
+		Focused:      focused,
+		IsFocused:    focused,
+		Context:      s.Context,
+		Title:        s.Title,
+		TemplateName: s.Template,
+		CustomerName: s.CustomerName,
+		Tabs:         make([]string, 0, len(s.Tabs)),
+	}
+	for _, key := range []string{"conversationId", "liveWorkItemId"} {
+		if c, ok := s.Params[key].(string); ok && info.ConversationID == "" {
+			info.ConversationID = c
+		}
+	}
+	for _, t := range s.Tabs {
+		info.Tabs = append(info.Tabs, t.ID)
+	}
+	return info, nil
+}
+
+// GetFocusedSession returns the focused session's id when the provider
+// owns it, and nil otherwise (the home session or another provider's).
+func (m *Manager) GetFocusedSession(provider string) *string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s := m.focused(); s != nil && s.Provider == provider {
+		return &s.ID
+	}
+	return nil
+}
+
+// GetAllSessions lists the provider's open sessions, oldest first.
+func (m *Manager) GetAllSessions(provider string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.providerSessions(provider)
+}
+
+// SetSessionTitle resolves the session template's title with the input's
+// values (then the session's own parameters) and returns it. The input
+// holds sessionId and the slug values, as CIF's does.
+func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if input == nil {
+		return "", protocol.Errorf(protocol.CodeInvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}")
+	}
+	id, _ := input["sessionId"].(string)
+	s, err := m.owned(provider, id)
+	if err != nil {
+		return "", err
+	}
+	v := s.values()
+	v.Input = input
+	title := v.Resolve(s.TitleFormat, s.Template)
+	if title != s.Title {
+		s.Title = title
+		m.changed()
+	}
+	return title, nil
+}
+
+// RequestFocusSession flags a session so the agent notices it; it does
+// not switch to it (only the agent switches sessions).
+func (m *Manager) RequestFocusSession(provider, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.owned(provider, id)
+	if err != nil {
+		return err
+	}
+	if m.state.Focused != s.ID && !s.Attention.FocusRequested {
+		s.Attention.FocusRequested = true
+		m.changed()
+	}
+	return nil
+}
+
+// NotifyNewActivity shows a count of new activity on an unfocused session;
+// focusing the session clears it.
+func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.owned(provider, id)
+	if err != nil {
+		return err
+	}
+	if count < 0 {
+		return protocol.Errorf(protocol.CodeInvalidParams, "The count parameter must be zero or a positive number, not %d", count)
+	}
+	if m.state.Focused != s.ID && s.Attention.NewActivity != count {
+		s.Attention.NewActivity = count
+		m.changed()
+	}
+	return nil
+}
+
+// NotifyKpiBreach raises (or, with reset, clears) a session's KPI breach
+// indicator.
+func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.RawMessage) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.owned(provider, id)
+	if err != nil {
+		return err
+	}
+	if reset {
+		details = nil
+	}
+	s.Attention.KPIBreach = !reset
+	s.Attention.KPIDetails = details
+	m.changed()
+	return nil
+}
+
+// UpdateContext merges values into a session's template parameters (the
+// values its slugs resolve from), or with del removes the named keys. With
+// no session id it acts on the focused session, if the provider owns it.
+// It returns the parameters as they now are.
+func (m *Manager) UpdateContext(provider, id string, values map[string]any, deleteKeys []string, del bool) (map[string]any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if id == "" {
+		if f := m.focused(); f != nil && f.Provider == provider {
+			id = f.ID
+		}
+	}
+	s, err := m.owned(provider, id)
+	if err != nil {
+		return nil, err
+	}
+	params := maps.Clone(s.Params)
+	if params == nil {
+		params = map[string]any{}
+	}
+	if del {
+		for _, k := range deleteKeys {
+			delete(params, k)
+		}
+	} else {
+		maps.Copy(params, values)
+	}
+	s.Params = params
+	m.changed()
+	return maps.Clone(params), nil
+}

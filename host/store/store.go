@@ -1,0 +1,129 @@
+// Package store keeps each browser profile's session state in a file of
+// its own, written atomically (temporary file, fsync, rename, fsync of the
+// folder) and guarded by a lock, so that a crash leaves the previous or the
+// next state and two host processes never write one file.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+)
+
+// profilePattern is what a profile id may look like: it becomes a file
+// name, so nothing that could walk out of the folder.
+var profilePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidProfile reports whether id can name a profile's state.
+func ValidProfile(id string) bool { return profilePattern.MatchString(id) }
+
+// File is one profile's state file. Hold its lock (Lock) before using it.
+type File struct {
+	path string
+	lock *os.File
+}
+
+// Open returns the state file of a profile inside dir, creating dir.
+func Open(dir, profile string) (*File, error) {
+	if !ValidProfile(profile) {
+		return nil, fmt.Errorf("profile id %q is not 1 to 64 letters, digits, '-' or '_'", profile)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create state folder: %w", err)
+	}
+	return &File{path: filepath.Join(dir, profile+".json")}, nil
+}
+
+// Path is where the state lives.
+func (f *File) Path() string { return f.path }
+
+// ErrBusy means another process holds the profile's lock.
+var ErrBusy = errors.New("another cif-host process is serving this browser profile")
+
+// Lock takes the profile's exclusive lock, waiting up to wait for a
+// process that holds it (typically a host the browser is shutting down)
+// to let go. It fails with ErrBusy after that.
+func (f *File) Lock(wait time.Duration) error {
+	lf, err := os.OpenFile(f.path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("open lock file: %w", err)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		ok, err := tryLock(lf)
+		if err != nil {
+			lf.Close()
+			return fmt.Errorf("lock %s: %w", lf.Name(), err)
+		}
+		if ok {
+			f.lock = lf
+			return nil
+		}
+		if time.Now().After(deadline) {
+			lf.Close()
+			return ErrBusy
+		}
+		time.Sleep(20 * time.Millisecond) // poll: a file lock cannot be waited on with a deadline
+	}
+}
+
+// Close releases the lock.
+func (f *File) Close() error {
+	if f.lock == nil {
+		return nil
+	}
+	err := f.lock.Close() // closing the descriptor drops the lock
+	f.lock = nil
+	return err
+}
+
+// Load returns the saved bytes, or nil when nothing was saved yet.
+func (f *File) Load() ([]byte, error) {
+	data, err := os.ReadFile(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	return data, nil
+}
+
+// Save replaces the state atomically.
+func (f *File) Save(data []byte) error {
+	dir := filepath.Dir(f.path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("create temporary state file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write state: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("flush state to disk: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close temporary state file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), f.path); err != nil {
+		return fmt.Errorf("replace state file: %w", err)
+	}
+	return syncDir(dir)
+}
+
+// Quarantine moves an unreadable state file aside, keeping it for
+// inspection, and returns where it went.
+func (f *File) Quarantine(now time.Time) (string, error) {
+	aside := fmt.Sprintf("%s.broken-%s", f.path, now.UTC().Format("20060102T150405.000000000Z"))
+	if err := os.Rename(f.path, aside); err != nil {
+		return "", fmt.Errorf("move unreadable state aside: %w", err)
+	}
+	return aside, nil
+}
