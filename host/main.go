@@ -1,0 +1,94 @@
+// Command cif-host is CIF Bridge's native-messaging host: the session
+// manager a browser starts for the extension. Started by a browser (or with
+// no arguments and a pipe on stdin) it serves the protocol on stdin and
+// stdout; its subcommands install, check and remove its registration.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Version is cif-host's version; the extension's manifest carries the
+// same one (a test keeps them equal).
+const Version = "0.1.0"
+
+const usage = `cif-host %s — the CIF Bridge session manager.
+
+A browser starts cif-host itself; you do not need to run it by hand.
+
+Usage:
+  cif-host install [--browser NAME]... [--system] [--extension-id ID]... [--host PATH]
+                        register cif-host with every browser found (or those named)
+  cif-host uninstall [--browser NAME]... [--system]
+                        remove exactly those registrations
+  cif-host version      print the version
+  cif-host help         print this help
+
+Started by a browser, cif-host serves the extension on stdin and stdout.
+Its log is in $XDG_STATE_HOME/cif-bridge/cif-host.log (~/.local/state by default).
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches on the arguments and returns the exit status.
+func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "version", "--version":
+			fmt.Fprintln(stdout, Version)
+			return 0
+		case "install", "uninstall":
+			return register(args[0], args[1:], stdout, stderr)
+		case "help", "-h", "--help":
+			fmt.Fprintf(stdout, usage, Version)
+			return 0
+		}
+	}
+	if !startedByBrowser(args) {
+		if len(args) == 0 && isTerminal(stdin) {
+			fmt.Fprintf(stdout, usage, Version)
+			return 0
+		}
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "cif-host: unknown command %q; run `cif-host help`\n", args[0])
+			return 2
+		}
+	}
+	return serve(args, stdin, stdout, stderr)
+}
+
+// startedByBrowser recognises a browser's argv: Chromium passes the
+// caller's origin (chrome-extension://ID/) and on Windows
+// --parent-window=N; Firefox passes the host manifest's path and the
+// add-on id. Anything after the first of those is tolerated.
+func startedByBrowser(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	a := args[0]
+	return strings.HasPrefix(a, "chrome-extension://") || strings.HasPrefix(a, "--") ||
+		strings.HasSuffix(strings.ToLower(a), ".json")
+}
+
+// caller describes who started the host, for the log.
+func caller(args []string) (origin, addonID string) {
+	if len(args) == 0 {
+		return "", ""
+	}
+	if strings.HasPrefix(args[0], "chrome-extension://") {
+		return args[0], ""
+	}
+	if len(args) > 1 && !strings.HasPrefix(args[1], "--") {
+		return "", args[1]
+	}
+	return "", ""
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,406 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"maps"
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/cifbridge/cif-bridge/host/session"
+	"github.com/cifbridge/cif-bridge/protocol"
+)
+
+// method is one callable: a CIF method a web page reaches through the
+// extension, or one of the agent's own operations (agent true), which
+// only the extension's pages may call.
+type method struct {
+	agent bool
+	run   func(m *session.Manager, provider string, raw json.RawMessage) (any, error)
+}
+
+// methodTable maps JSON-RPC method names to their handlers; it is never
+// written after initialisation. hello is handled apart, before any of
+// these can run.
+var methodTable = map[string]method{
+	"canCreateSession":    {run: canCreateSession},
+	"createSession":       {run: createSession},
+	"getSession":          {run: getSession},
+	"getFocusedSession":   {run: func(m *session.Manager, p string, _ json.RawMessage) (any, error) { return m.GetFocusedSession(p), nil }},
+	"getAllSessions":      {run: func(m *session.Manager, p string, _ json.RawMessage) (any, error) { return m.GetAllSessions(p), nil }},
+	"setSessionTitle":     {run: setSessionTitle},
+	"requestFocusSession": {run: requestFocusSession},
+	"notifyNewActivity":   {run: notifyNewActivity},
+	"notifyKpiBreach":     {run: notifyKpiBreach},
+	"updateContext":       {run: updateContext},
+	"createTab":           {run: createTab},
+	"getTabs":             {run: getTabs},
+	"getFocusedTab":       {run: func(m *session.Manager, p string, _ json.RawMessage) (any, error) { return m.GetFocusedTab(p), nil }},
+	"focusTab":            {run: tabCall("focusTab", (*session.Manager).FocusTab, nil)},
+	"refreshTab":          {run: tabCall("refreshTab", (*session.Manager).RefreshTab, true)},
+	"setTabTitle":         {run: setTabTitle},
+	"closeTab":            {run: tabCall("closeTab", (*session.Manager).CloseTab, true)},
+
+	"workspace.get":           {agent: true, run: workspaceGet},
+	"workspace.switchSession": {agent: true, run: agentSessionCall("workspace.switchSession", (*session.Manager).SwitchSession)},
+	"workspace.closeSession":  {agent: true, run: agentSessionCall("workspace.closeSession", (*session.Manager).CloseSession)},
+	"workspace.closeTab":      {agent: true, run: agentTabCall("workspace.closeTab", (*session.Manager).CloseAgentTab)},
+	"workspace.focusTab":      {agent: true, run: agentTabCall("workspace.focusTab", (*session.Manager).FocusAgentTab)},
+}
+
+func methodNames() func(func(string) bool) { return maps.Keys(methodTable) }
+
+// common are the parameters every call may carry besides its own.
+type common struct {
+	Provider      string `json:"provider"`
+	CorrelationID string `json:"correlationId"`
+}
+
+func (c *conn) dispatch(req *protocol.Request) (any, error) {
+	if req.Method == "hello" {
+		return c.hello(req.Params)
+	}
+	if c.ws == nil {
+		return nil, protocol.Errorf(protocol.CodeHandshakeRequired, "%s called before hello; the extension must send hello first on every connection", req.Method)
+	}
+	m, ok := methodTable[req.Method]
+	if !ok {
+		return nil, protocol.Errorf(protocol.CodeMethodNotFound, "cif-host has no method %q; hello's capabilities list the methods it has", req.Method)
+	}
+	base, err := decode[common](req.Method, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case m.agent && base.Provider != "":
+		return nil, protocol.Errorf(protocol.CodeAgentOnly, "%s is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)", req.Method)
+	case !m.agent && !validOrigin(base.Provider):
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: provider %q is not a web origin such as https://example.com; the extension must pass the calling page's origin", req.Method, base.Provider)
+	}
+	if base.CorrelationID != "" {
+		c.log.Debug("call", "method", req.Method, "provider", base.Provider, "correlationId", base.CorrelationID)
+	}
+	return m.run(c.ws.manager, base.Provider, req.Params)
+}
+
+// validOrigin reports whether s is an http(s) origin: scheme, host and
+// optional port, nothing more.
+func validOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && !u.ForceQuery
+}
+
+// decode reads a method's parameters. Missing ones stay zero; a value of
+// the wrong type is an InvalidParams error naming the parameter.
+func decode[T any](method string, raw json.RawMessage) (T, error) {
+	var v T
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return v, nil
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type.Kind().String()), te.Value)
+		}
+		var pe *protocol.Error
+		if errors.As(err, &pe) {
+			return v, pe
+		}
+		return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: %v", method, err)
+	}
+	return v, nil
+}
+
+// jsonKind names a Go kind the way a JavaScript developer would.
+func jsonKind(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "float64", "int", "int64":
+		return "a number"
+	case "slice":
+		return "an array"
+	}
+	return "an object"
+}
+
+// object is a JSON object parameter. Like CIF, it also accepts a JSON
+// string that encodes an object, which some integrations send.
+type object map[string]any
+
+func (o *object) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		b = []byte(s)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return protocol.Errorf(protocol.CodeInvalidParams, "expected a JSON object, got %s", clip(string(b)))
+	}
+	*o = m
+	return nil
+}
+
+// stringList is a list of strings that also accepts a single string.
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*l = []string{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return protocol.Errorf(protocol.CodeInvalidParams, "expected a string or an array of strings, got %s", clip(string(b)))
+	}
+	*l = many
+	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "…"
+	}
+	return s
+}
+
+// raw returns a JSON value, or nil for a missing or null one.
+func raw(v json.RawMessage) json.RawMessage {
+	if t := bytes.TrimSpace(v); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return nil
+	}
+	return v
+}
+
+func canCreateSession(m *session.Manager, _ string, _ json.RawMessage) (any, error) {
+	return m.CanCreateSession(), nil
+}
+
+func createSession(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		Input *struct {
+			TemplateName       string          `json:"templateName"`
+			TemplateTag        string          `json:"templateTag"`
+			TemplateParameters object          `json:"templateParameters"`
+			Context            json.RawMessage `json:"context"`
+			CustomerName       string          `json:"customerName"`
+		} `json:"input"`
+		CorrelationID string `json:"correlationId"`
+	}]("createSession", r)
+	if err != nil {
+		return nil, err
+	}
+	if p.Input == nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "Some of required parameters are null: createSession needs an input object such as {templateName: \"msdyn_chat_session\"}")
+	}
+	return m.CreateSession(provider, session.CreateInput{
+		TemplateName:       p.Input.TemplateName,
+		TemplateTag:        p.Input.TemplateTag,
+		TemplateParameters: p.Input.TemplateParameters,
+		Context:            raw(p.Input.Context),
+		CustomerName:       p.Input.CustomerName,
+		CorrelationID:      p.CorrelationID,
+	})
+}
+
+type sessionParam struct {
+	SessionID string `json:"sessionId"`
+}
+
+func getSession(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[sessionParam]("getSession", r)
+	if err != nil {
+		return nil, err
+	}
+	return m.GetSession(provider, p.SessionID)
+}
+
+func setSessionTitle(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		Input object `json:"input"`
+	}]("setSessionTitle", r)
+	if err != nil {
+		return nil, err
+	}
+	return m.SetSessionTitle(provider, p.Input)
+}
+
+func requestFocusSession(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[sessionParam]("requestFocusSession", r)
+	if err != nil {
+		return nil, err
+	}
+	return nil, m.RequestFocusSession(provider, p.SessionID)
+}
+
+func notifyNewActivity(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		SessionID string   `json:"sessionId"`
+		Count     *float64 `json:"count"`
+	}]("notifyNewActivity", r)
+	if err != nil {
+		return nil, err
+	}
+	if p.Count == nil || *p.Count != math.Trunc(*p.Count) || *p.Count > math.MaxInt32 {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "notifyNewActivity: count must be a whole number of new activities, such as 1")
+	}
+	return nil, m.NotifyNewActivity(provider, p.SessionID, int(*p.Count))
+}
+
+func notifyKpiBreach(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		SessionID   string          `json:"sessionId"`
+		ShouldReset bool            `json:"shouldReset"`
+		Details     json.RawMessage `json:"details"`
+	}]("notifyKpiBreach", r)
+	if err != nil {
+		return nil, err
+	}
+	return nil, m.NotifyKpiBreach(provider, p.SessionID, p.ShouldReset, raw(p.Details))
+}
+
+func updateContext(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		Input     json.RawMessage `json:"input"`
+		SessionID string          `json:"sessionId"`
+		IsDelete  bool            `json:"isDelete"`
+	}]("updateContext", r)
+	if err != nil {
+		return nil, err
+	}
+	if raw(p.Input) == nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The input parameter is null. Provide a value to the parameter: an object of values to merge, or with isDelete the keys to remove")
+	}
+	if p.IsDelete {
+		keys, err := deleteKeys(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return m.UpdateContext(provider, p.SessionID, nil, keys, true)
+	}
+	var values object
+	if err := values.UnmarshalJSON(p.Input); err != nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: input must be an object of values to merge (%v)", err)
+	}
+	return m.UpdateContext(provider, p.SessionID, values, nil, false)
+}
+
+// deleteKeys reads updateContext's input with isDelete: an array of keys,
+// or an object whose keys are removed.
+func deleteKeys(input json.RawMessage) ([]string, error) {
+	var keys []string
+	if json.Unmarshal(input, &keys) == nil {
+		return keys, nil
+	}
+	var values map[string]any
+	if json.Unmarshal(input, &values) == nil {
+		return slices.Sorted(maps.Keys(values)), nil
+	}
+	return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: with isDelete, input must be an array of the keys to remove")
+}
+
+func createTab(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		Input *struct {
+			TemplateName       string `json:"templateName"`
+			TemplateParameters object `json:"templateParameters"`
+			IsFocused          bool   `json:"isFocused"`
+		} `json:"input"`
+	}]("createTab", r)
+	if err != nil {
+		return nil, err
+	}
+	if p.Input == nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "Some of the required parameters are Null: createTab needs an input object such as {templateName: \"msdyn_website_tab\"}")
+	}
+	return m.CreateTab(provider, session.TabInput{
+		TemplateName:       p.Input.TemplateName,
+		TemplateParameters: p.Input.TemplateParameters,
+		IsFocused:          p.Input.IsFocused,
+	})
+}
+
+func getTabs(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		TemplateName string     `json:"templateName"`
+		Tags         stringList `json:"tags"`
+	}]("getTabs", r)
+	if err != nil {
+		return nil, err
+	}
+	return m.GetTabs(provider, p.TemplateName, p.Tags)
+}
+
+type tabParam struct {
+	TabID string `json:"tabId"`
+}
+
+// tabCall adapts a manager method on one of the provider's tabs; it
+// resolves with result (CIF's true, or nothing).
+func tabCall(name string, f func(*session.Manager, string, string) error, result any) func(*session.Manager, string, json.RawMessage) (any, error) {
+	return func(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+		p, err := decode[tabParam](name, r)
+		if err != nil {
+			return nil, err
+		}
+		if err := f(m, provider, p.TabID); err != nil {
+			return nil, err
+		}
+		return result, nil
+	}
+}
+
+func setTabTitle(m *session.Manager, provider string, r json.RawMessage) (any, error) {
+	p, err := decode[struct {
+		TabID string `json:"tabId"`
+		Input object `json:"input"`
+	}]("setTabTitle", r)
+	if err != nil {
+		return nil, err
+	}
+	return m.SetTabTitle(provider, p.TabID, p.Input)
+}
+
+// WorkspaceView is what the agent's views show.
+type WorkspaceView struct {
+	*session.State
+	MaxSessions int    `json:"maxSessions"`
+	Version     uint64 `json:"version"`
+}
+
+func workspaceGet(m *session.Manager, _ string, _ json.RawMessage) (any, error) {
+	v := m.Version()
+	return WorkspaceView{State: m.Workspace(), MaxSessions: m.MaxSessions(), Version: v}, nil
+}
+
+func agentSessionCall(name string, f func(*session.Manager, string) error) func(*session.Manager, string, json.RawMessage) (any, error) {
+	return func(m *session.Manager, _ string, r json.RawMessage) (any, error) {
+		p, err := decode[sessionParam](name, r)
+		if err != nil {
+			return nil, err
+		}
+		if p.SessionID == "" && !strings.HasSuffix(name, "switchSession") {
+			return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: sessionId is required", name)
+		}
+		return nil, f(m, p.SessionID)
+	}
+}
+
+func agentTabCall(name string, f func(*session.Manager, string) error) func(*session.Manager, string, json.RawMessage) (any, error) {
+	return func(m *session.Manager, _ string, r json.RawMessage) (any, error) {
+		p, err := decode[tabParam](name, r)
+		if err != nil {
+			return nil, err
+		}
+		if p.TabID == "" {
+			return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: tabId is required", name)
+		}
+		return nil, f(m, p.TabID)
+	}
+}
