@@ -1,0 +1,216 @@
+import { BridgeError, ErrorCode } from "./errors.js";
+
+/** The host name cif-host is registered under (manifest/). */
+export const HOST_NAME = "com.cifbridge.host";
+
+/** The protocol version this extension speaks (protocol.ProtocolVersion). */
+export const PROTOCOL_VERSION = 1;
+
+/** How long a call may wait for cif-host before it fails. */
+export const CALL_TIMEOUT_MS = 9000;
+
+const MAX_BACKOFF_MS = 5000;
+const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+
+/**
+ * The part of runtime.Port that NativeHost uses.
+ * @typedef {object} Port
+ * @property {(message: object) => void} postMessage
+ * @property {() => void} disconnect
+ * @property {{addListener: (fn: (message: any) => void) => void}} onMessage
+ * @property {{addListener: (fn: (port: Port) => void) => void}} onDisconnect
+ * @property {{message?: string} | null} [error] Firefox's disconnect reason
+ */
+
+/**
+ * @typedef {object} NativeHostOptions
+ * @property {(name: string) => Port} connectNative runtime.connectNative
+ * @property {() => (string | undefined)} lastError reads (and so clears) runtime.lastError
+ * @property {() => Promise<object>} helloParams the hello call's params
+ * @property {(method: string, params: any) => void} onEvent receives host notifications
+ * @property {number} [timeoutMs] per-call timeout
+ */
+
+/**
+ * @typedef {object} Pending
+ * @property {(value: unknown) => void} resolve
+ * @property {(err: BridgeError) => void} reject
+ * @property {ReturnType<typeof setTimeout>} timer
+ */
+
+/**
+ * One long-lived connection to cif-host. It connects on the first call,
+ * says hello first, matches replies to calls by id, fails every pending
+ * call with the browser's reason when the port drops, and reconnects on
+ * the next call, backing off while the host keeps failing.
+ */
+export class NativeHost {
+  /** @type {NativeHostOptions} */
+  #opts;
+  /** @type {Port | null} */
+  #port = null;
+  /** @type {Promise<any> | null} */
+  #ready = null;
+  /** @type {Map<number, Pending>} */
+  #pending = new Map();
+  #nextId = 1;
+  #failures = 0;
+  #retryAt = 0;
+  #maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+  #encoder = new TextEncoder();
+
+  /** @param {NativeHostOptions} opts */
+  constructor(opts) {
+    this.#opts = opts;
+  }
+
+  /**
+   * Calls a method on cif-host.
+   * @param {string} method
+   * @param {object} params
+   * @returns {Promise<unknown>} the result; rejects with a BridgeError
+   */
+  async call(method, params) {
+    await this.connect();
+    return this.#send(method, params);
+  }
+
+  /**
+   * Connects and says hello, once per connection.
+   * @returns {Promise<any>} hello's result
+   */
+  connect() {
+    this.#ready ??= this.#open();
+    return this.#ready;
+  }
+
+  async #open() {
+    const wait = this.#retryAt - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const port = this.#opts.connectNative(HOST_NAME);
+    this.#port = port;
+    port.onMessage.addListener((message) => this.#receive(message));
+    port.onDisconnect.addListener(() => this.#dropped(port));
+    try {
+      const hello = await this.#send("hello", await this.#opts.helloParams());
+      this.#failures = 0;
+      this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+      return hello;
+    } catch (err) {
+      this.#reset(port);
+      port.disconnect();
+      throw err;
+    }
+  }
+
+  /**
+   * @param {string} method
+   * @param {object} params
+   * @returns {Promise<unknown>}
+   */
+  #send(method, params) {
+    const port = this.#port;
+    if (!port) return Promise.reject(unavailable("the connection closed before the call was sent"));
+    const id = this.#nextId++;
+    const message = { jsonrpc: "2.0", id, method, params };
+    this.#checkSize(method, message);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new BridgeError(ErrorCode.Timeout, `Timeout occurred as no response was received from cif-host within ${this.#timeout() / 1000} s for ${method}; see the host log (cif-host doctor prints where)`));
+      }, this.#timeout());
+      this.#pending.set(id, { resolve, reject, timer });
+      try {
+        port.postMessage(message);
+      } catch (err) {
+        this.#settle(id, undefined, unavailable(err instanceof Error ? err.message : String(err)));
+      }
+    });
+  }
+
+  #timeout() {
+    return this.#opts.timeoutMs ?? CALL_TIMEOUT_MS;
+  }
+
+  /**
+   * Refuses a request cif-host would skip as too large, without touching
+   * the port. Counting UTF-8 bytes is only needed when the text is long
+   * enough to be in doubt.
+   * @param {string} method
+   * @param {object} message
+   */
+  #checkSize(method, message) {
+    let text;
+    try {
+      text = JSON.stringify(message);
+    } catch (err) {
+      throw new BridgeError(ErrorCode.InvalidParams, `${method}: the parameters cannot be sent as JSON (${err instanceof Error ? err.message : err}); pass plain objects, strings, numbers and booleans`);
+    }
+    if (text.length * 3 <= this.#maxRequestBytes) return;
+    const bytes = this.#encoder.encode(text).length;
+    if (bytes > this.#maxRequestBytes) {
+      throw new BridgeError(ErrorCode.MessageTooLarge, `${method}: the call is ${bytes} bytes, over cif-host's limit of ${this.#maxRequestBytes}; send less data (for example a smaller context)`);
+    }
+  }
+
+  /** @param {any} message */
+  #receive(message) {
+    if (message == null || typeof message !== "object") return;
+    if (message.id === undefined || message.id === null) {
+      if (typeof message.method === "string") this.#opts.onEvent(message.method, message.params);
+      return;
+    }
+    const err = message.error ? new BridgeError(message.error.code, message.error.message) : undefined;
+    this.#settle(message.id, message.result, err);
+  }
+
+  /**
+   * @param {number} id
+   * @param {unknown} result
+   * @param {BridgeError | undefined} err
+   */
+  #settle(id, result, err) {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    if (err) pending.reject(err);
+    else pending.resolve(result);
+  }
+
+  /** @param {Port} port */
+  #dropped(port) {
+    const reason = this.#opts.lastError() ?? port.error?.message;
+    if (this.#port !== port) return;
+    this.#reset(port);
+    this.#failures++;
+    this.#retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, 50 * 2 ** this.#failures);
+    const err = unavailable(reason);
+    for (const id of [...this.#pending.keys()]) this.#settle(id, undefined, err);
+  }
+
+  /** @param {Port} port */
+  #reset(port) {
+    if (this.#port === port) {
+      this.#port = null;
+      this.#ready = null;
+    }
+  }
+}
+
+/**
+ * The error for a lost or impossible connection, with advice for the
+ * browsers' own reasons.
+ * @param {string | undefined} reason
+ * @returns {BridgeError}
+ */
+export function unavailable(reason) {
+  const said = reason ? `: ${reason}` : " (the browser gave no reason)";
+  let advice = "the next call reconnects; if this repeats, run `cif-host doctor` and read the host log";
+  if (/not found|No such native application|forbidden/i.test(reason ?? "")) {
+    advice = "cif-host is not registered for this browser or this extension; run ./install.sh, then `cif-host doctor`";
+  } else if (/exited|communicating/i.test(reason ?? "")) {
+    advice = "cif-host stopped; the next call restarts it. If this repeats, read the host log (`cif-host doctor` prints where)";
+  }
+  return new BridgeError(ErrorCode.HostUnavailable, `cif-host is not reachable${said}; ${advice}`);
+}

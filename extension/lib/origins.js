@@ -1,0 +1,113 @@
+import { BridgeError, ErrorCode } from "./errors.js";
+
+/**
+ * The origins allowed by default: local pages on any port.
+ * @type {readonly string[]}
+ */
+export const DEFAULT_ALLOWED_ORIGINS = Object.freeze(["http://localhost", "http://127.0.0.1"]);
+
+const ENTRY = /^(https?):\/\/(\*\.)?(\[[0-9a-f:.]+\]|[^/:*[\]]+)(?::(\d+))?\/?$/;
+
+/**
+ * Whether an allowlist entry admits an origin. An entry is an origin
+ * (scheme://host[:port]); without a port it admits every port of that
+ * scheme and host, and a host written *.example.com admits the subdomains
+ * of example.com.
+ * @param {string} entry
+ * @param {string} origin
+ * @returns {boolean}
+ */
+export function entryAdmits(entry, origin) {
+  const m = ENTRY.exec(entry.trim().toLowerCase());
+  if (!m) return false;
+  let got;
+  try {
+    got = new URL(origin);
+  } catch {
+    return false;
+  }
+  const [, scheme, wildcard, host, port] = m;
+  if (got.protocol !== `${scheme}:`) return false;
+  const hostOK = wildcard ? got.hostname.endsWith(`.${host}`) : got.hostname === host;
+  const defaultPort = scheme === "https" ? "443" : "80";
+  return hostOK && (port === undefined || port === (got.port || defaultPort));
+}
+
+/**
+ * Whether an allowlist entry is well formed.
+ * @param {string} entry
+ * @returns {boolean}
+ */
+export function validEntry(entry) {
+  return ENTRY.test(entry.trim().toLowerCase());
+}
+
+/**
+ * Whether any entry admits the origin.
+ * @param {string} origin
+ * @param {readonly string[]} entries
+ * @returns {boolean}
+ */
+export function originAllowed(origin, entries) {
+  return entries.some((entry) => entryAdmits(entry, origin));
+}
+
+/**
+ * Who is calling: a web page (by its origin) or the extension's own pages
+ * (the agent).
+ * @typedef {{kind: "page", origin: string} | {kind: "agent"}} Caller
+ */
+
+/**
+ * The part of runtime.MessageSender the bridge reads.
+ * @typedef {object} Sender
+ * @property {string} [id]
+ * @property {string} [url]
+ * @property {string} [origin]
+ * @property {number} [frameId]
+ * @property {{id?: number, url?: string}} [tab]
+ */
+
+/**
+ * Identifies the caller from what the browser says about the sender, never
+ * from what the page says. A page may call when its origin is allowed and
+ * it is the top frame or a frame of the same origin as the top frame;
+ * cross-origin frames are refused, so that no site can drive an allowed
+ * provider by embedding it.
+ * @param {Sender} sender
+ * @param {{extensionId: string, extensionUrl: string, allowed: readonly string[]}} ctx
+ * @returns {Caller}
+ */
+export function identifyCaller(sender, ctx) {
+  if (sender.id !== ctx.extensionId) {
+    throw new BridgeError(ErrorCode.OriginNotAllowed, "calls from other extensions are refused");
+  }
+  if (sender.url?.startsWith(ctx.extensionUrl)) return { kind: "agent" };
+  const origin = senderOrigin(sender);
+  if (!origin) {
+    throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, data or sandboxed page); serve it over http or https");
+  }
+  if (sender.frameId && senderOrigin({ url: sender.tab?.url }) !== origin) {
+    throw new BridgeError(ErrorCode.OriginNotAllowed, `the frame ${origin} is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only`);
+  }
+  if (!originAllowed(origin, ctx.allowed)) {
+    throw new BridgeError(ErrorCode.OriginNotAllowed, `the origin ${origin} is not allowed to use CIF Bridge; add it in the extension's options (allowed now: ${ctx.allowed.join(", ") || "none"})`);
+  }
+  return { kind: "page", origin };
+}
+
+/**
+ * @param {Sender} sender
+ * @returns {string | null} the http(s) origin, or null
+ */
+function senderOrigin(sender) {
+  let origin = sender.origin;
+  if (!origin || origin === "null") {
+    try {
+      origin = new URL(sender.url ?? "").origin;
+    } catch {
+      return null;
+    }
+  }
+  return /^https?:\/\//.test(origin) ? origin : null;
+}
