@@ -1,0 +1,184 @@
+package e2e
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cifbridge/cif-bridge/extension"
+	"github.com/cifbridge/cif-bridge/manifest"
+)
+
+// browserKind is a browser the end-to-end tests drive.
+type browserKind struct {
+	name   string
+	launch func(t *testing.T, w *world, url string) *exec.Cmd
+}
+
+var (
+	chromium = browserKind{name: "chromium", launch: launchChromium}
+	firefox  = browserKind{name: "firefox", launch: launchFirefox}
+	browsers = []browserKind{chromium, firefox}
+)
+
+// world is one browser run's private files: the host's config and state
+// folders and the browser's own output.
+type world struct {
+	dir, config, state string
+	output             string // the browser's stdout and stderr
+}
+
+func newWorld(t *testing.T) *world {
+	dir := t.TempDir()
+	w := &world{dir: dir, config: filepath.Join(dir, "config"), state: filepath.Join(dir, "state"), output: filepath.Join(dir, "browser.log")}
+	require.NoError(t, os.MkdirAll(filepath.Join(w.config, "cif-bridge"), 0o700))
+	return w
+}
+
+// hostEnv points cif-host (started by the browser, which passes its
+// environment on) at this world's folders.
+func (w *world) hostEnv() []string {
+	return append(os.Environ(), "XDG_CONFIG_HOME="+w.config, "XDG_STATE_HOME="+w.state, "CIF_BRIDGE_LOG_LEVEL=debug")
+}
+
+// hostLog is what cif-host logged during the run.
+func (w *world) hostLog() string { return tail(filepath.Join(w.state, "cif-bridge", "cif-host.log")) }
+
+// browserLog is what the browser printed during the run.
+func (w *world) browserLog() string { return tail(w.output) }
+
+// tail returns the end of a file, enough to diagnose a failure.
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	if len(b) > 8000 {
+		b = b[len(b)-8000:]
+	}
+	return string(b)
+}
+
+// writeManifest registers the test's cif-host in dir the way install does.
+func writeManifest(t *testing.T, f manifest.Flavour, dir string) {
+	ids, err := manifest.DevExtensionIDs()
+	require.NoError(t, err)
+	id := ids.Chromium
+	if f == manifest.Firefox {
+		id = ids.Firefox
+	}
+	h, err := manifest.Build(f, hostBinary, []string{id})
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(dir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, manifest.HostName+".json"), h.Encode(), 0o600))
+}
+
+// unpackExtension writes the embedded extension files to a folder.
+func unpackExtension(t *testing.T) string {
+	dir := filepath.Join(t.TempDir(), "extension")
+	require.NoError(t, os.CopyFS(dir, extension.Files))
+	return dir
+}
+
+// packExtension zips the embedded extension files as Firefox installs them.
+func packExtension(t *testing.T, path string) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	require.NoError(t, zw.AddFS(extension.Files))
+	require.NoError(t, zw.Close())
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
+}
+
+func launchChromium(t *testing.T, w *world, url string) *exec.Cmd {
+	program := findBrowser(t, "Chromium", "/usr/lib/chromium/chromium", "chromium", "chromium-browser")
+	udd := filepath.Join(w.dir, "chromium-profile")
+	writeManifest(t, manifest.Chromium, filepath.Join(udd, "NativeMessagingHosts"))
+	cmd := exec.Command(program,
+		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--disable-dev-shm-usage", "--user-data-dir="+udd,
+		"--load-extension="+unpackExtension(t), url)
+	cmd.Env = w.hostEnv()
+	return cmd
+}
+
+// firefoxPrefs let an unsigned add-on in the profile run, and keep a
+// headless run quiet and offline.
+const firefoxPrefs = `user_pref("xpinstall.signatures.required", false);
+user_pref("extensions.autoDisableScopes", 0);
+user_pref("extensions.update.enabled", false);
+user_pref("app.update.disabledForTesting", true);
+user_pref("browser.shell.checkDefaultBrowser", false);
+user_pref("browser.startup.homepage_override.mstone", "ignore");
+user_pref("browser.aboutwelcome.enabled", false);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("datareporting.healthreport.uploadEnabled", false);
+user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("browser.safebrowsing.malware.enabled", false);
+user_pref("browser.safebrowsing.phishing.enabled", false);
+user_pref("browser.safebrowsing.downloads.enabled", false);
+user_pref("extensions.getAddons.cache.enabled", false);
+user_pref("extensions.blocklist.enabled", false);
+`
+
+func launchFirefox(t *testing.T, w *world, url string) *exec.Cmd {
+	program := findBrowser(t, "Firefox", "firefox-esr", "firefox")
+	home := filepath.Join(w.dir, "home")
+	profile := filepath.Join(w.dir, "firefox-profile")
+	writeManifest(t, manifest.Firefox, filepath.Join(home, ".mozilla", "native-messaging-hosts"))
+	ids, err := manifest.DevExtensionIDs()
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(profile, "extensions"), 0o700))
+	packExtension(t, filepath.Join(profile, "extensions", ids.Firefox+".xpi"))
+	require.NoError(t, os.WriteFile(filepath.Join(profile, "user.js"), []byte(firefoxPrefs), 0o600))
+	cmd := exec.Command(program, "--headless", "--no-remote", "--profile", profile, url)
+	cmd.Env = append(w.hostEnv(), "HOME="+home, "MOZ_HEADLESS=1")
+	return cmd
+}
+
+// running is a started browser; done closes when it exits.
+type running struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// start runs the browser in its own process group, so that stopping it
+// also stops the cif-host it started.
+func start(t *testing.T, w *world, cmd *exec.Cmd) *running {
+	out, err := os.Create(w.output)
+	require.NoError(t, err)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(t, cmd.Start())
+	r := &running{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		out.Close()
+		close(r.done)
+	}()
+	t.Cleanup(func() { r.stop(t) })
+	return r
+}
+
+// stop asks the browser's process group to end, then forces it.
+func (r *running) stop(t *testing.T) {
+	pgid := r.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-r.done:
+	case <-time.After(10 * time.Second):
+		t.Logf("browser ignored SIGTERM for 10 s; killing it")
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-r.done
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL) // anything left in the group
+}
