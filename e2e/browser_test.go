@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/extension"
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/manifest"
 )
 
@@ -74,7 +75,7 @@ func writeManifest(t *testing.T, f manifest.Flavour, dir string) {
 	if f == manifest.Firefox {
 		id = ids.Firefox
 	}
-	h, err := manifest.Build(f, hostBinary, []string{id})
+	h, err := manifest.Build(f, hosttest.Binary(t), []string{id})
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(dir, 0o700))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, manifest.HostName+".json"), h.Encode(), 0o600))

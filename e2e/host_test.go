@@ -4,33 +4,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
 )
 
-// hostBinary is the cif-host built for this test run.
-var hostBinary string
-
-func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "cif-e2e-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	hostBinary = filepath.Join(dir, "cif-host")
-	build := exec.Command("go", "build", "-o", hostBinary, "../host")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build cif-host:", err)
-		return 1
-	}
-	return m.Run()
-}
+func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
 
 // requireBrowsers reports whether a missing browser must fail the run.
 func requireBrowsers() bool { return os.Getenv("CIF_E2E") == "require" }

@@ -8,11 +8,19 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/cifbridge/cif-bridge/extension"
 )
 
-// Version is cif-host's version; the extension's manifest carries the
-// same one (a test keeps them equal).
-const Version = "0.1.0"
+// version is cif-host's version: the extension's, read from its embedded
+// manifest, since the two are released together.
+func version() string {
+	m, err := extension.ReadManifest()
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return m.Version
+}
 
 const usage = `cif-host %s — the CIF Bridge session manager.
 
@@ -39,18 +47,18 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "version", "--version":
-			fmt.Fprintln(stdout, Version)
+			fmt.Fprintln(stdout, version())
 			return 0
 		case "install", "uninstall":
 			return register(args[0], args[1:], stdout, stderr)
 		case "help", "-h", "--help":
-			fmt.Fprintf(stdout, usage, Version)
+			fmt.Fprintf(stdout, usage, version())
 			return 0
 		}
 	}
 	if !startedByBrowser(args) {
 		if len(args) == 0 && isTerminal(stdin) {
-			fmt.Fprintf(stdout, usage, Version)
+			fmt.Fprintf(stdout, usage, version())
 			return 0
 		}
 		if len(args) > 0 {

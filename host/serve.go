@@ -34,7 +34,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	defer closeLog()
 	origin, addon := caller(args)
 	logger = logger.With("pid", os.Getpid())
-	logger.Info("started", "version", Version, "origin", origin, "addon", addon, "args", strings.Join(args, " "))
+	logger.Info("started", "version", version(), "origin", origin, "addon", addon, "args", strings.Join(args, " "))
 
 	catalog, problems := templates.Load(dirs.TemplatesFile())
 	settings, settingsProblems := config.LoadSettings(dirs.SettingsFile())
@@ -48,7 +48,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	ignoreBrokenPipe()
 
 	err = server.Serve(ctx, stdin, out, server.Config{
-		HostVersion: Version,
+		HostVersion: version(),
 		Dirs:        dirs,
 		Catalog:     catalog,
 		Problems:    problems,

@@ -23,7 +23,7 @@ const (
 	// with the stream. Browsers never send more than 64 MiB, so a larger
 	// header means the stream is not native messaging at all (text written
 	// to the pipe, a torn write) and cannot be resynchronised.
-	MaxResync = 64 << 20
+	MaxResync  = 64 << 20
 	headerSize = 4
 )
 

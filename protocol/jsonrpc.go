@@ -10,6 +10,11 @@ import (
 // Version is the JSON-RPC version every envelope carries.
 const Version = "2.0"
 
+// ProtocolVersion is the version of CIF Bridge's protocol on top of
+// JSON-RPC: the methods, their parameters and results, and the events.
+// The extension and the host must speak the same one; hello checks it.
+const ProtocolVersion = 1
+
 // Request is a JSON-RPC request as the extension sends it: an id it made,
 // a CIF method name and an object of named parameters.
 type Request struct {

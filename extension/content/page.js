@@ -150,7 +150,8 @@
   // --- the API ---------------------------------------------------------------
 
   const CIFramework = {
-    cifBridge: Object.freeze({ version: "0.1.0" }),
+    /** Marks the API as CIF Bridge's, for pages that want to know. */
+    cifBridge: true,
 
     /** @param {string} [correlationId] */
     canCreateSession: (correlationId) => call("canCreateSession", { correlationId }),

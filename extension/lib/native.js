@@ -10,6 +10,7 @@ export const PROTOCOL_VERSION = 1;
 export const CALL_TIMEOUT_MS = 9000;
 
 const MAX_BACKOFF_MS = 5000;
+const BACKOFF_MS = 50;
 const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
 
 /**
@@ -29,6 +30,7 @@ const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
  * @property {() => Promise<object>} helloParams the hello call's params
  * @property {(method: string, params: any) => void} onEvent receives host notifications
  * @property {number} [timeoutMs] per-call timeout
+ * @property {number} [backoffMs] the first reconnect delay after a drop; it doubles with each failure
  */
 
 /**
@@ -184,7 +186,8 @@ export class NativeHost {
     if (this.#port !== port) return;
     this.#reset(port);
     this.#failures++;
-    this.#retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, 50 * 2 ** this.#failures);
+    const base = this.#opts.backoffMs ?? BACKOFF_MS;
+    this.#retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, base * 2 ** (this.#failures - 1));
     const err = unavailable(reason);
     for (const id of [...this.#pending.keys()]) this.#settle(id, undefined, err);
   }

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ErrorCode } from "../lib/errors.js";
+import { HOST_NAME, NativeHost, unavailable } from "../lib/native.js";
+import { FakePort, settle } from "./fakes.js";
+
+const HELLO = { protocolVersion: 1, extensionVersion: "0.1.0", profileId: "p1" };
+
+/** A NativeHost over fake ports, with the ports it opened. */
+function setup(opts = {}) {
+  /** @type {FakePort[]} */
+  const ports = [];
+  const events = [];
+  let lastError;
+  const host = new NativeHost({
+    connectNative: (name) => {
+      assert.equal(name, HOST_NAME);
+      const port = new FakePort();
+      ports.push(port);
+      return port;
+    },
+    lastError: () => lastError,
+    helloParams: async () => HELLO,
+    onEvent: (method, params) => events.push({ method, params }),
+    backoffMs: 0,
+    ...opts,
+  });
+  return { host, ports, events, setLastError: (e) => { lastError = e; } };
+}
+
+/** Answers hello on a port, as cif-host does. */
+async function answerHello(port, limits = { maxRequestBytes: 1 << 20 }) {
+  await settle();
+  const hello = port.sent[0];
+  assert.equal(hello.method, "hello");
+  assert.deepEqual(hello.params, HELLO);
+  port.reply(hello.id, { protocolVersion: 1, limits });
+  await settle();
+}
+
+test("says hello first, then matches replies to calls by id", async () => {
+  const { host, ports } = setup();
+  const a = host.call("getAllSessions", { provider: "http://x" });
+  const b = host.call("canCreateSession", { provider: "http://x" });
+  await answerHello(ports[0]);
+  assert.equal(ports.length, 1, "one port for every call");
+  const [, first, second] = ports[0].sent;
+  assert.equal(first.method, "getAllSessions");
+  assert.equal(second.method, "canCreateSession");
+  assert.equal(first.jsonrpc, "2.0");
+  ports[0].reply(second.id, true);
+  ports[0].reply(first.id, ["s1"]);
+  assert.deepEqual(await a, ["s1"]);
+  assert.equal(await b, true);
+});
+
+test("a host error rejects the call with its code and message", async () => {
+  const { host, ports } = setup();
+  const call = host.call("createSession", {});
+  await answerHello(ports[0]);
+  ports[0].fail(ports[0].sent[1].id, ErrorCode.SessionLimit, "limit reached");
+  await assert.rejects(call, { code: ErrorCode.SessionLimit, message: "limit reached" });
+});
+
+test("notifications go to onEvent", async () => {
+  const { host, ports, events } = setup();
+  host.connect();
+  await answerHello(ports[0]);
+  ports[0].onMessage.fire({ jsonrpc: "2.0", method: "onSessionClosed", params: { provider: "http://x", data: { sessionId: "s" } } });
+  assert.deepEqual(events, [{ method: "onSessionClosed", params: { provider: "http://x", data: { sessionId: "s" } } }]);
+});
+
+test("a dropped port rejects every pending call with the browser's reason, and the next call reconnects", async () => {
+  const { host, ports, setLastError } = setup();
+  const calls = [host.call("getAllSessions", {}), host.call("getFocusedSession", {})];
+  await answerHello(ports[0]);
+  setLastError("Native host has exited.");
+  ports[0].drop();
+  for (const call of calls) {
+    await assert.rejects(call, {
+      code: ErrorCode.HostUnavailable,
+      message: "cif-host is not reachable: Native host has exited.; cif-host stopped; the next call restarts it. If this repeats, read the host log (`cif-host doctor` prints where)",
+    });
+  }
+  setLastError(undefined);
+  const next = host.call("getAllSessions", {});
+  await settle();
+  assert.equal(ports.length, 2, "the next call opened a new port");
+  await answerHello(ports[1]);
+  ports[1].reply(ports[1].sent[1].id, []);
+  assert.deepEqual(await next, []);
+});
+
+test("Firefox's silent disconnect still rejects, with a clear message", async () => {
+  const { host, ports } = setup();
+  const call = host.call("getAllSessions", {});
+  await answerHello(ports[0]);
+  ports[0].drop(null);
+  await assert.rejects(call, {
+    code: ErrorCode.HostUnavailable,
+    message: "cif-host is not reachable (the browser gave no reason); the next call reconnects; if this repeats, run `cif-host doctor` and read the host log",
+  });
+});
+
+test("a failed hello fails the call and closes the port", async () => {
+  const { host, ports } = setup();
+  const call = host.call("getAllSessions", {});
+  await settle();
+  ports[0].fail(ports[0].sent[0].id, ErrorCode.ProtocolMismatch, "versions differ");
+  await assert.rejects(call, { code: ErrorCode.ProtocolMismatch, message: "versions differ" });
+  assert.ok(ports[0].disconnected);
+});
+
+test("a call with no answer times out", async () => {
+  const { host, ports } = setup({ timeoutMs: 30 });
+  const call = host.call("getAllSessions", {});
+  await answerHello(ports[0]);
+  await assert.rejects(call, { code: ErrorCode.Timeout });
+});
+
+test("a request over the host's limit is refused before it is sent", async () => {
+  const { host, ports } = setup();
+  host.connect();
+  await answerHello(ports[0], { maxRequestBytes: 100 });
+  await assert.rejects(host.call("createSession", { input: { context: "é".repeat(60) } }), {
+    code: ErrorCode.MessageTooLarge,
+  });
+  assert.equal(ports[0].sent.length, 1, "only hello was sent");
+  assert.ok(!ports[0].disconnected);
+});
+
+test("unavailable gives advice for a host that is not registered", () => {
+  assert.equal(
+    unavailable("Specified native messaging host not found.").message,
+    "cif-host is not reachable: Specified native messaging host not found.; cif-host is not registered for this browser or this extension; run ./install.sh, then `cif-host doctor`",
+  );
+  assert.match(unavailable("No such native application com.cifbridge.host").message, /run \.\/install\.sh/);
+});

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
+	"github.com/cifbridge/cif-bridge/protocol"
+)
+
+func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
+
+const provider = "http://127.0.0.1:8080"
+
+func TestHelloReportsVersionsCapabilitiesAndLimits(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	res := p.Hello("profile-1")
+	assert.Equal(t, "0.1.0", res["hostVersion"], "the extension's version")
+	assert.EqualValues(t, protocol.ProtocolVersion, res["protocolVersion"])
+	assert.Contains(t, res["capabilities"], "createSession")
+	assert.Equal(t, map[string]any{"maxSessions": 10.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
+	assert.Equal(t, p.Dirs.StateFile("profile-1"), res["stateFile"])
+	assert.Empty(t, res["problems"])
+}
+
+func TestHelloRefusesAnotherProtocolVersion(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	m := p.Call("hello", map[string]any{"protocolVersion": 99, "extensionVersion": "9.0.0", "profileId": "p"})
+	require.NotNil(t, m.Error)
+	assert.Equal(t, protocol.CodeProtocolMismatch, m.Error.Code)
+	assert.Equal(t, `the extension (version "9.0.0") speaks protocol 99 and cif-host 0.1.0 speaks protocol 1; install matching versions of both (run ./install.sh from the same checkout as the extension)`, m.Error.Message)
+}
+
+func TestCallsBeforeHelloAreRefused(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	m := p.Call("canCreateSession", map[string]any{"provider": provider})
+	require.NotNil(t, m.Error)
+	assert.Equal(t, protocol.CodeHandshakeRequired, m.Error.Code)
+}
+
+func TestCreateSessionThroughTheBinary(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	p.Hello("profile-1")
+	var can bool
+	p.Result("canCreateSession", map[string]any{"provider": provider}, &can)
+	assert.True(t, can)
+
+	var id string
+	p.Result("createSession", map[string]any{"provider": provider, "input": map[string]any{
+		"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": "Contoso"},
+	}}, &id)
+	assert.Regexp(t, `^session-[0-9a-f-]{36}$`, id)
+
+	m := p.Call("createSession", map[string]any{"provider": provider, "input": map[string]any{"templateName": "nope"}})
+	require.NotNil(t, m.Error)
+	assert.Equal(t, protocol.CodeTemplateNotFound, m.Error.Code)
+	assert.Contains(t, m.Error.Message, "Did not find template by name (nope).")
+}
+
+func TestAMalformedFrameGetsAnErrorAndTheHostGoesOn(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	p.SendRaw([]byte(`{"jsonrpc":"2.0","id":1,"method":`))
+	m := p.Read()
+	require.NotNil(t, m.Error)
+	assert.Equal(t, protocol.CodeParseError, m.Error.Code)
+	assert.JSONEq(t, "null", string(m.ID))
+	p.Hello("profile-1")
+}
+
+func TestExitsPromptlyWhenTheBrowserClosesStdin(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	p.Hello("profile-1")
+	p.CloseStdin()
+	assert.Equal(t, 0, p.Wait(time.Second))
+}
+
+func TestExitsWhenTheStreamIsNotNativeMessaging(t *testing.T) {
+	p := hosttest.Start(t, hosttest.NewDirs(t))
+	p.SendBytes([]byte("GET / HTTP/1.1\r\n"))
+	assert.Equal(t, 1, p.Wait(time.Second))
+	assert.Contains(t, p.Stderr(), "input is not native messaging; closing")
+}
+
+func TestAcceptsEveryBrowsersArgv(t *testing.T) {
+	for name, args := range map[string][]string{
+		"chromium":         {"chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/"},
+		"chromium windows": {"chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/", "--parent-window=0"},
+		"firefox":          {"/home/u/.mozilla/native-messaging-hosts/com.cifbridge.host.json", "cif-bridge@cifbridge.org"},
+		"unknown extras":   {"chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/", "--reconnect-command=abc", "extra"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := hosttest.Start(t, hosttest.NewDirs(t), args...)
+			p.Hello("profile-1")
+		})
+	}
+}
