@@ -3,6 +3,7 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,12 +21,50 @@ import (
 // browserKind is a browser the end-to-end tests drive.
 type browserKind struct {
 	name   string
-	launch func(t *testing.T, w *world, url string) *exec.Cmd
+	launch func(t *testing.T, w *world, urls ...string) launched
+	// extensionURL is the address of one of the extension's own pages.
+	extensionURL func(t *testing.T, path string) string
 }
 
+// extensionTab returns a tab showing one of the extension's pages. The
+// browser must have been started on that page: Firefox lets automation
+// reach extension pages only that way. Chromium gets a fresh tab, which
+// also avoids its rare start-up race with the extension.
+func (b browserKind) extensionTab(t *testing.T, r *running, path string) string {
+	t.Helper()
+	d, url := r.driver(t), b.extensionURL(t, path)
+	var tab string
+	var err error
+	if b.name == "chromium" {
+		tab, err = d.open(url)
+	} else {
+		tab, err = d.find(url)
+	}
+	require.NoError(t, err)
+	until(t, d, tab, `document.readyState === "complete"`)
+	return tab
+}
+
+// launched is a browser command ready to start, and how to drive it once
+// it runs.
+type launched struct {
+	cmd     *exec.Cmd
+	connect func(w *world) (driver, error)
+}
+
+// firefoxExtensionUUID fixes the moz-extension:// host of the extension's
+// pages in the test profile, so tests can open them.
+const firefoxExtensionUUID = "5f2b2d1e-7a8c-4e8e-9c61-0c1f0b1d9e2a"
+
 var (
-	chromium = browserKind{name: "chromium", launch: launchChromium}
-	firefox  = browserKind{name: "firefox", launch: launchFirefox}
+	chromium = browserKind{name: "chromium", launch: launchChromium, extensionURL: func(t *testing.T, path string) string {
+		ids, err := manifest.DevExtensionIDs()
+		require.NoError(t, err)
+		return "chrome-extension://" + ids.Chromium + "/" + path
+	}}
+	firefox = browserKind{name: "firefox", launch: launchFirefox, extensionURL: func(_ *testing.T, path string) string {
+		return "moz-extension://" + firefoxExtensionUUID + "/" + path
+	}}
 	browsers = []browserKind{chromium, firefox}
 )
 
@@ -97,7 +136,7 @@ func packExtension(t *testing.T, path string) {
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
 }
 
-func launchChromium(t *testing.T, w *world, url string) *exec.Cmd {
+func launchChromium(t *testing.T, w *world, urls ...string) launched {
 	program := findBrowser(t, "Chromium", "/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 	udd := filepath.Join(w.dir, "chromium-profile")
 	writeManifest(t, manifest.Chromium, filepath.Join(udd, "NativeMessagingHosts"))
@@ -105,9 +144,14 @@ func launchChromium(t *testing.T, w *world, url string) *exec.Cmd {
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--disable-dev-shm-usage", "--user-data-dir="+udd,
-		"--load-extension="+unpackExtension(t), url)
+		"--remote-debugging-pipe", "--load-extension="+unpackExtension(t))
+	// Headless Chromium refuses several start URLs; tests open the others
+	// through the driver, which Chromium allows for every page.
+	cmd.Args = append(cmd.Args, urls[0])
 	cmd.Env = w.hostEnv()
-	return cmd
+	pipes := newCDPPipes(t)
+	cmd.ExtraFiles = pipes.theirs
+	return launched{cmd: cmd, connect: func(*world) (driver, error) { return newCDP(pipes), nil }}
 }
 
 // firefoxPrefs let an unsigned add-on in the profile run, and keep a
@@ -131,7 +175,7 @@ user_pref("extensions.getAddons.cache.enabled", false);
 user_pref("extensions.blocklist.enabled", false);
 `
 
-func launchFirefox(t *testing.T, w *world, url string) *exec.Cmd {
+func launchFirefox(t *testing.T, w *world, urls ...string) launched {
 	program := findBrowser(t, "Firefox", "firefox-esr", "firefox")
 	home := filepath.Join(w.dir, "home")
 	profile := filepath.Join(w.dir, "firefox-profile")
@@ -140,27 +184,49 @@ func launchFirefox(t *testing.T, w *world, url string) *exec.Cmd {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(profile, "extensions"), 0o700))
 	packExtension(t, filepath.Join(profile, "extensions", ids.Firefox+".xpi"))
-	require.NoError(t, os.WriteFile(filepath.Join(profile, "user.js"), []byte(firefoxPrefs), 0o600))
-	cmd := exec.Command(program, "--headless", "--no-remote", "--profile", profile, url)
+	prefs := firefoxPrefs + fmt.Sprintf("user_pref(\"extensions.webextensions.uuids\", %q);\n", fmt.Sprintf(`{"%s":"%s"}`, ids.Firefox, firefoxExtensionUUID))
+	require.NoError(t, os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o600))
+	cmd := exec.Command(program, append([]string{"--headless", "--no-remote", "--profile", profile, "--remote-debugging-port=0"}, urls...)...)
 	cmd.Env = append(w.hostEnv(), "HOME="+home, "MOZ_HEADLESS=1")
-	return cmd
+	return launched{cmd: cmd, connect: func(w *world) (driver, error) {
+		url, err := waitForLine(w.output, bidiURL, 30*time.Second)
+		if err != nil {
+			return nil, fmt.Errorf("firefox did not start WebDriver BiDi: %w", err)
+		}
+		return newBiDi(url)
+	}}
 }
 
 // running is a started browser; done closes when it exits.
 type running struct {
-	cmd  *exec.Cmd
-	done chan struct{}
+	cmd     *exec.Cmd
+	done    chan struct{}
+	w       *world
+	connect func(w *world) (driver, error)
+	drv     driver
+}
+
+// driver connects to the browser's automation channel, once.
+func (r *running) driver(t *testing.T) driver {
+	t.Helper()
+	if r.drv == nil {
+		d, err := r.connect(r.w)
+		require.NoError(t, err, "browser output:\n%s", r.w.browserLog())
+		r.drv = d
+	}
+	return r.drv
 }
 
 // start runs the browser in its own process group, so that stopping it
 // also stops the cif-host it started.
-func start(t *testing.T, w *world, cmd *exec.Cmd) *running {
+func start(t *testing.T, w *world, l launched) *running {
+	cmd := l.cmd
 	out, err := os.Create(w.output)
 	require.NoError(t, err)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, cmd.Start())
-	r := &running{cmd: cmd, done: make(chan struct{})}
+	r := &running{cmd: cmd, done: make(chan struct{}), w: w, connect: l.connect}
 	go func() {
 		_ = cmd.Wait()
 		out.Close()

@@ -93,6 +93,13 @@ func runPage(t *testing.T, b browserKind, w *world, page string) pageResult {
 	t.Helper()
 	srv, results := servePages(t)
 	r := start(t, w, b.launch(t, w, srv.URL+"/"+page))
+	return awaitResult(t, b, r, results, page)
+}
+
+// awaitResult waits, with a bound, for a page's posted result.
+func awaitResult(t *testing.T, b browserKind, r *running, results <-chan pageResult, page string) pageResult {
+	t.Helper()
+	w := r.w
 	select {
 	case <-r.done:
 		t.Fatalf("%s exited before %s reported\nbrowser output:\n%s\nhost log:\n%s", b.name, page, w.browserLog(), w.hostLog())

@@ -1,29 +1,30 @@
 // The background: one connection to cif-host for the whole browser
-// profile, and the router that checks and forwards every page's calls.
+// profile, the router that checks and forwards every page's calls, and the
+// fan-out of events to the pages and views they belong to.
 import { Bridge } from "./lib/bridge.js";
 import { NativeHost, PROTOCOL_VERSION } from "./lib/native.js";
-import { DEFAULT_ALLOWED_ORIGINS } from "./lib/origins.js";
 import { profileId } from "./lib/profile.js";
+import { syncContentScripts } from "./lib/scripts.js";
+import { ALLOWED_KEY, loadAllowedOrigins } from "./lib/settings.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
-
-const ALLOWED_KEY = "allowedOrigins";
 
 /** @type {Promise<readonly string[]> | null} */
 let allowedCache = null;
 
-/** @returns {Promise<readonly string[]>} the user's allowlist, cached until it changes */
+/** @returns {Promise<readonly string[]>} the allowlist, cached until it changes */
 function allowedOrigins() {
-  allowedCache ??= api.storage.local.get(ALLOWED_KEY).then((items) => {
-    const stored = items[ALLOWED_KEY];
-    return Array.isArray(stored) ? stored : DEFAULT_ALLOWED_ORIGINS;
-  });
+  allowedCache ??= loadAllowedOrigins(api.storage.local);
   return allowedCache;
 }
 
-api.storage.onChanged.addListener((changes, area) => {
-  if (area === "local" && ALLOWED_KEY in changes) allowedCache = null;
-});
+async function syncScripts() {
+  try {
+    await syncContentScripts(api, await allowedOrigins());
+  } catch (err) {
+    console.error("CIF Bridge: could not register the page API for the allowed origins", err);
+  }
+}
 
 const host = new NativeHost({
   connectNative: (name) => api.runtime.connectNative(name),
@@ -33,7 +34,7 @@ const host = new NativeHost({
     extensionVersion: api.runtime.getManifest().version,
     profileId: await profileId(api.storage.local),
   }),
-  onEvent: () => {},
+  onEvent: (method, params) => bridge.deliver(method, params),
 });
 
 const bridge = new Bridge({
@@ -47,3 +48,13 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   bridge.handle(message, sender).then(sendResponse);
   return true; // the reply is sent asynchronously
 });
+api.runtime.onConnect.addListener((port) => {
+  bridge.connect(port);
+});
+api.storage.onChanged.addListener((changes, area) => {
+  if (area !== "local" || !(ALLOWED_KEY in changes)) return;
+  allowedCache = null;
+  syncScripts();
+});
+api.runtime.onInstalled.addListener(syncScripts);
+api.runtime.onStartup.addListener(syncScripts);

@@ -133,38 +133,228 @@
   const callVoid = (method, params) => call(method, params).then(() => undefined);
 
   /**
-   * getSession resolves with a Map, as CIF's code does (Microsoft's samples
-   * read result.get("context")), that also carries the documented keys as
-   * properties.
-   * @param {any} info
-   * @returns {Map<string, unknown>}
+   * A Map of an object's entries that also carries them as properties:
+   * getSession resolves with one, as CIF's code does (Microsoft's samples
+   * read result.get("context")) while its docs read result.context. Other
+   * values pass through.
+   * @param {unknown} value
+   * @returns {unknown}
    */
-  function sessionMap(info) {
-    const map = new Map(Object.entries(info ?? {}));
-    for (const [key, value] of map) {
-      Object.defineProperty(map, key, { value, enumerable: true });
+  function propertyMap(value) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const map = new Map(Object.entries(value));
+    for (const [key, entry] of map) {
+      if (!(key in map)) Object.defineProperty(map, key, { value: entry, enumerable: true });
     }
     return map;
   }
 
-  // --- the API ---------------------------------------------------------------
+  // --- events ----------------------------------------------------------------
+
+  /** @type {Map<string, Set<Function>>} */
+  const handlers = new Map();
+  /** @type {MessagePort | null} the relay's channel for events, opened with the first handler */
+  let eventPort = null;
+
+  /** Opens the event channel once: the relay then passes this page's events on it. */
+  function subscribe() {
+    if (eventPort) return;
+    const { port1, port2 } = new Channel();
+    eventPort = port1;
+    port1.onmessage = (event) => {
+      const data = event.data;
+      if (data?.kind === "event" && typeof data.name === "string") deliver(data.name, data.payload);
+    };
+    whenRelayReady(() => post({ ns: NS, v: WIRE_VERSION, kind: "subscribe" }, origin, [port2]));
+  }
+
+  /**
+   * Runs the handlers of one event. System events carry CIF's JSON string;
+   * custom events (raiseEvent) carry the raiser's parameters as a Map that
+   * also has them as properties. A failing handler does not stop the others.
+   * @param {string} name
+   * @param {unknown} payload
+   */
+  function deliver(name, payload) {
+    for (const handler of [...(handlers.get(name) ?? [])]) {
+      try {
+        const arg = typeof payload === "string" ? payload : propertyMap(payload);
+        Promise.resolve(handler(arg)).catch((err) => console.error(`CIF Bridge: a ${name} handler failed`, err));
+      } catch (err) {
+        console.error(`CIF Bridge: a ${name} handler failed`, err);
+      }
+    }
+  }
+
+  /**
+   * @param {string} api
+   * @param {unknown} eventName
+   * @param {unknown} handler
+   * @returns {CifError | null}
+   */
+  function handlerArgsError(api, eventName, handler) {
+    if (typeof eventName !== "string" || eventName === "") {
+      return cifError(api, Code.InvalidParams, "The parameter EventName is blank. Provide a value to the parameter: an event name such as onSessionSwitched");
+    }
+    if (typeof handler !== "function") {
+      return cifError(api, Code.InvalidParams, "Passing data parameters to addHandler is mandatory: pass the handler function as the second argument");
+    }
+    return null;
+  }
+
+  // --- the panel ---------------------------------------------------------------
+  // There is no Dynamics panel around the page: its mode, width and
+  // click-to-act setting are remembered per page, so code that sets and
+  // reads them works.
+
+  const panel = { mode: 1, width: 350, clickToAct: false };
+
+  // --- the API -----------------------------------------------------------------
+
+  /**
+   * Rejects a method that needs Dynamics 365 itself.
+   * @param {string} name
+   * @returns {() => Promise<never>}
+   */
+  const unsupported = (name) => () => Promise.reject(cifError(name, Code.NotSupported,
+    `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`));
 
   const CIFramework = {
     /** Marks the API as CIF Bridge's, for pages that want to know. */
     cifBridge: true,
 
+    // Sessions.
     /** @param {string} [correlationId] */
     canCreateSession: (correlationId) => call("canCreateSession", { correlationId }),
     /** @param {object} input @param {string} [correlationId] */
     createSession: (input, correlationId) => call("createSession", { input, correlationId }),
     /** @param {string} sessionId @param {string} [correlationId] */
-    getSession: (sessionId, correlationId) => call("getSession", { sessionId, correlationId }).then(sessionMap),
+    getSession: (sessionId, correlationId) => call("getSession", { sessionId, correlationId }).then(propertyMap),
     /** @param {string} [correlationId] */
     getFocusedSession: (correlationId) => call("getFocusedSession", { correlationId }),
     /** @param {string} [correlationId] */
     getAllSessions: (correlationId) => call("getAllSessions", { correlationId }),
     /** @param {object} input @param {string} [correlationId] */
     setSessionTitle: (input, correlationId) => call("setSessionTitle", { input, correlationId }),
+    /**
+     * The documented form is (sessionId, correlationId); CIF's own code also
+     * takes (sessionId, messagesCount, correlationId).
+     * @param {string} sessionId @param {number | string} [countOrCorrelationId] @param {string} [correlationId]
+     */
+    requestFocusSession: (sessionId, countOrCorrelationId, correlationId) => callVoid("requestFocusSession", typeof countOrCorrelationId === "number"
+      ? { sessionId, messagesCount: countOrCorrelationId, correlationId }
+      : { sessionId, correlationId: countOrCorrelationId }),
+    /** @param {string} sessionId @param {number} count @param {string} [correlationId] */
+    notifyNewActivity: (sessionId, count, correlationId) => callVoid("notifyNewActivity", { sessionId, count, correlationId }),
+    /** @param {string} sessionId @param {boolean} [shouldReset] @param {unknown} [details] @param {string} [correlationId] */
+    notifyKpiBreach: (sessionId, shouldReset, details, correlationId) => callVoid("notifyKpiBreach", { sessionId, shouldReset, details, correlationId }),
+    /** @param {object | string[]} input @param {string} [sessionId] @param {boolean} [isDelete] @param {string} [correlationId] */
+    updateContext: (input, sessionId, isDelete, correlationId) => call("updateContext", { input, sessionId, isDelete, correlationId }),
+
+    // Tabs of the focused session.
+    /** @param {object} input @param {string} [correlationId] */
+    createTab: (input, correlationId) => call("createTab", { input, correlationId }),
+    /** @param {string} [templateName] @param {string[]} [tags] @param {string} [correlationId] */
+    getTabs: (templateName, tags, correlationId) => call("getTabs", { templateName, tags, correlationId }),
+    /** @param {string} [correlationId] */
+    getFocusedTab: (correlationId) => call("getFocusedTab", { correlationId }),
+    /** @param {string} tabId @param {string} [correlationId] */
+    focusTab: (tabId, correlationId) => callVoid("focusTab", { tabId, correlationId }),
+    /** @param {string} tabId @param {string} [correlationId] */
+    refreshTab: (tabId, correlationId) => call("refreshTab", { tabId, correlationId }),
+    /** @param {string} tabId @param {object} input @param {string} [correlationId] */
+    setTabTitle: (tabId, input, correlationId) => call("setTabTitle", { tabId, input, correlationId }),
+    /** @param {string} tabId @param {string} [correlationId] */
+    closeTab: (tabId, correlationId) => call("closeTab", { tabId, correlationId }),
+
+    // Events.
+    /** @param {string} eventName @param {Function} handler @param {string} [correlationId] */
+    addHandler: (eventName, handler, correlationId) => {
+      const err = handlerArgsError("addHandler", eventName, handler);
+      if (err) return Promise.reject(err);
+      if (!handlers.has(eventName)) handlers.set(eventName, new Set());
+      handlers.get(eventName)?.add(handler);
+      subscribe();
+      return Promise.resolve(undefined);
+    },
+    /** @param {string} eventName @param {Function} handler @param {string} [correlationId] */
+    removeHandler: (eventName, handler, correlationId) => {
+      const err = handlerArgsError("removeHandler", eventName, handler);
+      if (err) return Promise.reject(err);
+      handlers.get(eventName)?.delete(handler);
+      return Promise.resolve(undefined);
+    },
+    /**
+     * Runs the handlers of eventName in every page of this provider,
+     * this one included.
+     * @param {string} eventName @param {unknown} [eventInputParameters] @param {string} [correlationId]
+     */
+    raiseEvent: (eventName, eventInputParameters, correlationId) => {
+      if (typeof eventName !== "string" || eventName === "") {
+        return Promise.reject(cifError("raiseEvent", Code.InvalidParams, "The parameter EventName is blank. Provide a value to the parameter: the name your handlers were added for"));
+      }
+      return call("raiseEvent", { eventName, eventInputParameters, correlationId });
+    },
+
+    // The communication panel, remembered per page.
+    /** @param {number} value @param {string} [correlationId] */
+    setMode: (value, correlationId) => {
+      if (value !== 0 && value !== 1 && value !== 2) {
+        return Promise.reject(cifError("setMode", Code.InvalidParams, "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)"));
+      }
+      panel.mode = value;
+      return Promise.resolve(value);
+    },
+    /** @param {string} [correlationId] */
+    getMode: (correlationId) => Promise.resolve(panel.mode),
+    /** @param {number} value @param {string} [correlationId] */
+    setWidth: (value, correlationId) => {
+      if (typeof value !== "number" || !(value > 0)) {
+        return Promise.reject(cifError("setWidth", Code.InvalidParams, "The setWidth parameter value is invalid. Provide a positive number to the parameter."));
+      }
+      panel.width = value;
+      return Promise.resolve(value);
+    },
+    /** @param {string} [correlationId] */
+    getWidth: (correlationId) => Promise.resolve(panel.width),
+    /** @param {boolean} value @param {string} [correlationId] */
+    setClickToAct: (value, correlationId) => {
+      panel.clickToAct = value === true;
+      return Promise.resolve(undefined);
+    },
+    /** @param {string} [correlationId] */
+    getClickToAct: (correlationId) => Promise.resolve(panel.clickToAct),
+
+    // The environment, as far as there is one.
+    /** @param {string} [correlationId] */
+    getEnvironment: (correlationId) => Promise.resolve(JSON.stringify({
+      appid: "", pagetype: "", clientUrl: "", appUrl: "", orgLcid: 1033, orgUniqueName: "", orgId: "",
+      userId: "", userLcid: 1033, username: "", crmVersion: "", cifBridge: true,
+    })),
+    /** @param {string} [correlationId] */
+    isConsoleApp: (correlationId) => Promise.resolve(true),
+
+    // Dynamics 365 data and Omnichannel services: not here.
+    createRecord: unsupported("createRecord"),
+    retrieveRecord: unsupported("retrieveRecord"),
+    updateRecord: unsupported("updateRecord"),
+    deleteRecord: unsupported("deleteRecord"),
+    searchAndOpenRecords: unsupported("searchAndOpenRecords"),
+    openForm: unsupported("openForm"),
+    refreshForm: unsupported("refreshForm"),
+    renderSearchPage: unsupported("renderSearchPage"),
+    getEntityMetadata: unsupported("getEntityMetadata"),
+    insertNotes: unsupported("insertNotes"),
+    openKBSearchControl: unsupported("openKBSearchControl"),
+    notifyEvent: unsupported("notifyEvent"),
+    cancelEvent: unsupported("cancelEvent"),
+    setPresence: unsupported("setPresence"),
+    getPresence: unsupported("getPresence"),
+    setAgentPresence: unsupported("setAgentPresence"),
+    initializeAgentPresenceList: unsupported("initializeAgentPresenceList"),
+    logAnalyticsEvent: unsupported("logAnalyticsEvent"),
+    initLogAnalytics: unsupported("initLogAnalytics"),
+    updateConversation: unsupported("updateConversation"),
   };
 
   Object.freeze(CIFramework);

@@ -3,7 +3,7 @@ import { identifyCaller } from "./origins.js";
 
 /**
  * The CIF methods cif-host answers for web pages. Everything else a page
- * may call is answered in the page itself.
+ * may call is answered in the page itself, or here (raiseEvent).
  * @type {ReadonlySet<string>}
  */
 export const HOST_METHODS = new Set([
@@ -29,14 +29,31 @@ export const HOST_METHODS = new Set([
 /** The agent's own operations start with this; only extension pages may call them. */
 const AGENT_PREFIX = "workspace.";
 
+/** The name of the ports that carry events to pages and to the agent's views. */
+export const EVENTS_PORT = "cif-bridge-events";
+
+/** The host's notification that the workspace changed, for the agent's views. */
+export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
+
 /**
  * @typedef {import("./errors.js").Reply} Reply
  * @typedef {import("./origins.js").Sender} Sender
+ * @typedef {import("./origins.js").Caller} Caller
+ */
+
+/**
+ * The part of runtime.Port the bridge uses for event subscribers.
+ * @typedef {object} EventPort
+ * @property {string} name
+ * @property {Sender} [sender]
+ * @property {(message: object) => void} postMessage
+ * @property {() => void} disconnect
+ * @property {{addListener: (fn: () => void) => void}} onDisconnect
  */
 
 /**
  * @typedef {object} BridgeOptions
- * @property {{call: (method: string, params: object) => Promise<unknown>}} host
+ * @property {{call: (method: string, params: object) => Promise<unknown>, status: () => object}} host
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
  * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
@@ -44,12 +61,17 @@ const AGENT_PREFIX = "workspace.";
 
 /**
  * The background's router: it identifies each caller from the browser's
- * sender information, checks what it may call, and forwards the call to
- * cif-host with the provider (the page's origin) filled in.
+ * sender information, checks what it may call, forwards calls to cif-host
+ * with the provider (the page's origin) filled in, and passes events to
+ * the pages of the provider they belong to.
  */
 export class Bridge {
   /** @type {BridgeOptions} */
   #opts;
+  /** @type {Map<string, Set<EventPort>>} event ports of web pages, by origin */
+  #pages = new Map();
+  /** @type {Set<EventPort>} event ports of the agent's views */
+  #agents = new Set();
 
   /** @param {BridgeOptions} opts */
   constructor(opts) {
@@ -70,6 +92,15 @@ export class Bridge {
     }
   }
 
+  /** @param {Sender} sender @returns {Promise<Caller>} */
+  async #identify(sender) {
+    return identifyCaller(sender, {
+      extensionId: this.#opts.extensionId,
+      extensionUrl: this.#opts.extensionUrl,
+      allowed: await this.#opts.allowedOrigins(),
+    });
+  }
+
   /**
    * @param {any} message
    * @param {Sender} sender
@@ -83,23 +114,101 @@ export class Bridge {
     if (typeof params !== "object" || Array.isArray(params)) {
       throw new BridgeError(ErrorCode.InvalidParams, `${method}: parameters must be an object`);
     }
-    const caller = identifyCaller(sender, {
-      extensionId: this.#opts.extensionId,
-      extensionUrl: this.#opts.extensionUrl,
-      allowed: await this.#opts.allowedOrigins(),
-    });
-    if (caller.kind === "agent") {
-      if (!method.startsWith(AGENT_PREFIX)) {
-        throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the agent's views call ${AGENT_PREFIX}* methods`);
-      }
-      return this.#opts.host.call(method, { ...params, provider: "" });
-    }
+    const caller = await this.#identify(sender);
+    if (caller.kind === "agent") return this.#agentCall(method, params);
     if (method.startsWith(AGENT_PREFIX)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
+    if (method === "raiseEvent") return this.#raise(caller.origin, params);
     if (!HOST_METHODS.has(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
     return this.#opts.host.call(method, { ...params, provider: caller.origin });
+  }
+
+  /**
+   * @param {string} method
+   * @param {Record<string, unknown>} params
+   */
+  #agentCall(method, params) {
+    if (method === "cifbridge.status") return this.#opts.host.status();
+    if (!method.startsWith(AGENT_PREFIX)) {
+      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the agent's views call ${AGENT_PREFIX}* methods`);
+    }
+    return this.#opts.host.call(method, { ...params, provider: "" });
+  }
+
+  /**
+   * raiseEvent: runs a custom event's handlers in every page of the
+   * caller's provider, the caller included.
+   * @param {string} origin
+   * @param {Record<string, unknown>} params
+   */
+  #raise(origin, params) {
+    if (typeof params.eventName !== "string" || params.eventName === "") {
+      throw new BridgeError(ErrorCode.InvalidParams, "raiseEvent: eventName must be a non-empty string");
+    }
+    this.#send(this.#pages.get(origin), params.eventName, params.eventInputParameters ?? null);
+    return true;
+  }
+
+  /**
+   * Takes a new event port from a page or an agent's view. A port from a
+   * caller that may not call is told why and closed.
+   * @param {EventPort} port
+   */
+  async connect(port) {
+    if (port.name !== EVENTS_PORT) return;
+    let caller;
+    try {
+      caller = await this.#identify(port.sender ?? {});
+    } catch (err) {
+      port.postMessage({ kind: "refused", error: toWireError(err) });
+      port.disconnect();
+      return;
+    }
+    if (caller.kind === "agent") {
+      this.#agents.add(port);
+      port.onDisconnect.addListener(() => this.#agents.delete(port));
+      return;
+    }
+    const ports = this.#pages.get(caller.origin) ?? new Set();
+    this.#pages.set(caller.origin, ports);
+    ports.add(port);
+    port.onDisconnect.addListener(() => {
+      ports.delete(port);
+      if (ports.size === 0) this.#pages.delete(caller.origin);
+    });
+  }
+
+  /**
+   * Passes a cif-host notification on: a CIF event to the pages of the
+   * provider that owns the session, as the JSON string CIF hands its
+   * handlers; the workspace's changes to the agent's views.
+   * @param {string} method
+   * @param {any} params
+   */
+  deliver(method, params) {
+    if (method === WORKSPACE_CHANGED) {
+      this.#send(this.#agents, method, params);
+      return;
+    }
+    if (typeof params?.provider !== "string") return;
+    this.#send(this.#pages.get(params.provider), method, JSON.stringify(params.data ?? null));
+  }
+
+  /**
+   * @param {Iterable<EventPort> | undefined} ports
+   * @param {string} name
+   * @param {unknown} payload
+   */
+  #send(ports, name, payload) {
+    for (const port of ports ?? []) {
+      try {
+        port.postMessage({ kind: "event", name, payload });
+      } catch {
+        // The port closed under us; its onDisconnect removes it.
+      }
+    }
   }
 }

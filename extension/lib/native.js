@@ -60,6 +60,10 @@ export class NativeHost {
   #retryAt = 0;
   #maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
   #encoder = new TextEncoder();
+  /** @type {any} hello's result on the current connection */
+  #hello = null;
+  /** @type {string | null} why the last connection ended or failed */
+  #lastError = null;
 
   /** @param {NativeHostOptions} opts */
   constructor(opts) {
@@ -75,6 +79,14 @@ export class NativeHost {
   async call(method, params) {
     await this.connect();
     return this.#send(method, params);
+  }
+
+  /**
+   * What the agent's views show about the connection.
+   * @returns {{connected: boolean, hello: any, lastError: string | null}}
+   */
+  status() {
+    return { connected: this.#hello !== null, hello: this.#hello, lastError: this.#lastError };
   }
 
   /**
@@ -97,8 +109,11 @@ export class NativeHost {
       const hello = await this.#send("hello", await this.#opts.helloParams());
       this.#failures = 0;
       this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+      this.#hello = hello;
+      this.#lastError = null;
       return hello;
     } catch (err) {
+      this.#lastError = err instanceof Error ? err.message : String(err);
       this.#reset(port);
       port.disconnect();
       throw err;
@@ -189,6 +204,7 @@ export class NativeHost {
     const base = this.#opts.backoffMs ?? BACKOFF_MS;
     this.#retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, base * 2 ** (this.#failures - 1));
     const err = unavailable(reason);
+    this.#lastError = err.message;
     for (const id of [...this.#pending.keys()]) this.#settle(id, undefined, err);
   }
 
@@ -197,6 +213,7 @@ export class NativeHost {
     if (this.#port === port) {
       this.#port = null;
       this.#ready = null;
+      this.#hello = null;
     }
   }
 }

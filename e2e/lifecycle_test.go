@@ -1,0 +1,55 @@
+package e2e
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cifbridge/cif-bridge/host/store"
+)
+
+// TestTheHostKilledMidCall kills cif-host while a call waits for it: the
+// call rejects with a clear message, and the next call starts a new host.
+func TestTheHostKilledMidCall(t *testing.T) {
+	for _, b := range browsers {
+		t.Run(b.name, func(t *testing.T) {
+			r, srv := startWithPages(t, b)
+			p := openProvider(t, r, srv.URL)
+			var first string
+			p.result(`Microsoft.CIFramework.createSession({templateName: "msdyn_chat_session"})`, &first)
+
+			// Hold the profile's lock, so that the next host waits in hello:
+			// a call is then truly in flight when the host dies.
+			locks, err := filepath.Glob(filepath.Join(r.w.state, "cif-bridge", "profiles", "*.json.lock"))
+			require.NoError(t, err)
+			require.Len(t, locks, 1)
+			profile := strings.TrimSuffix(filepath.Base(locks[0]), ".json.lock")
+			kill(t, waitHosts(t, r, "the first host", func(p []int) bool { return len(p) == 1 }))
+			waitHosts(t, r, "the first host to die", func(p []int) bool { return len(p) == 0 })
+			f, err := store.Open(filepath.Dir(locks[0]), profile)
+			require.NoError(t, err)
+			require.NoError(t, f.Lock(0))
+
+			p.eval(`(window.pending = settle(Microsoft.CIFramework.getAllSessions()), true)`)
+			kill(t, waitHosts(t, r, "a second host", func(p []int) bool { return len(p) == 1 }))
+			var pending settled
+			require.NoError(t, jsonUnmarshal(p.eval(`window.pending`), &pending))
+			require.False(t, pending.OK, "the call cannot succeed without a host")
+			assert.Equal(t, 1008, pending.Error.ErrorCode)
+			assert.Equal(t, "getAllSessions", pending.Error.MsdynName)
+			if b.name == "chromium" {
+				assert.Equal(t, "cif-host is not reachable: Native host has exited.; cif-host stopped; the next call restarts it. If this repeats, read the host log (`cif-host doctor` prints where)", pending.Error.Message)
+			} else { // Firefox gives no reason for a host that exits
+				assert.Equal(t, "cif-host is not reachable (the browser gave no reason); the next call reconnects; if this repeats, run `cif-host doctor` and read the host log", pending.Error.Message)
+			}
+
+			require.NoError(t, f.Close())
+			var all []string
+			p.result(`Microsoft.CIFramework.getAllSessions()`, &all)
+			assert.Equal(t, []string{first}, all, "the next call starts a new host, which has the session")
+		})
+	}
+}

@@ -1,0 +1,96 @@
+import { EVENTS_PORT, WORKSPACE_CHANGED } from "./bridge.js";
+import { BridgeError } from "./errors.js";
+
+/**
+ * The agent's views (popup, options) talk to the background through these.
+ */
+
+/**
+ * Calls the background as an extension page; rejects with a BridgeError.
+ * @param {any} api browser or chrome
+ * @param {string} method
+ * @param {object} [params]
+ * @returns {Promise<any>}
+ */
+export async function agentCall(api, method, params = {}) {
+  const reply = await api.runtime.sendMessage({ kind: "call", method, params });
+  if (reply?.ok) return reply.result;
+  throw new BridgeError(reply?.error?.code ?? 0, reply?.error?.message ?? "the background gave no answer");
+}
+
+/**
+ * Calls onChange whenever the workspace changes, for as long as the view
+ * is open.
+ * @param {any} api browser or chrome
+ * @param {() => void} onChange
+ */
+export function watchWorkspace(api, onChange) {
+  const port = api.runtime.connect({ name: EVENTS_PORT });
+  port.onMessage.addListener((message) => {
+    if (message?.kind === "event" && message.name === WORKSPACE_CHANGED) onChange();
+  });
+}
+
+/**
+ * @typedef {object} TabRow
+ * @property {string} id
+ * @property {string} title
+ * @property {boolean} anchor
+ * @property {boolean} focused
+ * @property {string} url
+ */
+
+/**
+ * @typedef {object} SessionRow
+ * @property {string} id
+ * @property {string} title
+ * @property {string} provider
+ * @property {boolean} focused
+ * @property {string[]} badges the attention indicators, in words
+ * @property {TabRow[]} tabs
+ */
+
+/**
+ * Turns workspace.get's result into what a view shows, in the order the
+ * sessions were opened.
+ * @param {any} view workspace.get's result
+ * @returns {SessionRow[]}
+ */
+export function sessionRows(view) {
+  return (view?.sessions ?? []).map((s) => ({
+    id: s.id,
+    title: s.title || s.template,
+    provider: s.provider,
+    focused: s.id === view.focused,
+    badges: badges(s.attention ?? {}),
+    tabs: (s.tabs ?? []).map((t) => ({
+      id: t.id,
+      title: t.title || t.template,
+      anchor: Boolean(t.anchor),
+      focused: t.id === s.focusedTab,
+      url: t.url ?? "",
+    })),
+  }));
+}
+
+/**
+ * @param {{focusRequested?: boolean, newActivity?: number, kpiBreach?: boolean}} a
+ * @returns {string[]}
+ */
+function badges(a) {
+  const out = [];
+  if (a.focusRequested) out.push("needs attention");
+  if (a.newActivity) out.push(`${a.newActivity} new`);
+  if (a.kpiBreach) out.push("KPI breached");
+  return out;
+}
+
+/**
+ * "3 of 10 sessions".
+ * @param {any} view workspace.get's result
+ * @returns {string}
+ */
+export function summary(view) {
+  const n = view?.sessions?.length ?? 0;
+  return `${n} of ${view?.maxSessions ?? 10} session${view?.maxSessions === 1 ? "" : "s"}`;
+}

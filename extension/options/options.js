@@ -1,0 +1,89 @@
+// The options page: the list of origins allowed to use the page API, and
+// what cif-host reports about itself.
+import { agentCall } from "../lib/agent.js";
+import { DEFAULT_ALLOWED_ORIGINS, validEntry } from "../lib/origins.js";
+import { extraPatterns } from "../lib/scripts.js";
+import { loadAllowedOrigins, saveAllowedOrigins } from "../lib/settings.js";
+
+const api = globalThis.browser ?? globalThis.chrome;
+const storage = api.storage.local;
+
+/** @param {string} text */
+function say(text) {
+  document.getElementById("status").textContent = text;
+}
+
+/** @param {readonly string[]} entries */
+function renderList(entries) {
+  const items = entries.map((entry) => {
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "Remove";
+    remove.dataset.origin = entry;
+    remove.addEventListener("click", () => update(entries.filter((e) => e !== entry), `Removed ${entry}.`));
+    const label = document.createElement("span");
+    label.textContent = entry;
+    const li = document.createElement("li");
+    li.append(label, remove);
+    return li;
+  });
+  document.getElementById("origins").replaceChildren(...items);
+}
+
+/**
+ * @param {readonly string[]} entries
+ * @param {string} message
+ */
+async function update(entries, message) {
+  await saveAllowedOrigins(storage, entries);
+  renderList(entries);
+  say(message);
+}
+
+/**
+ * Adds an origin. The permission to run on it is asked for first, while
+ * the click still counts as the user's gesture (browsers require that).
+ * @param {SubmitEvent} event
+ */
+async function add(event) {
+  event.preventDefault();
+  const input = /** @type {HTMLInputElement} */ (document.getElementById("origin"));
+  const entry = input.value.trim().toLowerCase().replace(/\/+$/, "");
+  if (!validEntry(entry)) {
+    say(`"${input.value}" is not an origin: write it as https://host or http://host:port, nothing after the host.`);
+    return;
+  }
+  const patterns = extraPatterns([entry]);
+  const granted = patterns.length === 0 || await api.permissions.request({ origins: patterns });
+  if (!granted) {
+    say(`The browser did not grant access to ${entry}, so the page API cannot run there. Try again and allow it.`);
+    return;
+  }
+  const entries = await loadAllowedOrigins(storage);
+  if (entries.includes(entry)) {
+    say(`${entry} is already allowed.`);
+    return;
+  }
+  input.value = "";
+  await update([...entries, entry], `Added ${entry}. Reload its pages to give them the API.`);
+}
+
+async function showHost() {
+  const out = document.getElementById("host");
+  try {
+    await agentCall(api, "workspace.get");
+    const { hello, lastError } = await agentCall(api, "cifbridge.status");
+    const problems = (hello?.problems ?? []).map((p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
+    out.textContent = hello
+      ? [`cif-host ${hello.hostVersion}, protocol ${hello.protocolVersion}`, `state: ${hello.stateFile}`, `log: ${hello.logFile}`,
+        problems.length ? `configuration problems:\n${problems.join("\n")}` : "configuration: no problems"].join("\n")
+      : `not connected: ${lastError ?? "unknown reason"}`;
+  } catch (err) {
+    out.textContent = `not connected: ${err instanceof Error ? err.message : err}`;
+  }
+}
+
+document.getElementById("add").addEventListener("submit", add);
+document.getElementById("reset").addEventListener("click", () => update(DEFAULT_ALLOWED_ORIGINS, "Restored the defaults."));
+loadAllowedOrigins(storage).then(renderList);
+showHost();

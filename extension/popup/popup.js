@@ -1,0 +1,82 @@
+// The toolbar popup: the agent's view of the workspace. It lists the
+// sessions with their provider, indicators and tabs, and lets the agent
+// switch to one or close it; the provider's pages then hear
+// onSessionSwitched or onSessionClosed.
+import { agentCall, sessionRows, summary, watchWorkspace } from "../lib/agent.js";
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string>} [attrs]
+ * @param {...(Node | string)} children
+ * @returns {HTMLElement}
+ */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children); // text, never HTML: titles come from web pages
+  return node;
+}
+
+/**
+ * @param {string} label
+ * @param {string} action
+ * @param {string} id
+ */
+function button(label, action, id) {
+  const b = el("button", { type: "button", "data-action": action, "data-id": id }, label);
+  b.addEventListener("click", () => act(action, id));
+  return b;
+}
+
+/** @param {import("../lib/agent.js").SessionRow} row */
+function sessionItem(row) {
+  const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
+  const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", row.id)];
+  actions.push(button("Close", "workspace.closeSession", row.id));
+  item.append(
+    el("div", { class: "line" }, el("span", { class: "title" }, row.title), ...actions),
+    el("div", { class: "line" }, el("span", { class: "provider" }, row.provider),
+      ...row.badges.map((b) => el("span", { class: "badge" }, b))),
+    el("ul", { class: "tabs" }, ...row.tabs.map((t) =>
+      el("li", { class: t.focused ? "focused" : "", "data-tab": t.id }, `${t.anchor ? "⚓ " : ""}${t.title}`))),
+  );
+  return item;
+}
+
+/**
+ * @param {string} method
+ * @param {string} sessionId
+ */
+async function act(method, sessionId) {
+  show("");
+  try {
+    await agentCall(api, method, { sessionId });
+  } catch (err) {
+    show(err);
+  }
+  await render();
+}
+
+/** @param {unknown} err */
+function show(err) {
+  document.getElementById("status").textContent = err instanceof Error ? err.message : String(err ?? "");
+}
+
+async function render() {
+  try {
+    const view = await agentCall(api, "workspace.get");
+    const rows = sessionRows(view);
+    document.getElementById("summary").textContent = summary(view);
+    document.getElementById("sessions").replaceChildren(...rows.map(sessionItem));
+    document.getElementById("empty").hidden = rows.length > 0;
+    document.body.dataset.ready = "true";
+  } catch (err) {
+    show(err);
+    document.body.dataset.ready = "error";
+  }
+}
+
+watchWorkspace(api, render);
+render();

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Bridge, EVENTS_PORT, WORKSPACE_CHANGED } from "../lib/bridge.js";
+import { ErrorCode } from "../lib/errors.js";
+import { DEFAULT_ALLOWED_ORIGINS } from "../lib/origins.js";
+import { FakeEvent } from "./fakes.js";
+
+const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
+const EXT_URL = `chrome-extension://${EXT_ID}/`;
+
+/** A bridge whose host records calls and answers with their params. */
+function setup(allowed = DEFAULT_ALLOWED_ORIGINS) {
+  const calls = [];
+  const host = {
+    call: async (method, params) => {
+      calls.push({ method, params });
+      return { echoed: method };
+    },
+    status: () => ({ connected: true }),
+  };
+  const bridge = new Bridge({ host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
+  return { bridge, calls };
+}
+
+const page = (url, extra = {}) => ({ id: EXT_ID, url, origin: new URL(url).origin, frameId: 0, tab: { id: 1, url }, ...extra });
+const agent = { id: EXT_ID, url: `${EXT_URL}popup/popup.html` };
+const call = (method, params = {}) => ({ kind: "call", method, params });
+
+test("a page's call reaches the host with the provider the browser reported", async () => {
+  const { bridge, calls } = setup();
+  const reply = await bridge.handle(call("createSession", { input: { templateName: "t" }, provider: "https://evil.example" }), page("http://127.0.0.1:8080/app"));
+  assert.deepEqual(reply, { ok: true, result: { echoed: "createSession" } });
+  assert.deepEqual(calls, [{ method: "createSession", params: { input: { templateName: "t" }, provider: "http://127.0.0.1:8080" } }]);
+});
+
+test("the origin comes from sender.url when sender.origin is missing (older Firefox)", async () => {
+  const { bridge, calls } = setup();
+  const sender = page("http://localhost:3000/x");
+  delete sender.origin;
+  await bridge.handle(call("getAllSessions"), sender);
+  assert.equal(calls[0].params.provider, "http://localhost:3000");
+});
+
+test("refusals, each with its code and message", async (t) => {
+  const cases = [
+    {
+      name: "origin not allowed",
+      sender: page("https://crm.example.com/"),
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: "the origin https://crm.example.com is not allowed to use CIF Bridge; add it in the extension's options (allowed now: http://localhost, http://127.0.0.1)" },
+    },
+    {
+      name: "cross-origin frame",
+      sender: page("http://localhost:9000/frame", { frameId: 3, tab: { id: 1, url: "http://127.0.0.1:8080/" } }),
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only" },
+    },
+    {
+      name: "frame whose top page is unknown",
+      sender: page("http://localhost:9000/frame", { frameId: 3, tab: { id: 1 } }),
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only" },
+    },
+    {
+      name: "a file page",
+      sender: { id: EXT_ID, url: "file:///home/u/x.html", origin: "null", frameId: 0, tab: { url: "file:///home/u/x.html" } },
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: "this page has no web origin (a file, data or sandboxed page); serve it over http or https" },
+    },
+    {
+      name: "another extension",
+      sender: { id: "other", url: "chrome-extension://other/x.html" },
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: "calls from other extensions are refused" },
+    },
+    {
+      name: "a page calling an agent operation",
+      sender: page("http://127.0.0.1/"),
+      method: "workspace.closeSession",
+      error: { code: ErrorCode.AgentOnly, message: "workspace.closeSession is one of the agent's own operations; web pages cannot call it" },
+    },
+    {
+      name: "a page calling hello",
+      sender: page("http://127.0.0.1/"),
+      method: "hello",
+      error: { code: ErrorCode.MethodNotFound, message: "hello is not a CIF method CIF Bridge serves" },
+    },
+    {
+      name: "the agent calling a page method",
+      sender: agent,
+      method: "createSession",
+      error: { code: ErrorCode.MethodNotFound, message: "createSession is for web pages; the agent's views call workspace.* methods" },
+    },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, async () => {
+      const { bridge, calls } = setup();
+      assert.deepEqual(await bridge.handle(call(c.method), c.sender), { ok: false, error: c.error });
+      assert.deepEqual(calls, [], "nothing reached the host");
+    });
+  }
+});
+
+test("a same-origin frame may call", async () => {
+  const { bridge, calls } = setup();
+  await bridge.handle(call("getAllSessions"), page("http://127.0.0.1:8080/frame", { frameId: 2, tab: { url: "http://127.0.0.1:8080/top" } }));
+  assert.equal(calls.length, 1);
+});
+
+test("malformed messages are refused", async () => {
+  const { bridge } = setup();
+  assert.equal((await bridge.handle({ kind: "call" }, page("http://127.0.0.1/"))).error.code, ErrorCode.InvalidRequest);
+  assert.equal((await bridge.handle(call("getAllSessions", ["x"]), page("http://127.0.0.1/"))).error.code, ErrorCode.InvalidParams);
+});
+
+test("the agent's operations go to the host with an empty provider", async () => {
+  const { bridge, calls } = setup();
+  await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), agent);
+  assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { sessionId: "s", provider: "" } }]);
+  assert.deepEqual(await bridge.handle(call("cifbridge.status"), agent), { ok: true, result: { connected: true } });
+});
+
+/** An event port as the browser hands it to onConnect. */
+function eventPort(sender) {
+  return {
+    name: EVENTS_PORT, sender, received: [], disconnected: false, onDisconnect: new FakeEvent(),
+    postMessage(m) { this.received.push(m); },
+    disconnect() { this.disconnected = true; },
+  };
+}
+
+test("events reach the pages of the provider that owns the session, and only them", async () => {
+  const { bridge } = setup();
+  const a1 = eventPort(page("http://127.0.0.1:8080/a"));
+  const a2 = eventPort(page("http://127.0.0.1:8080/b"));
+  const other = eventPort(page("http://localhost:8080/"));
+  const view = eventPort(agent);
+  for (const p of [a1, a2, other, view]) await bridge.connect(p);
+
+  bridge.deliver("onSessionSwitched", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1", focused: true } });
+  const expected = { kind: "event", name: "onSessionSwitched", payload: '{"sessionId":"s1","focused":true}' };
+  assert.deepEqual(a1.received, [expected]);
+  assert.deepEqual(a2.received, [expected]);
+  assert.deepEqual(other.received, []);
+  assert.deepEqual(view.received, []);
+
+  bridge.deliver(WORKSPACE_CHANGED, { version: 3 });
+  assert.deepEqual(view.received, [{ kind: "event", name: WORKSPACE_CHANGED, payload: { version: 3 } }]);
+  assert.equal(a1.received.length, 1, "pages never see the workspace notification");
+
+  a1.onDisconnect.fire();
+  bridge.deliver("onSessionClosed", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1" } });
+  assert.equal(a1.received.length, 1, "a closed port gets nothing more");
+  assert.equal(a2.received.length, 2);
+});
+
+test("an event port from a refused caller is told why and closed", async () => {
+  const { bridge } = setup();
+  const port = eventPort(page("https://elsewhere.example/"));
+  await bridge.connect(port);
+  assert.equal(port.received[0].kind, "refused");
+  assert.equal(port.received[0].error.code, ErrorCode.OriginNotAllowed);
+  assert.ok(port.disconnected);
+});
+
+test("raiseEvent runs the handlers in every page of the caller's provider", async () => {
+  const { bridge, calls } = setup();
+  const mine = eventPort(page("http://127.0.0.1:8080/a"));
+  const theirs = eventPort(page("http://localhost:8080/"));
+  await bridge.connect(mine);
+  await bridge.connect(theirs);
+  const reply = await bridge.handle(call("raiseEvent", { eventName: "contoso.ping", eventInputParameters: { value: 1 } }), page("http://127.0.0.1:8080/b"));
+  assert.deepEqual(reply, { ok: true, result: true });
+  assert.deepEqual(mine.received, [{ kind: "event", name: "contoso.ping", payload: { value: 1 } }]);
+  assert.deepEqual(theirs.received, []);
+  assert.deepEqual(calls, [], "raiseEvent stays in the extension");
+});

@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { mock, test } from "node:test";
+import { BridgeError, ErrorCode } from "../lib/errors.js";
+import { pageWorld, until } from "./world.js";
+
+/** Copies a value out of the page's realm, so assertions compare data, not prototypes. */
+const plain = (v) => JSON.parse(JSON.stringify(v));
+
+/** Whether a value from the page's realm is a Map. */
+const isMap = (v) => Object.prototype.toString.call(v) === "[object Map]";
+
+/** A page world closed when the test ends. */
+function world(t, opts) {
+  const w = pageWorld(opts);
+  t.after(w.close);
+  return w;
+}
+
+test("CIFInitDone fires once the relay answers", async (t) => {
+  const w = world(t);
+  await until(() => w.initDone.length === 1);
+  assert.deepEqual(plain(w.initDone), [["http://127.0.0.1:8080"]]);
+  assert.equal(w.cif.cifBridge, true);
+});
+
+test("a call reaches the host with the page's origin as provider, and undefined parameters left out", async (t) => {
+  const w = world(t, { host: () => "session-1" });
+  assert.equal(await w.cif.createSession({ templateName: "msdyn_chat_session" }), "session-1");
+  assert.deepEqual(w.calls, [{ method: "createSession", params: { input: { templateName: "msdyn_chat_session" }, provider: "http://127.0.0.1:8080" } }]);
+  await w.cif.getTabs(undefined, undefined, "corr-1");
+  assert.deepEqual(w.calls[1].params, { correlationId: "corr-1", provider: "http://127.0.0.1:8080" });
+});
+
+test("a host error rejects with CIF's error object", async (t) => {
+  const w = world(t, { host: () => { throw new BridgeError(ErrorCode.SessionNotFound, "Session with ID:x does not exist"); } });
+  await assert.rejects(w.cif.getSession("x"), (err) => {
+    assert.deepEqual(plain(err), { message: "Session with ID:x does not exist", msdyn_name: "getSession", errorCode: ErrorCode.SessionNotFound });
+    return true;
+  });
+});
+
+test("an unexpected failure in the background still rejects with a readable message", async (t) => {
+  const w = world(t, { host: () => { throw new TypeError("x is undefined"); } });
+  await assert.rejects(w.cif.getAllSessions(), { message: "CIF Bridge failed: x is undefined", msdyn_name: "getAllSessions", errorCode: ErrorCode.Internal });
+});
+
+test("getSession resolves with a Map that also carries its keys as properties", async (t) => {
+  const w = world(t, { host: () => ({ sessionId: "s1", focused: true, context: { ticket: 7 } }) });
+  const result = await w.cif.getSession("s1");
+  assert.ok(isMap(result));
+  assert.deepEqual(plain(result.get("context")), { ticket: 7 });
+  assert.equal(result.sessionId, "s1");
+  assert.equal(result.focused, true);
+  assert.equal(result.size, 3, "Map's own members are not shadowed");
+});
+
+test("methods CIF documents as resolving with nothing resolve with undefined", async (t) => {
+  const w = world(t, { host: () => null });
+  assert.equal(await w.cif.focusTab("tab-1"), undefined);
+  assert.equal(await w.cif.requestFocusSession("s1", 3, "c"), undefined);
+  assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", messagesCount: 3, correlationId: "c", provider: "http://127.0.0.1:8080" });
+  await w.cif.requestFocusSession("s1", "c2");
+  assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", correlationId: "c2", provider: "http://127.0.0.1:8080" });
+  assert.equal(await w.cif.getFocusedSession(), null, "null stays null where it is a value");
+});
+
+test("parameters that cannot be sent are refused in the page", async (t) => {
+  const w = world(t);
+  await assert.rejects(w.cif.createSession({ templateName: "x", context: { callback() {} } }), (err) => {
+    assert.equal(err.errorCode, ErrorCode.InvalidParams);
+    assert.equal(err.msdyn_name, "createSession");
+    assert.match(err.message, /^createSession: the parameters cannot be sent \(.+\); pass plain objects, strings, numbers and booleans$/);
+    return true;
+  });
+  assert.deepEqual(w.calls, []);
+});
+
+test("without the extension, a call fails quickly with ExtensionUnavailable", async (t) => {
+  mock.timers.enable({ apis: ["setTimeout"] });
+  t.after(() => mock.timers.reset());
+  const w = world(t, { relay: false });
+  const call = w.cif.canCreateSession();
+  mock.timers.tick(3000);
+  await assert.rejects(call, {
+    message: "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page",
+    msdyn_name: "canCreateSession",
+    errorCode: ErrorCode.ExtensionUnavailable,
+  });
+});
+
+test("methods that need Dynamics reject with NotSupported", async (t) => {
+  const w = world(t);
+  for (const name of ["createRecord", "retrieveRecord", "searchAndOpenRecords", "openForm", "notifyEvent", "getPresence"]) {
+    await assert.rejects(w.cif[name](), {
+      message: `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`,
+      msdyn_name: name,
+      errorCode: ErrorCode.NotSupported,
+    });
+  }
+  assert.deepEqual(w.calls, []);
+});
+
+test("the panel's mode, width and click-to-act are remembered", async (t) => {
+  const w = world(t);
+  assert.equal(await w.cif.getMode(), 1);
+  assert.equal(await w.cif.setMode(0), 0);
+  assert.equal(await w.cif.getMode(), 0);
+  await assert.rejects(w.cif.setMode(3), { errorCode: ErrorCode.InvalidParams, message: "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)" });
+  assert.equal(await w.cif.setWidth(420), 420);
+  assert.equal(await w.cif.getWidth(), 420);
+  await assert.rejects(w.cif.setWidth(-1), { errorCode: ErrorCode.InvalidParams });
+  await w.cif.setClickToAct(true);
+  assert.equal(await w.cif.getClickToAct(), true);
+  assert.equal(JSON.parse(await w.cif.getEnvironment()).cifBridge, true);
+});
+
+test("host events reach the handlers as CIF's JSON strings; removeHandler stops them", async (t) => {
+  const w = world(t);
+  const seen = [];
+  const handler = (payload) => seen.push(payload);
+  await w.cif.addHandler("onSessionSwitched", handler);
+  await w.cif.raiseEvent("flush", {}); // a round trip through the relay, after which the page is subscribed
+  w.bridge.deliver("onSessionSwitched", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1", focused: true } });
+  w.bridge.deliver("onSessionSwitched", { provider: "http://localhost:1", data: { sessionId: "other", focused: true } });
+  await until(() => seen.length === 1);
+  assert.deepEqual(seen, ['{"sessionId":"s1","focused":true}']);
+
+  await w.cif.removeHandler("onSessionSwitched", handler);
+  w.bridge.deliver("onSessionSwitched", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1", focused: false } });
+  await w.cif.raiseEvent("flush", {}); // a round trip, after which the event would have arrived
+  assert.equal(seen.length, 1);
+});
+
+test("raiseEvent runs this provider's handlers with the parameters as a Map", async (t) => {
+  const w = world(t);
+  const seen = [];
+  await w.cif.addHandler("contoso.ping", (arg) => seen.push(arg));
+  await until(() => w.initDone.length === 1);
+  assert.equal(await w.cif.raiseEvent("contoso.ping", { value: 42 }), true);
+  await until(() => seen.length === 1);
+  assert.ok(isMap(seen[0]));
+  assert.equal(seen[0].get("value"), 42);
+  assert.equal(seen[0].value, 42);
+});
+
+test("a failing handler does not stop the others", async (t) => {
+  const w = world(t);
+  const seen = [];
+  t.mock.method(console, "error", () => {});
+  await w.cif.addHandler("e", () => { throw new Error("boom"); });
+  await w.cif.addHandler("e", (arg) => seen.push(arg));
+  await w.cif.raiseEvent("e", "plain");
+  await until(() => seen.length === 1);
+  assert.deepEqual(seen, ["plain"]);
+});
+
+test("addHandler and removeHandler check their arguments with CIF's texts", async (t) => {
+  const w = world(t);
+  await assert.rejects(w.cif.addHandler("", () => {}), { errorCode: ErrorCode.InvalidParams, message: "The parameter EventName is blank. Provide a value to the parameter: an event name such as onSessionSwitched", msdyn_name: "addHandler" });
+  await assert.rejects(w.cif.addHandler("e", "not a function"), { message: "Passing data parameters to addHandler is mandatory: pass the handler function as the second argument" });
+  await assert.rejects(w.cif.removeHandler(undefined, () => {}), { msdyn_name: "removeHandler" });
+});
+
+test("the API cannot be replaced, and window.Microsoft stays open to other libraries", (t) => {
+  const w = world(t);
+  const original = w.cif;
+  assert.ok(Object.isFrozen(original));
+  const typeError = (err) => err.name === "TypeError";
+  assert.throws(() => w.run(`"use strict"; window.Microsoft.CIFramework = {}`), typeError);
+  assert.throws(() => w.run(`"use strict"; window.Microsoft.CIFramework.createSession = () => 1`), typeError);
+  assert.equal(w.run(`delete window.Microsoft.CIFramework`), false);
+  w.run(`window.Microsoft = { Maps: 1, CIFramework: "fake" }`);
+  assert.equal(w.cif, original);
+  assert.equal(w.run(`window.Microsoft.Maps`), 1);
+  w.run(`window.Microsoft.Teams = 2`);
+  assert.equal(w.run(`window.Microsoft.Teams`), 2);
+});
+
+test("the relay ignores messages that are not its page's own calls", async (t) => {
+  const w = world(t);
+  await until(() => w.initDone.length === 1);
+  const { port1, port2 } = new MessageChannel();
+  t.after(() => { port1.close(); port2.close(); });
+  const got = [];
+  port1.onmessage = (e) => got.push(e.data);
+  const call = { ns: "cif-bridge", v: 1, kind: "call", method: "getAllSessions", params: {} };
+  w.spoof(call, { source: {}, ports: [port2] }); // from another window (a frame)
+  w.spoof(call, { origin: "https://evil.example", ports: [port2] });
+  w.spoof({ ...call, ns: "other" }, { ports: [port2] });
+  w.spoof({ ...call, v: 2 }, { ports: [port2] });
+  w.spoof(call, { ports: [] });
+  await w.cif.getAllSessions(); // a real call's round trip
+  assert.deepEqual(got, []);
+  assert.equal(w.calls.length, 1);
+});
+
+test("the TypeScript declarations name exactly the runtime's members", async (t) => {
+  const { readFileSync } = await import("node:fs");
+  const dts = readFileSync(new URL("../types/cif-framework.d.ts", import.meta.url), "utf8");
+  const declared = new Set([...dts.matchAll(/^\s+(?:function|const) (\w+)/gm)].map((m) => m[1]));
+  const w = world(t);
+  assert.deepEqual([...declared].sort(), Object.keys(w.cif).sort());
+});

@@ -1,0 +1,127 @@
+// Type declarations for pages that use Microsoft.CIFramework through CIF
+// Bridge. They describe the runtime exactly (a test compares the two):
+// every member here exists on the injected object and nothing else does.
+// Use them with: /// <reference path="cif-framework.d.ts" />
+
+declare namespace Microsoft.CIFramework {
+  /** A rejected call's value: error.message reads as in CIF's samples. */
+  interface CifError {
+    message: string;
+    /** The method that failed, as CIF names it. */
+    msdyn_name: string;
+    /** A stable code: see CIF Bridge's docs/protocol.md. */
+    errorCode: number;
+  }
+
+  /** A template parameter: global at the top level, or an object of values for one application tab template. */
+  type TemplateParameters = Record<string, string | number | boolean | object>;
+
+  interface CreateSessionInput {
+    /** A Generic session template's unique name, such as "msdyn_chat_session". */
+    templateName?: string;
+    /** Finds the template by tag instead of by name. */
+    templateTag?: string;
+    templateParameters?: TemplateParameters;
+    /** Kept as given and returned by getSession and the session events. */
+    context?: unknown;
+    customerName?: string;
+  }
+
+  /** getSession's result: a Map, as CIF's code returns, also carrying its keys as properties. */
+  type SessionInfo = Map<string, unknown> & {
+    readonly sessionId: string;
+    readonly focused: boolean;
+    readonly isFocused: boolean;
+    readonly context?: unknown;
+    readonly conversationId?: string;
+    readonly title: string;
+    readonly templateName: string;
+    readonly customerName?: string;
+    readonly tabs: string[];
+  };
+
+  interface SetSessionTitleInput {
+    sessionId: string;
+    /** Values of the template title's slugs, such as customer: "Contoso" for "Chat with {customer}". */
+    [slug: string]: unknown;
+  }
+
+  interface CreateTabInput {
+    /** An application tab template's unique name. */
+    templateName: string;
+    templateParameters?: TemplateParameters;
+    /** Focus the new tab; false when left out. */
+    isFocused?: boolean;
+  }
+
+  /** Marks the API as CIF Bridge's. */
+  const cifBridge: true;
+
+  // Sessions.
+  function canCreateSession(correlationId?: string): Promise<boolean>;
+  function createSession(input: CreateSessionInput, correlationId?: string): Promise<string>;
+  function getSession(sessionId: string, correlationId?: string): Promise<SessionInfo>;
+  function getFocusedSession(correlationId?: string): Promise<string | null>;
+  function getAllSessions(correlationId?: string): Promise<string[]>;
+  function setSessionTitle(input: SetSessionTitleInput, correlationId?: string): Promise<string>;
+  function requestFocusSession(sessionId: string, correlationId?: string): Promise<void>;
+  function requestFocusSession(sessionId: string, messagesCount: number, correlationId?: string): Promise<void>;
+  function notifyNewActivity(sessionId: string, count: number, correlationId?: string): Promise<void>;
+  function notifyKpiBreach(sessionId: string, shouldReset?: boolean, details?: unknown, correlationId?: string): Promise<void>;
+  function updateContext(input: Record<string, unknown>, sessionId?: string, isDelete?: false, correlationId?: string): Promise<Record<string, unknown>>;
+  function updateContext(input: string[], sessionId: string | undefined, isDelete: true, correlationId?: string): Promise<Record<string, unknown>>;
+
+  // Tabs of the focused session.
+  function createTab(input: CreateTabInput, correlationId?: string): Promise<string>;
+  function getTabs(templateName?: string, tags?: string[], correlationId?: string): Promise<string[]>;
+  function getFocusedTab(correlationId?: string): Promise<string | null>;
+  function focusTab(tabId: string, correlationId?: string): Promise<void>;
+  function refreshTab(tabId: string, correlationId?: string): Promise<true>;
+  function setTabTitle(tabId: string, input: Record<string, unknown>, correlationId?: string): Promise<string>;
+  function closeTab(tabId: string, correlationId?: string): Promise<true>;
+
+  // Events. System events (onSessionSwitched, onSessionClosed) pass CIF's JSON string;
+  // raiseEvent's parameters arrive as a Map that also carries them as properties.
+  function addHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
+  function removeHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
+  function raiseEvent(eventName: string, eventInputParameters?: unknown, correlationId?: string): Promise<boolean>;
+
+  // The communication panel, remembered per page: 0 minimized, 1 docked, 2 hidden.
+  function setMode(value: 0 | 1 | 2, correlationId?: string): Promise<0 | 1 | 2>;
+  function getMode(correlationId?: string): Promise<0 | 1 | 2>;
+  function setWidth(value: number, correlationId?: string): Promise<number>;
+  function getWidth(correlationId?: string): Promise<number>;
+  function setClickToAct(value: boolean, correlationId?: string): Promise<void>;
+  function getClickToAct(correlationId?: string): Promise<boolean>;
+
+  /** A JSON string; CIF Bridge has no organisation or user, so most fields are empty. */
+  function getEnvironment(correlationId?: string): Promise<string>;
+  function isConsoleApp(correlationId?: string): Promise<true>;
+
+  // Dynamics 365 data and Omnichannel services: these always reject with errorCode 1012 (NotSupported).
+  function createRecord(...args: unknown[]): Promise<never>;
+  function retrieveRecord(...args: unknown[]): Promise<never>;
+  function updateRecord(...args: unknown[]): Promise<never>;
+  function deleteRecord(...args: unknown[]): Promise<never>;
+  function searchAndOpenRecords(...args: unknown[]): Promise<never>;
+  function openForm(...args: unknown[]): Promise<never>;
+  function refreshForm(...args: unknown[]): Promise<never>;
+  function renderSearchPage(...args: unknown[]): Promise<never>;
+  function getEntityMetadata(...args: unknown[]): Promise<never>;
+  function insertNotes(...args: unknown[]): Promise<never>;
+  function openKBSearchControl(...args: unknown[]): Promise<never>;
+  function notifyEvent(...args: unknown[]): Promise<never>;
+  function cancelEvent(...args: unknown[]): Promise<never>;
+  function setPresence(...args: unknown[]): Promise<never>;
+  function getPresence(...args: unknown[]): Promise<never>;
+  function setAgentPresence(...args: unknown[]): Promise<never>;
+  function initializeAgentPresenceList(...args: unknown[]): Promise<never>;
+  function logAnalyticsEvent(...args: unknown[]): Promise<never>;
+  function initLogAnalytics(...args: unknown[]): Promise<never>;
+  function updateConversation(...args: unknown[]): Promise<never>;
+}
+
+interface WindowEventMap {
+  /** Fired once Microsoft.CIFramework is ready; detail lists the page's own origin. */
+  CIFInitDone: CustomEvent<string[]>;
+}
