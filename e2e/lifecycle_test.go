@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +51,32 @@ func TestTheHostKilledMidCall(t *testing.T) {
 			var all []string
 			p.result(`Microsoft.CIFramework.getAllSessions()`, &all)
 			assert.Equal(t, []string{first}, all, "the next call starts a new host, which has the session")
+		})
+	}
+}
+
+// TestNoOrphanedHosts restarts cif-host a hundred times from the options
+// page, each time followed by a page's call that starts a new one: every
+// old host exits, and one host is left.
+func TestNoOrphanedHosts(t *testing.T) {
+	const cycles = 100
+	for _, b := range browsers {
+		t.Run(b.name, func(t *testing.T) {
+			r, srv := startWithPages(t, b)
+			p := openProvider(t, r, srv.URL)
+			options := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "options/options.html")}
+			var first []string
+			p.result(`Microsoft.CIFramework.getAllSessions()`, &first)
+			for i := 0; i < cycles; i++ {
+				options.eval(`chrome.runtime.sendMessage({kind: "call", method: "cifbridge.restartHost", params: {}})`)
+				p.result(`Microsoft.CIFramework.canCreateSession()`, nil)
+			}
+			pids := waitHosts(t, r, "the old hosts to exit", func(p []int) bool { return len(p) == 1 })
+			assert.Len(t, pids, 1)
+			log, err := os.ReadFile(filepath.Join(r.w.state, "cif-bridge", "cif-host.log"))
+			require.NoError(t, err)
+			starts := strings.Count(string(log), "msg=started")
+			assert.Equal(t, cycles+1, starts, "each cycle started a new host")
 		})
 	}
 }

@@ -53,7 +53,7 @@ export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
 
 /**
  * @typedef {object} BridgeOptions
- * @property {{call: (method: string, params: object) => Promise<unknown>, status: () => object}} host
+ * @property {{call: (method: string, params: object) => Promise<unknown>, status: () => object, restart: () => void}} host
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
  * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
@@ -132,6 +132,10 @@ export class Bridge {
    */
   #agentCall(method, params) {
     if (method === "cifbridge.status") return this.#opts.host.status();
+    if (method === "cifbridge.restartHost") {
+      this.#opts.host.restart();
+      return null;
+    }
     if (!method.startsWith(AGENT_PREFIX)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the agent's views call ${AGENT_PREFIX}* methods`);
     }

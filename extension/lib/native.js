@@ -90,6 +90,20 @@ export class NativeHost {
   }
 
   /**
+   * Closes the connection on purpose: cif-host sees its input end and
+   * exits, and the next call starts a new one, which reads the templates
+   * and settings afresh. Calls in flight fail.
+   */
+  restart() {
+    const port = this.#port;
+    if (!port) return;
+    this.#reset(port);
+    port.disconnect();
+    const err = new BridgeError(ErrorCode.HostUnavailable, "cif-host was restarted by the agent while this call waited; call again");
+    for (const id of [...this.#pending.keys()]) this.#settle(id, undefined, err);
+  }
+
+  /**
    * Connects and says hello, once per connection.
    * @returns {Promise<any>} hello's result
    */

@@ -83,7 +83,14 @@ async function showHost() {
   }
 }
 
+async function restart() {
+  await agentCall(api, "cifbridge.restartHost");
+  say("cif-host restarted.");
+  await showHost();
+}
+
 document.getElementById("add").addEventListener("submit", add);
+document.getElementById("restart").addEventListener("click", restart);
 document.getElementById("reset").addEventListener("click", () => update(DEFAULT_ALLOWED_ORIGINS, "Restored the defaults."));
 loadAllowedOrigins(storage).then(renderList);
 showHost();

@@ -17,6 +17,7 @@ function setup(allowed = DEFAULT_ALLOWED_ORIGINS) {
       return { echoed: method };
     },
     status: () => ({ connected: true }),
+    restart: () => calls.push({ method: "restart" }),
   };
   const bridge = new Bridge({ host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
   return { bridge, calls };
@@ -118,6 +119,9 @@ test("the agent's operations go to the host with an empty provider", async () =>
   await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), agent);
   assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { sessionId: "s", provider: "" } }]);
   assert.deepEqual(await bridge.handle(call("cifbridge.status"), agent), { ok: true, result: { connected: true } });
+  assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), agent), { ok: true, result: null });
+  assert.deepEqual(calls.at(-1), { method: "restart" });
+  assert.equal((await bridge.handle(call("cifbridge.restartHost"), page("http://127.0.0.1/"))).error.code, ErrorCode.MethodNotFound, "pages cannot restart the host");
 });
 
 /** An event port as the browser hands it to onConnect. */

@@ -136,3 +136,18 @@ test("unavailable gives advice for a host that is not registered", () => {
   );
   assert.match(unavailable("No such native application com.cifbridge.host").message, /run \.\/install\.sh/);
 });
+
+test("restart closes the port, fails what is in flight, and the next call starts afresh", async () => {
+  const { host, ports } = setup();
+  const inFlight = host.call("getAllSessions", {});
+  await answerHello(ports[0]);
+  host.restart();
+  assert.ok(ports[0].disconnected);
+  await assert.rejects(inFlight, { code: ErrorCode.HostUnavailable, message: "cif-host was restarted by the agent while this call waited; call again" });
+  assert.deepEqual(host.status(), { connected: false, hello: null, lastError: null });
+  const next = host.call("getAllSessions", {});
+  await answerHello(ports[1]);
+  ports[1].reply(ports[1].sent[1].id, ["s"]);
+  assert.deepEqual(await next, ["s"]);
+  assert.equal(host.status().connected, true);
+});
