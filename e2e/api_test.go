@@ -9,13 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// startWithPages starts a browser on the extension's popup (so that tests
+// startWithPages starts a browser on the extension's panel and options (so that tests
 // can work it) and serves the test pages.
 func startWithPages(t *testing.T, b browserKind) (*running, *httptest.Server) {
 	t.Helper()
 	srv, _ := servePages(t)
 	w := newWorld(t)
-	return start(t, w, b.launch(t, w, b.extensionURL(t, "popup/popup.html"), b.extensionURL(t, "options/options.html"))), srv
+	return start(t, w, b.launch(t, w, b.extensionURL(t, "panel/panel.html"), b.extensionURL(t, "options/options.html"))), srv
 }
 
 // TestEverySessionAndTabMethod calls each session and tab method from a

@@ -14,7 +14,7 @@ import (
 )
 
 // driver runs script in a browser's tabs, for what no web page can do in a
-// test: work the extension's own pages (its popup, its options) as the
+// test: work the extension's own pages (its panel, its options) as the
 // agent would. Chromium is driven over the DevTools protocol on a pipe,
 // Firefox over WebDriver BiDi.
 type driver interface {

@@ -13,12 +13,12 @@ func otherOrigin(base string) string { return strings.Replace(base, "127.0.0.1",
 
 // TestEventsReachTheirOwnerAndTheAgentsActionsReachProviders has two
 // providers open sessions, then the agent switches and closes them from the
-// popup; each provider's pages hear about their own sessions only.
+// panel; each provider's pages hear about their own sessions only.
 func TestEventsReachTheirOwnerAndTheAgentsActionsReachProviders(t *testing.T) {
 	for _, b := range browsers {
 		t.Run(b.name, func(t *testing.T) {
 			r, srv := startWithPages(t, b)
-			popup := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "popup/popup.html")}
+			panel := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "panel/panel.html")}
 			a := openProvider(t, r, srv.URL)
 			a2 := openProvider(t, r, srv.URL)
 			other := openProvider(t, r, otherOrigin(srv.URL))
@@ -31,14 +31,14 @@ func TestEventsReachTheirOwnerAndTheAgentsActionsReachProviders(t *testing.T) {
 			assert.Equal(t, []event{switched(s2, true, "b")}, other.waitEvents(1))
 			assert.Equal(t, a.events(), a2.waitEvents(2), "every page of the provider hears its events")
 
-			until(t, popup.d, popup.id, `document.getElementById("summary").textContent === "2 of 10 sessions"`)
-			popup.eval(`document.querySelector('[data-session="` + s1 + `"] [data-action="workspace.switchSession"]').click()`)
+			until(t, panel.d, panel.id, `document.getElementById("summary").textContent === "2 of 10 sessions"`)
+			panel.eval(`document.querySelector('[data-session="` + s1 + `"] [data-action="workspace.switchSession"]').click()`)
 			assert.Equal(t, switched(s1, true, "a"), a.waitEvents(3)[2])
 			assert.Equal(t, switched(s2, false, "b"), other.waitEvents(2)[1])
 
-			popup.eval(`document.querySelector('[data-session="` + s2 + `"] [data-action="workspace.closeSession"]').click()`)
+			panel.eval(`document.querySelector('[data-session="` + s2 + `"] [data-action="workspace.closeSession"]').click()`)
 			assert.Equal(t, event{Name: "onSessionClosed", Payload: map[string]any{"sessionId": s2, "context": map[string]any{"who": "b"}}}, other.waitEvents(3)[2])
-			until(t, popup.d, popup.id, `document.getElementById("summary").textContent === "1 of 10 sessions"`)
+			until(t, panel.d, panel.id, `document.getElementById("summary").textContent === "1 of 10 sessions"`)
 
 			a2.result(`Microsoft.CIFramework.raiseEvent("contoso.ping", {value: 1})`, nil)
 			assert.Equal(t, event{Name: "contoso.ping", Payload: map[string]any{"value": 1.0}}, a.waitEvents(4)[3])

@@ -1,11 +1,13 @@
 // The background: one connection to cif-host for the whole browser
-// profile, the router that checks and forwards every page's calls, and the
-// fan-out of events to the pages and views they belong to.
-import { Bridge } from "./lib/bridge.js";
+// profile, the router that checks and forwards every page's calls, the
+// fan-out of events to the pages and views they belong to, and the
+// workspace's sessions kept in step with real browser tabs.
+import { Bridge, WORKSPACE_CHANGED } from "./lib/bridge.js";
 import { NativeHost, PROTOCOL_VERSION } from "./lib/native.js";
 import { profileId } from "./lib/profile.js";
 import { syncContentScripts } from "./lib/scripts.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "./lib/settings.js";
+import { WorkspaceTabs } from "./lib/workspace.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -34,7 +36,10 @@ const host = new NativeHost({
     extensionVersion: api.runtime.getManifest().version,
     profileId: await profileId(api.storage.local),
   }),
-  onEvent: (method, params) => bridge.deliver(method, params),
+  onEvent: (method, params) => {
+    bridge.deliver(method, params);
+    if (method === WORKSPACE_CHANGED) workspace.changed();
+  },
 });
 
 const bridge = new Bridge({
@@ -42,6 +47,13 @@ const bridge = new Bridge({
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
+});
+
+const workspace = new WorkspaceTabs({
+  api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
+  host,
+  tabPageUrl: (id) => api.runtime.getURL(`workspace/tab.html?tab=${encodeURIComponent(id)}`),
+  onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),
 });
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -58,3 +70,4 @@ api.storage.onChanged.addListener((changes, area) => {
 });
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
+workspace.start();

@@ -2,7 +2,7 @@ import { EVENTS_PORT, WORKSPACE_CHANGED } from "./bridge.js";
 import { BridgeError } from "./errors.js";
 
 /**
- * The agent's views (popup, options) talk to the background through these.
+ * The agent's views (panel, options, tab pages) talk to the background through these.
  */
 
 /**

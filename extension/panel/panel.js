@@ -1,6 +1,7 @@
-// The toolbar popup: the agent's view of the workspace. It lists the
-// sessions with their provider, indicators and tabs, and lets the agent
-// switch to one or close it; the provider's pages then hear
+// The agent's view of the workspace, shown as the toolbar popup, in
+// Chromium's side panel and in Firefox's sidebar. It lists the sessions
+// with their provider, indicators and tabs, and lets the agent switch to
+// one, focus one of its tabs, or close it; the providers' pages then hear
 // onSessionSwitched or onSessionClosed.
 import { agentCall, sessionRows, summary, watchWorkspace } from "../lib/agent.js";
 
@@ -22,37 +23,40 @@ function el(tag, attrs = {}, ...children) {
 /**
  * @param {string} label
  * @param {string} action
- * @param {string} id
+ * @param {object} params
  */
-function button(label, action, id) {
-  const b = el("button", { type: "button", "data-action": action, "data-id": id }, label);
-  b.addEventListener("click", () => act(action, id));
+function button(label, action, params) {
+  const b = el("button", { type: "button", "data-action": action }, label);
+  b.addEventListener("click", () => act(action, params));
   return b;
 }
 
 /** @param {import("../lib/agent.js").SessionRow} row */
 function sessionItem(row) {
   const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
-  const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", row.id)];
-  actions.push(button("Close", "workspace.closeSession", row.id));
+  const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", { sessionId: row.id })];
+  actions.push(button("Close", "workspace.closeSession", { sessionId: row.id }));
   item.append(
     el("div", { class: "line" }, el("span", { class: "title" }, row.title), ...actions),
     el("div", { class: "line" }, el("span", { class: "provider" }, row.provider),
       ...row.badges.map((b) => el("span", { class: "badge" }, b))),
-    el("ul", { class: "tabs" }, ...row.tabs.map((t) =>
-      el("li", { class: t.focused ? "focused" : "", "data-tab": t.id }, `${t.anchor ? "⚓ " : ""}${t.title}`))),
+    el("ul", { class: "tabs" }, ...row.tabs.map((t) => {
+      const focus = button(`${t.anchor ? "⚓ " : ""}${t.title}`, "workspace.focusTab", { tabId: t.id });
+      focus.className = "tab";
+      return el("li", { class: t.focused ? "focused" : "", "data-tab": t.id }, focus);
+    })),
   );
   return item;
 }
 
 /**
  * @param {string} method
- * @param {string} sessionId
+ * @param {object} params
  */
-async function act(method, sessionId) {
+async function act(method, params) {
   show("");
   try {
-    await agentCall(api, method, { sessionId });
+    await agentCall(api, method, params);
   } catch (err) {
     show(err);
   }

@@ -1,0 +1,54 @@
+// The page of a session tab that has no address of its own (a Dynamics
+// page with no organisation configured, a control such as the active
+// conversation): it shows the tab's template and its resolved parameters,
+// and follows the host's changes (setTabTitle, closing).
+import { agentCall, watchWorkspace } from "../lib/agent.js";
+
+const api = globalThis.browser ?? globalThis.chrome;
+const tabId = new URLSearchParams(location.search).get("tab") ?? "";
+
+/**
+ * @param {string} id
+ * @param {string} text
+ */
+function text(id, text) {
+  document.getElementById(id).textContent = text;
+}
+
+async function render() {
+  let view;
+  try {
+    view = await agentCall(api, "workspace.get");
+  } catch (err) {
+    text("status", `cif-host is not reachable: ${err instanceof Error ? err.message : err}`);
+    return;
+  }
+  const session = view.sessions.find((s) => s.tabs.some((t) => t.id === tabId));
+  const tab = session?.tabs.find((t) => t.id === tabId);
+  if (!session || !tab) {
+    document.title = "Closed tab";
+    text("title", "This tab was closed");
+    text("status", "Its session or the tab itself is no longer open.");
+    document.body.dataset.ready = "closed";
+    return;
+  }
+  document.title = tab.title || tab.template;
+  text("session", `${session.title || session.template} · ${session.provider}`);
+  text("title", tab.title || tab.template);
+  text("about", `Template ${tab.template}, page type ${tab.pageType}${tab.anchor ? ", the session's anchor tab" : ""}.`);
+  const rows = Object.entries(tab.params ?? {}).map(([name, value]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    const td = document.createElement("td");
+    th.scope = "row";
+    th.textContent = name;
+    td.textContent = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+    tr.append(th, td);
+    return tr;
+  });
+  document.querySelector("#params tbody").replaceChildren(...rows);
+  document.body.dataset.ready = "true";
+}
+
+watchWorkspace(api, render);
+render();
