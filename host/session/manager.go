@@ -105,7 +105,45 @@ func Decode(data []byte) (*State, error) {
 	if saved.Format != stateFormat || saved.State == nil {
 		return nil, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
 	}
+	if err := saved.State.check(); err != nil {
+		return nil, fmt.Errorf("decode session state: %w", err)
+	}
 	return saved.State, nil
+}
+
+// check refuses a state the manager could not work with (a file edited by
+// hand, or damaged in a way JSON still parses): every session and tab
+// present with a unique id, and focus on something that exists.
+func (st *State) check() error {
+	ids := map[string]bool{}
+	for i, s := range st.Sessions {
+		if s == nil || s.ID == "" || s.Provider == "" {
+			return fmt.Errorf("session %d has no id or no provider", i)
+		}
+		if ids[s.ID] {
+			return fmt.Errorf("id %s appears twice", s.ID)
+		}
+		ids[s.ID] = true
+		for j, t := range s.Tabs {
+			if t == nil || t.ID == "" {
+				return fmt.Errorf("tab %d of session %s has no id", j, s.ID)
+			}
+			if ids[t.ID] {
+				return fmt.Errorf("id %s appears twice", t.ID)
+			}
+			ids[t.ID] = true
+		}
+		if s.FocusedTab != "" && s.tab(s.FocusedTab) == nil {
+			return fmt.Errorf("session %s focuses tab %s, which it does not have", s.ID, s.FocusedTab)
+		}
+		if s.Tabs == nil {
+			s.Tabs = []*Tab{}
+		}
+	}
+	if st.Focused != "" && !slices.ContainsFunc(st.Sessions, func(s *Session) bool { return s.ID == st.Focused }) {
+		return fmt.Errorf("the focused session %s is not open", st.Focused)
+	}
+	return nil
 }
 
 // Workspace returns a copy of the whole state, for the agent's views.
@@ -135,16 +173,36 @@ func (m *Manager) find(id string) *Session {
 	return nil
 }
 
+// Texts CIF rejects a blank session id with, by method.
+const (
+	sessionIDNull      = "The sessionId parameter is null. Provide a value to the parameter"
+	sessionIDUndefined = "SessionID is null or undefined"
+)
+
 // owned returns the provider's session with that id. Another provider's
-// session does not exist as far as this one can tell, as in CIF.
-func (m *Manager) owned(provider, id string) (*Session, *protocol.Error) {
+// session does not exist as far as this one can tell, as in CIF. blank is
+// CIF's text for a missing id.
+func (m *Manager) owned(provider, id, blank string) (*Session, *protocol.Error) {
 	if id == "" {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The sessionId parameter is null. Provide a value to the parameter: pass the id createSession resolved with")
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: pass the id createSession resolved with", blank)
 	}
 	if s := m.find(id); s != nil && s.Provider == provider {
 		return s, nil
 	}
 	return nil, sessionNotFound(id)
+}
+
+// ownedOrFocused returns the provider's session with that id or, with no
+// id, the focused session when it is the provider's: CIF's host acts on
+// the focused session for setSessionTitle and updateContext.
+func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, *protocol.Error) {
+	if id != "" {
+		return m.owned(provider, id, sessionIDNull)
+	}
+	if f := m.focused(); f != nil && f.Provider == provider {
+		return f, nil
+	}
+	return nil, protocol.Errorf(protocol.CodeNotOwner, "Focused session does not belong to the provider: %s without a sessionId acts on the focused session, which is not yours; pass sessionId", method)
 }
 
 func sessionNotFound(id string) *protocol.Error {
@@ -208,10 +266,13 @@ func (m *Manager) CreateSession(provider string, in CreateInput) (string, error)
 	if n := len(m.state.Sessions); n >= m.opts.MaxSessions {
 		return "", protocol.Errorf(protocol.CodeSessionLimit, "Cannot add the Session. Maximum Sessions limit reached. Limit: %d. The agent must close a session first; canCreateSession tells when one can be created", m.opts.MaxSessions)
 	}
-	customer := in.CustomerName
-	if customer == "" {
-		customer, _ = in.TemplateParameters["customerName"].(string)
+	// input.customerName and templateParameters.customerName are one value
+	// (the first wins), so the {customerName} slug reads it either way.
+	params := cloneParams(in.TemplateParameters)
+	if in.CustomerName != "" {
+		params["customerName"] = in.CustomerName
 	}
+	customer, _ := params["customerName"].(string)
 	s := &Session{
 		ID:            "session-" + m.opts.NewID(),
 		Provider:      provider,
@@ -220,7 +281,7 @@ func (m *Manager) CreateSession(provider string, in CreateInput) (string, error)
 		Icon:          tpl.Icon,
 		PanelMode:     tpl.PanelMode,
 		Context:       in.Context,
-		Params:        in.TemplateParameters,
+		Params:        params,
 		CustomerName:  customer,
 		CorrelationID: in.CorrelationID,
 		Tabs:          []*Tab{},
@@ -284,7 +345,7 @@ func (s *Session) anchor() *Tab {
 // and focused) and its additional tabs.
 func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 	if tpl.AnchorTab != "" {
-		anchor, err := m.newTab(s, tpl.AnchorTab, s.values())
+		anchor, err := m.newTab(tpl.AnchorTab, s.values())
 		if err != nil {
 			return err
 		}
@@ -298,7 +359,7 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 		anchor.Title = s.Title
 	}
 	for _, name := range tpl.AdditionalTabs {
-		tab, err := m.newTab(s, name, s.values())
+		tab, err := m.newTab(name, s.values())
 		if err != nil {
 			return err
 		}
@@ -308,9 +369,9 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 	return nil
 }
 
-// newTab builds a tab of session s from a tab template, resolving its
-// parameters, title and address.
-func (m *Manager) newTab(s *Session, template string, v templates.Values) (*Tab, error) {
+// newTab builds a tab from a tab template, resolving its parameters,
+// title and address from v.
+func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	tpl, ok := m.opts.Catalog.Tab(template)
 	if !ok {
 		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to the templates file", template, joinNames(m.opts.Catalog.TabNames()))
@@ -349,12 +410,18 @@ func joinNames(names []string) string {
 
 // mergeParams overlays b's keys on a copy of a.
 func mergeParams(a, b map[string]any) map[string]any {
-	out := maps.Clone(a)
-	if out == nil {
-		out = map[string]any{}
-	}
+	out := cloneParams(a)
 	maps.Copy(out, b)
 	return out
+}
+
+// cloneParams copies a parameters map, so that the manager never shares
+// one with its caller; nil becomes empty.
+func cloneParams(p map[string]any) map[string]any {
+	if p == nil {
+		return map[string]any{}
+	}
+	return maps.Clone(p)
 }
 
 // providerSessions lists the ids of a provider's sessions, oldest first.

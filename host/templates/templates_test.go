@@ -120,6 +120,11 @@ func TestABrokenFileLeavesTheDefaults(t *testing.T) {
 	assert.Equal(t, path+": is not a valid templates file (unexpected EOF); see docs/templates.md for the format", problems[0].String())
 	assert.Equal(t, Defaults().SessionNames(), c.SessionNames())
 
+	require.NoError(t, os.WriteFile(path, []byte(`{"sessionTemplates": []} {"applicationTabTemplates": []}`), 0o600))
+	_, problems = Load(path)
+	require.Len(t, problems, 1)
+	assert.Equal(t, path+": is not a valid templates file (more text after the closing brace); see docs/templates.md for the format", problems[0].String())
+
 	require.NoError(t, os.WriteFile(path, []byte(`{"sessions": []}`), 0o600))
 	_, problems = Load(path)
 	require.Len(t, problems, 1)
