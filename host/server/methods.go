@@ -104,27 +104,26 @@ func decode[T any](method string, raw json.RawMessage) (T, error) {
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-			return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type.Kind().String()), jsonValue(te.Value))
-		}
-		var pe *protocol.Error
-		if errors.As(err, &pe) {
-			return v, pe
+			return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type), jsonValue(te.Value))
 		}
 		return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: %v", method, err)
 	}
 	return v, nil
 }
 
-// jsonKind names a Go kind the way a JavaScript developer would.
-func jsonKind(kind string) string {
-	switch kind {
-	case "string":
+// jsonKind names a Go type the way a JavaScript developer would.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
 		return "a string"
-	case "bool":
+	case reflect.Bool:
 		return "a boolean"
-	case "float64", "int", "int64":
+	case reflect.Float64, reflect.Int, reflect.Int64:
 		return "a number"
-	case "slice":
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return "an array of strings"
+		}
 		return "an array"
 	}
 	return "an object"
@@ -165,7 +164,8 @@ func (o *object) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// stringList is a list of strings that also accepts a single string.
+// stringList is a list of strings that also accepts a single string (CIF
+// documents getTabs' tag as one string; its host keeps several).
 type stringList []string
 
 func (l *stringList) UnmarshalJSON(b []byte) error {
@@ -179,7 +179,7 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if json.Unmarshal(b, (*[]string)(l)) != nil {
-		return typeError(kindOf(b)+" (a string or an array of strings is expected)", *l)
+		return typeError(kindOf(b), *l)
 	}
 	return nil
 }
