@@ -356,6 +356,10 @@ func TestStateIsSavedBeforeTheReplyAndRestored(t *testing.T) {
 	c = serve(t, cfg)
 	c.hello("p1")
 	assert.JSONEq(t, `["`+id+`"]`, c.ok("getAllSessions", with(page, nil)))
+	assert.Empty(t, c.events, "restoring a workspace is no change to announce")
+	var ws WorkspaceView
+	require.NoError(t, json.Unmarshal([]byte(c.ok("workspace.get", nil)), &ws))
+	assert.Equal(t, uint64(2), ws.Version, "versions go on from where the last host left them")
 }
 
 func TestAnUnreadableStateIsMovedAsideAndLogged(t *testing.T) {

@@ -22,6 +22,9 @@ type Options struct {
 	Catalog     *templates.Catalog
 	MaxSessions int    // DefaultMaxSessions when 0
 	OrgURL      string // Dynamics organisation URL for Dynamics tab pages
+	// Version is the version the given state is at, as Decode returned
+	// it, so that versions keep growing across restarts.
+	Version uint64
 	// NewID makes a unique id; the default is a random UUID.
 	NewID func() string
 	// Now is the clock; the default is time.Now.
@@ -60,7 +63,7 @@ func New(state *State, opts Options) *Manager {
 	if opts.Emit == nil {
 		opts.Emit = func(Event) {}
 	}
-	return &Manager{opts: opts, state: state}
+	return &Manager{opts: opts, state: state, version: opts.Version}
 }
 
 // MaxSessions is the limit of open sessions.
@@ -78,37 +81,39 @@ func (m *Manager) Version() uint64 {
 const stateFormat = 1
 
 type savedState struct {
-	Format int    `json:"format"`
-	State  *State `json:"state"`
+	Format  int    `json:"format"`
+	Version uint64 `json:"version"`
+	State   *State `json:"state"`
 }
 
 // Encode returns the state as a store saves it, and the version it is at.
 func (m *Manager) Encode() ([]byte, uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, err := json.Marshal(savedState{Format: stateFormat, State: m.state})
+	b, err := json.Marshal(savedState{Format: stateFormat, Version: m.version, State: m.state})
 	if err != nil {
 		return nil, 0, fmt.Errorf("encode session state: %w", err)
 	}
 	return b, m.version, nil
 }
 
-// Decode parses a saved state; empty data is an empty workspace.
-func Decode(data []byte) (*State, error) {
+// Decode parses a saved state and the version it was at; empty data is
+// an empty workspace.
+func Decode(data []byte) (*State, uint64, error) {
 	if len(data) == 0 {
-		return &State{}, nil
+		return &State{}, 0, nil
 	}
 	var saved savedState
 	if err := json.Unmarshal(data, &saved); err != nil {
-		return nil, fmt.Errorf("decode session state: %w", err)
+		return nil, 0, fmt.Errorf("decode session state: %w", err)
 	}
 	if saved.Format != stateFormat || saved.State == nil {
-		return nil, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
+		return nil, 0, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
 	}
 	if err := saved.State.check(); err != nil {
-		return nil, fmt.Errorf("decode session state: %w", err)
+		return nil, 0, fmt.Errorf("decode session state: %w", err)
 	}
-	return saved.State, nil
+	return saved.State, saved.Version, nil
 }
 
 // check refuses a state the manager could not work with (a file edited by

@@ -217,11 +217,13 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	data, version, err := h.Encode()
 	require.NoError(t, err)
 	assert.Equal(t, h.Version(), version)
-	state, err := Decode(data)
+	state, savedVersion, err := Decode(data)
 	require.NoError(t, err)
 	assert.Equal(t, h.Workspace(), state)
+	assert.Equal(t, version, savedVersion)
 
-	restored := New(state, Options{Catalog: testCatalog()})
+	restored := New(state, Options{Catalog: testCatalog(), Version: savedVersion})
+	assert.Equal(t, version, restored.Version(), "versions keep growing across restarts")
 	assert.Equal(t, []string{a}, restored.GetAllSessions(alice))
 	info, err := restored.GetSession(alice, a)
 	require.NoError(t, err)
@@ -230,7 +232,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 }
 
 func TestDecode(t *testing.T) {
-	state, err := Decode(nil)
+	state, _, err := Decode(nil)
 	require.NoError(t, err)
 	assert.Empty(t, state.Sessions, "nothing saved is an empty workspace")
 
@@ -250,7 +252,7 @@ func TestDecode(t *testing.T) {
 		"tab focus gone": {`{"format":1,"state":{"sessions":[{"id":"s","provider":"p","focusedTab":"x"}]}}`, "decode session state: session s focuses tab x, which it does not have"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Decode([]byte(tt.data))
+			_, _, err := Decode([]byte(tt.data))
 			assert.EqualError(t, err, tt.err)
 		})
 	}

@@ -50,7 +50,7 @@ func TestPersisterSavesOnlyWhatIsNotYetDurable(t *testing.T) {
 	h.create(t, alice, CreateInput{TemplateName: "s_plain"})
 	require.NoError(t, p.WaitDurable(h.Version()))
 	require.Equal(t, 1, store.count())
-	state, err := Decode(store.saved[0])
+	state, _, err := Decode(store.saved[0])
 	require.NoError(t, err)
 	assert.Equal(t, h.Workspace(), state)
 
@@ -86,7 +86,7 @@ func TestPersisterGroupsChangesMadeDuringASave(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 2, store.count(), "six changes, two saves")
-	state, err := Decode(store.saved[1])
+	state, _, err := Decode(store.saved[1])
 	require.NoError(t, err)
 	assert.Len(t, state.Sessions, 6)
 }
@@ -106,7 +106,7 @@ func TestPersisterReportsAFailedSaveAndRetries(t *testing.T) {
 	store.mu.Unlock()
 	require.NoError(t, p.WaitDurable(h.Version()), "the next wait saves it")
 	require.Equal(t, 1, store.count())
-	state, err := Decode(store.saved[0])
+	state, _, err := Decode(store.saved[0])
 	require.NoError(t, err)
 	assert.Len(t, state.Sessions, 1)
 }
