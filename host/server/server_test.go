@@ -399,3 +399,18 @@ func TestAFailedSaveIsReportedAndTheNextCallSaves(t *testing.T) {
 	require.NoError(t, err, "and the next call saved it")
 	assert.Contains(t, string(data), ids[0])
 }
+
+// Every method is documented: in protocol.md's tables, and the page
+// methods with a section of their own in api.md.
+func TestEveryMethodIsDocumented(t *testing.T) {
+	protocolDoc, err := os.ReadFile("../../docs/protocol.md")
+	require.NoError(t, err)
+	apiDoc, err := os.ReadFile("../../docs/api.md")
+	require.NoError(t, err)
+	for name, m := range methodTable {
+		assert.Contains(t, string(protocolDoc), "| `"+name+"` |", "docs/protocol.md")
+		if !m.agent {
+			assert.Contains(t, string(apiDoc), "### "+name+"(", "docs/api.md")
+		}
+	}
+}

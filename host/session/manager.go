@@ -309,7 +309,7 @@ func (m *Manager) sessionTemplate(in CreateInput) (*templates.Session, error) {
 	case in.TemplateName != "":
 		t, ok := m.opts.Catalog.Session(in.TemplateName)
 		if !ok {
-			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to the templates file (see `cif-host doctor`)", in.TemplateName, joinNames(m.opts.Catalog.SessionNames()))
+			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to templates.json (see docs/templates.md)", in.TemplateName, joinNames(m.opts.Catalog.SessionNames()))
 		}
 		tpl = t
 	case in.TemplateTag != "":
@@ -379,7 +379,7 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	tpl, ok := m.opts.Catalog.Tab(template)
 	if !ok {
-		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to the templates file", template, joinNames(m.opts.Catalog.TabNames()))
+		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to templates.json (see docs/templates.md)", template, joinNames(m.opts.Catalog.TabNames()))
 	}
 	params, err := v.TabParams(tpl)
 	if err != nil {

@@ -23,7 +23,7 @@ func TestCreateSessionRefuses(t *testing.T) {
 		{"no template", CreateInput{}, protocol.CodeInvalidParams,
 			"The templateName parameter is null. Provide a value to the parameter: input.templateName names a session template, such as msdyn_chat_session"},
 		{"unknown name", CreateInput{TemplateName: "nope"}, protocol.CodeTemplateNotFound,
-			"Did not find template by name (nope). Known session templates: s_chat, s_entity, s_plain, s_record, s_web; add yours to the templates file (see `cif-host doctor`)"},
+			"Did not find template by name (nope). Known session templates: s_chat, s_entity, s_plain, s_record, s_web; add yours to templates.json (see docs/templates.md)"},
 		{"unknown tag", CreateInput{TemplateTag: "sms"}, protocol.CodeTemplateNotFound,
 			"Error retrieving template by tag (sms) : no session template has this tag; add it to a template's tags in the templates file"},
 		{"entity template", CreateInput{TemplateName: "s_entity"}, protocol.CodeUnsupportedTemplate,

@@ -67,6 +67,11 @@ func TestTabParamsOverrideConvertAndResolve(t *testing.T) {
 		"data":           map[string]any{"name": "Contoso"},
 	}, got, "tab-scoped value wins, slugs resolve, the string false is false, JSON parses, unset formId is left out")
 
+	tab.Parameters["data"] = map[string]any{"name": "{customer}", "tags": []any{"{contactId}", 1.0}}
+	got, err = v.TabParams(tab)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"name": "Contoso", "tags": []any{"c-1", 1.0}}, got["data"], "slugs inside a JSON value resolve too")
+
 	v.Params["validateRecord"] = true
 	got, err = v.TabParams(tab)
 	require.NoError(t, err)
