@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -141,42 +142,49 @@ func TestTheLimitCountsEveryProvidersSessions(t *testing.T) {
 }
 
 func TestTheLimitHoldsUnderConcurrentCalls(t *testing.T) {
-	h := newHarness(t, Options{MaxSessions: 10})
-	var (
-		wg               sync.WaitGroup
-		mu               sync.Mutex
-		created, refused int
-		other            []error
-	)
-	start := make(chan struct{})
-	for i := range 50 {
-		provider := alice
-		if i%2 == 1 {
-			provider = bob
-		}
-		wg.Go(func() {
-			<-start
-			_, err := h.CreateSession(provider, CreateInput{TemplateName: "s_chat"})
-			mu.Lock()
-			defer mu.Unlock()
-			var pe *protocol.Error
-			switch {
-			case err == nil:
-				created++
-			case errors.As(err, &pe) && pe.Code == protocol.CodeSessionLimit:
-				refused++
-			default:
-				other = append(other, err)
+	for _, open := range []int{0, 9} {
+		t.Run(fmt.Sprintf("%d open", open), func(t *testing.T) {
+			h := newHarness(t, Options{MaxSessions: 10})
+			for range open {
+				h.create(t, alice, CreateInput{TemplateName: "s_plain"})
 			}
+			var (
+				wg               sync.WaitGroup
+				mu               sync.Mutex
+				created, refused int
+				other            []error
+			)
+			start := make(chan struct{})
+			for i := range 50 {
+				provider := alice
+				if i%2 == 1 {
+					provider = bob
+				}
+				wg.Go(func() {
+					<-start
+					_, err := h.CreateSession(provider, CreateInput{TemplateName: "s_chat"})
+					mu.Lock()
+					defer mu.Unlock()
+					var pe *protocol.Error
+					switch {
+					case err == nil:
+						created++
+					case errors.As(err, &pe) && pe.Code == protocol.CodeSessionLimit:
+						refused++
+					default:
+						other = append(other, err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			assert.Empty(t, other)
+			assert.Equal(t, 10-open, created, "exactly the room left succeeds")
+			assert.Equal(t, 40+open, refused)
+			assert.Len(t, h.Workspace().Sessions, 10)
+			assert.False(t, h.CanCreateSession())
 		})
 	}
-	close(start)
-	wg.Wait()
-	assert.Empty(t, other)
-	assert.Equal(t, 10, created, "exactly the limit succeeds")
-	assert.Equal(t, 40, refused)
-	assert.Len(t, h.Workspace().Sessions, 10)
-	assert.False(t, h.CanCreateSession())
 }
 
 func TestEveryCreationSwitchesFocusAndTellsBothOwners(t *testing.T) {
