@@ -95,6 +95,10 @@ func TestCreateSessionByTagCustomerNameAndAnchorSlugs(t *testing.T) {
 	assert.Equal(t, "Ann", s.CustomerName, "customerName falls back to templateParameters.customerName")
 	assert.Equal(t, "contact: Ann", s.Title, "{anchor.x} reads the anchor tab's parameters")
 	assert.Equal(t, "contact: Ann", s.Tabs[0].Title, "applyTitleToAnchorTab")
+	title, err := h.SetSessionTitle(alice, map[string]any{"sessionId": id, "customerName": "Bea"})
+	require.NoError(t, err)
+	assert.Equal(t, "contact: Bea", title)
+	assert.Equal(t, "contact: Bea", h.session(t, id).Tabs[0].Title, "the anchor tab follows the session's title")
 	assert.Equal(t, map[string]any{"entityName": "contact", "entityId": "c-9", "validateRecord": false}, s.Tabs[0].Params,
 		"the string false is false")
 

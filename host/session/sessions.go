@@ -75,7 +75,8 @@ func (m *Manager) GetAllSessions(provider string) []string {
 // values (then the session's templateParameters) and returns it: as in
 // CIF, the input holds the slug values, not a title. It retitles the
 // session input.sessionId names or, without one, the focused session when
-// it is the provider's (what CIF's host always does).
+// it is the provider's (what CIF's host always does). An anchor tab that
+// shows the session's title (applyTitleToAnchorTab) follows.
 func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -93,6 +94,12 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 	if title != s.Title {
 		s.Title = title
 		m.changed()
+	}
+	if tpl, ok := m.opts.Catalog.Session(s.Template); ok && tpl.ApplyTitleToAnchorTab {
+		if anchor := s.anchor(); anchor != nil && anchor.Title != title {
+			anchor.Title = title
+			m.changed()
+		}
 	}
 	return title, nil
 }
