@@ -100,7 +100,7 @@ func (c *conn) open(profile string) (*workspace, error) {
 		}
 		return nil, protocol.Errorf(protocol.CodeStateUnavailable, "cannot lock the state of profile %s: %v", profile, err)
 	}
-	state, err := c.load(file)
+	state, version, err := c.load(file)
 	if err != nil {
 		file.Close()
 		return nil, err
@@ -110,6 +110,7 @@ func (c *conn) open(profile string) (*workspace, error) {
 		Catalog:     c.cfg.Catalog,
 		MaxSessions: c.cfg.Settings.MaxSessions,
 		OrgURL:      c.cfg.Settings.OrganizationURL,
+		Version:     version,
 		Now:         c.cfg.Now,
 		Emit:        c.emit,
 	})
@@ -117,21 +118,21 @@ func (c *conn) open(profile string) (*workspace, error) {
 	return ws, nil
 }
 
-func (c *conn) load(file *store.File) (*session.State, error) {
+func (c *conn) load(file *store.File) (*session.State, uint64, error) {
 	data, err := file.Load()
 	if err != nil {
-		return nil, protocol.Errorf(protocol.CodeStateUnavailable, "cannot read %s: %v; check its permissions", file.Path(), err)
+		return nil, 0, protocol.Errorf(protocol.CodeStateUnavailable, "cannot read %s: %v; check its permissions", file.Path(), err)
 	}
-	state, err := session.Decode(data)
+	state, version, err := session.Decode(data)
 	if err == nil {
-		return state, nil
+		return state, version, nil
 	}
 	aside, qerr := file.Quarantine(c.cfg.Now())
 	if qerr != nil {
-		return nil, protocol.Errorf(protocol.CodeStateUnavailable, "%s is unreadable (%v) and could not be moved aside (%v); move it away by hand", file.Path(), err, qerr)
+		return nil, 0, protocol.Errorf(protocol.CodeStateUnavailable, "%s is unreadable (%v) and could not be moved aside (%v); move it away by hand", file.Path(), err, qerr)
 	}
 	c.log.Error("state file unreadable; moved it aside and started with no sessions", "error", err, "movedTo", aside)
-	return &session.State{}, nil
+	return &session.State{}, 0, nil
 }
 
 // emit queues a manager event as a notification after the current reply.

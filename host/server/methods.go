@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -103,71 +104,109 @@ func decode[T any](method string, raw json.RawMessage) (T, error) {
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-			return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type.Kind().String()), te.Value)
-		}
-		var pe *protocol.Error
-		if errors.As(err, &pe) {
-			return v, pe
+			return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type), jsonValue(te.Value))
 		}
 		return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: %v", method, err)
 	}
 	return v, nil
 }
 
-// jsonKind names a Go kind the way a JavaScript developer would.
-func jsonKind(kind string) string {
-	switch kind {
-	case "string":
+// jsonKind names a Go type the way a JavaScript developer would.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
 		return "a string"
-	case "bool":
+	case reflect.Bool:
 		return "a boolean"
-	case "float64", "int", "int64":
+	case reflect.Float64, reflect.Int, reflect.Int64:
 		return "a number"
-	case "slice":
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return "an array of strings"
+		}
 		return "an array"
 	}
 	return "an object"
 }
 
-// object is a JSON object parameter. Like CIF, it also accepts a JSON
-// string that encodes an object, which some integrations send.
+// jsonValue names the kind of JSON value encoding/json found.
+func jsonValue(v string) string {
+	switch v {
+	case "string", "number":
+		return "a " + v
+	case "bool":
+		return "a boolean"
+	case "array", "object":
+		return "an " + v
+	}
+	return v
+}
+
+// object is a JSON object parameter. It also accepts a JSON string that
+// encodes an object, which some integrations send.
 type object map[string]any
 
 func (o *object) UnmarshalJSON(b []byte) error {
+	if raw(b) == nil {
+		*o = nil
+		return nil
+	}
 	var s string
 	if json.Unmarshal(b, &s) == nil {
-		b = []byte(s)
+		if json.Unmarshal([]byte(s), (*map[string]any)(o)) != nil {
+			return typeError("a string that does not hold a JSON object", *o)
+		}
+		return nil
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return protocol.Errorf(protocol.CodeInvalidParams, "expected a JSON object, got %s", clip(string(b)))
+	if json.Unmarshal(b, (*map[string]any)(o)) != nil {
+		return typeError(kindOf(b), *o)
 	}
-	*o = m
 	return nil
 }
 
-// stringList is a list of strings that also accepts a single string.
+// stringList is a list of strings that also accepts a single string (CIF
+// documents getTabs' tag as one string; its host keeps several).
 type stringList []string
 
 func (l *stringList) UnmarshalJSON(b []byte) error {
+	if raw(b) == nil {
+		*l = nil
+		return nil
+	}
 	var one string
 	if json.Unmarshal(b, &one) == nil {
 		*l = []string{one}
 		return nil
 	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return protocol.Errorf(protocol.CodeInvalidParams, "expected a string or an array of strings, got %s", clip(string(b)))
+	if json.Unmarshal(b, (*[]string)(l)) != nil {
+		return typeError(kindOf(b), *l)
 	}
-	*l = many
 	return nil
 }
 
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
+// typeError reports a parameter of the wrong kind so that decode can name
+// the parameter: encoding/json fills in the field.
+func typeError[T any](found string, _ T) error {
+	return &json.UnmarshalTypeError{Value: found, Type: reflect.TypeFor[T]()}
+}
+
+// kindOf names the kind of a JSON value.
+func kindOf(b []byte) string {
+	switch t := bytes.TrimSpace(b); {
+	case len(t) == 0:
+		return "nothing"
+	case t[0] == '"':
+		return "string"
+	case t[0] == '[':
+		return "array"
+	case t[0] == '{':
+		return "object"
+	case t[0] == 't' || t[0] == 'f':
+		return "bool"
+	case t[0] == 'n':
+		return "null"
 	}
-	return s
+	return "number"
 }
 
 // raw returns a JSON value, or nil for a missing or null one.
@@ -285,8 +324,8 @@ func updateContext(m *session.Manager, provider string, r json.RawMessage) (any,
 		return m.UpdateContext(provider, p.SessionID, nil, keys, true)
 	}
 	var values object
-	if err := values.UnmarshalJSON(p.Input); err != nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: input must be an object of values to merge (%v)", err)
+	if values.UnmarshalJSON(p.Input) != nil {
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: parameter input must be an object of values to merge, not %s; to remove keys pass an array of them with isDelete true", jsonValue(kindOf(p.Input)))
 	}
 	return m.UpdateContext(provider, p.SessionID, values, nil, false)
 }
@@ -302,7 +341,7 @@ func deleteKeys(input json.RawMessage) ([]string, error) {
 	if json.Unmarshal(input, &values) == nil {
 		return slices.Sorted(maps.Keys(values)), nil
 	}
-	return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: with isDelete, input must be an array of the keys to remove")
+	return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: with isDelete, parameter input must be an array of the keys to remove, not %s", jsonValue(kindOf(input)))
 }
 
 func createTab(m *session.Manager, provider string, r json.RawMessage) (any, error) {

@@ -152,6 +152,7 @@ func (c *conn) handle(body []byte) {
 		c.log.Warn("ignored a request without id; every call needs an id to be answered", "method", req.Method)
 		return
 	}
+	opened := c.ws != nil
 	before := c.version()
 	c.events = nil
 	result, err := c.dispatch(req)
@@ -165,6 +166,9 @@ func (c *conn) handle(body []byte) {
 		frame = protocol.EncodeError(id, perr)
 	}
 	after := c.version()
+	if !opened {
+		before = after // hello restored a workspace; it changed nothing
+	}
 	frames := append([][]byte{frame}, c.events...)
 	if after != before {
 		if changed, err := protocol.EncodeNotification(NotifyChanged, map[string]uint64{"version": after}); err == nil {

@@ -61,17 +61,16 @@ func (m *Manager) closeSession(s *Session) {
 // agentTab finds a tab in any session.
 func (m *Manager) agentTab(tabID string) (*Session, *Tab, *protocol.Error) {
 	for _, s := range m.state.Sessions {
-		for _, t := range s.Tabs {
-			if t.ID == tabID {
-				return s, t, nil
-			}
+		if t := s.tab(tabID); t != nil {
+			return s, t, nil
 		}
 	}
 	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist; it may have been closed already", tabID)
 }
 
 // CloseAgentTab closes a tab because the agent closed it. Closing a
-// session's anchor tab closes the session.
+// session's anchor tab closes the session; a tab that cannot be closed
+// stays, for the agent as for a provider.
 func (m *Manager) CloseAgentTab(tabID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -82,6 +81,9 @@ func (m *Manager) CloseAgentTab(tabID string) error {
 	if t.Anchor {
 		m.closeSession(s)
 		return nil
+	}
+	if err := notClosable(t); err != nil {
+		return err
 	}
 	m.dropTab(s, t.ID)
 	return nil

@@ -22,6 +22,9 @@ type Options struct {
 	Catalog     *templates.Catalog
 	MaxSessions int    // DefaultMaxSessions when 0
 	OrgURL      string // Dynamics organisation URL for Dynamics tab pages
+	// Version is the version the given state is at, as Decode returned
+	// it, so that versions keep growing across restarts.
+	Version uint64
 	// NewID makes a unique id; the default is a random UUID.
 	NewID func() string
 	// Now is the clock; the default is time.Now.
@@ -60,7 +63,7 @@ func New(state *State, opts Options) *Manager {
 	if opts.Emit == nil {
 		opts.Emit = func(Event) {}
 	}
-	return &Manager{opts: opts, state: state}
+	return &Manager{opts: opts, state: state, version: opts.Version}
 }
 
 // MaxSessions is the limit of open sessions.
@@ -78,34 +81,74 @@ func (m *Manager) Version() uint64 {
 const stateFormat = 1
 
 type savedState struct {
-	Format int    `json:"format"`
-	State  *State `json:"state"`
+	Format  int    `json:"format"`
+	Version uint64 `json:"version"`
+	State   *State `json:"state"`
 }
 
 // Encode returns the state as a store saves it, and the version it is at.
 func (m *Manager) Encode() ([]byte, uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, err := json.Marshal(savedState{Format: stateFormat, State: m.state})
+	b, err := json.Marshal(savedState{Format: stateFormat, Version: m.version, State: m.state})
 	if err != nil {
 		return nil, 0, fmt.Errorf("encode session state: %w", err)
 	}
 	return b, m.version, nil
 }
 
-// Decode parses a saved state; empty data is an empty workspace.
-func Decode(data []byte) (*State, error) {
+// Decode parses a saved state and the version it was at; empty data is
+// an empty workspace.
+func Decode(data []byte) (*State, uint64, error) {
 	if len(data) == 0 {
-		return &State{}, nil
+		return &State{}, 0, nil
 	}
 	var saved savedState
 	if err := json.Unmarshal(data, &saved); err != nil {
-		return nil, fmt.Errorf("decode session state: %w", err)
+		return nil, 0, fmt.Errorf("decode session state: %w", err)
 	}
 	if saved.Format != stateFormat || saved.State == nil {
-		return nil, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
+		return nil, 0, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
 	}
-	return saved.State, nil
+	if err := saved.State.check(); err != nil {
+		return nil, 0, fmt.Errorf("decode session state: %w", err)
+	}
+	return saved.State, saved.Version, nil
+}
+
+// check refuses a state the manager could not work with (a file edited by
+// hand, or damaged in a way JSON still parses): every session and tab
+// present with a unique id, and focus on something that exists.
+func (st *State) check() error {
+	ids := map[string]bool{}
+	for i, s := range st.Sessions {
+		if s == nil || s.ID == "" || s.Provider == "" {
+			return fmt.Errorf("session %d has no id or no provider", i)
+		}
+		if ids[s.ID] {
+			return fmt.Errorf("id %s appears twice", s.ID)
+		}
+		ids[s.ID] = true
+		for j, t := range s.Tabs {
+			if t == nil || t.ID == "" {
+				return fmt.Errorf("tab %d of session %s has no id", j, s.ID)
+			}
+			if ids[t.ID] {
+				return fmt.Errorf("id %s appears twice", t.ID)
+			}
+			ids[t.ID] = true
+		}
+		if s.FocusedTab != "" && s.tab(s.FocusedTab) == nil {
+			return fmt.Errorf("session %s focuses tab %s, which it does not have", s.ID, s.FocusedTab)
+		}
+		if s.Tabs == nil {
+			s.Tabs = []*Tab{}
+		}
+	}
+	if st.Focused != "" && !slices.ContainsFunc(st.Sessions, func(s *Session) bool { return s.ID == st.Focused }) {
+		return fmt.Errorf("the focused session %s is not open", st.Focused)
+	}
+	return nil
 }
 
 // Workspace returns a copy of the whole state, for the agent's views.
@@ -135,16 +178,36 @@ func (m *Manager) find(id string) *Session {
 	return nil
 }
 
+// Texts CIF rejects a blank session id with, by method.
+const (
+	sessionIDNull      = "The sessionId parameter is null. Provide a value to the parameter"
+	sessionIDUndefined = "SessionID is null or undefined"
+)
+
 // owned returns the provider's session with that id. Another provider's
-// session does not exist as far as this one can tell, as in CIF.
-func (m *Manager) owned(provider, id string) (*Session, *protocol.Error) {
+// session does not exist as far as this one can tell, as in CIF. blank is
+// CIF's text for a missing id.
+func (m *Manager) owned(provider, id, blank string) (*Session, *protocol.Error) {
 	if id == "" {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The sessionId parameter is null. Provide a value to the parameter: pass the id createSession resolved with")
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: pass the id createSession resolved with", blank)
 	}
 	if s := m.find(id); s != nil && s.Provider == provider {
 		return s, nil
 	}
 	return nil, sessionNotFound(id)
+}
+
+// ownedOrFocused returns the provider's session with that id or, with no
+// id, the focused session when it is the provider's: CIF's host acts on
+// the focused session for setSessionTitle and updateContext.
+func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, *protocol.Error) {
+	if id != "" {
+		return m.owned(provider, id, sessionIDNull)
+	}
+	if f := m.focused(); f != nil && f.Provider == provider {
+		return f, nil
+	}
+	return nil, protocol.Errorf(protocol.CodeNotOwner, "Focused session does not belong to the provider: %s without a sessionId acts on the focused session, which is not yours; pass sessionId", method)
 }
 
 func sessionNotFound(id string) *protocol.Error {
@@ -208,10 +271,13 @@ func (m *Manager) CreateSession(provider string, in CreateInput) (string, error)
 	if n := len(m.state.Sessions); n >= m.opts.MaxSessions {
 		return "", protocol.Errorf(protocol.CodeSessionLimit, "Cannot add the Session. Maximum Sessions limit reached. Limit: %d. The agent must close a session first; canCreateSession tells when one can be created", m.opts.MaxSessions)
 	}
-	customer := in.CustomerName
-	if customer == "" {
-		customer, _ = in.TemplateParameters["customerName"].(string)
+	// input.customerName and templateParameters.customerName are one value
+	// (the first wins), so the {customerName} slug reads it either way.
+	params := cloneParams(in.TemplateParameters)
+	if in.CustomerName != "" {
+		params["customerName"] = in.CustomerName
 	}
+	customer, _ := params["customerName"].(string)
 	s := &Session{
 		ID:            "session-" + m.opts.NewID(),
 		Provider:      provider,
@@ -220,7 +286,7 @@ func (m *Manager) CreateSession(provider string, in CreateInput) (string, error)
 		Icon:          tpl.Icon,
 		PanelMode:     tpl.PanelMode,
 		Context:       in.Context,
-		Params:        in.TemplateParameters,
+		Params:        params,
 		CustomerName:  customer,
 		CorrelationID: in.CorrelationID,
 		Tabs:          []*Tab{},
@@ -243,7 +309,7 @@ func (m *Manager) sessionTemplate(in CreateInput) (*templates.Session, error) {
 	case in.TemplateName != "":
 		t, ok := m.opts.Catalog.Session(in.TemplateName)
 		if !ok {
-			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to the templates file (see `cif-host doctor`)", in.TemplateName, joinNames(m.opts.Catalog.SessionNames()))
+			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to templates.json (see docs/templates.md)", in.TemplateName, joinNames(m.opts.Catalog.SessionNames()))
 		}
 		tpl = t
 	case in.TemplateTag != "":
@@ -284,7 +350,7 @@ func (s *Session) anchor() *Tab {
 // and focused) and its additional tabs.
 func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 	if tpl.AnchorTab != "" {
-		anchor, err := m.newTab(s, tpl.AnchorTab, s.values())
+		anchor, err := m.newTab(tpl.AnchorTab, s.values())
 		if err != nil {
 			return err
 		}
@@ -298,7 +364,7 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 		anchor.Title = s.Title
 	}
 	for _, name := range tpl.AdditionalTabs {
-		tab, err := m.newTab(s, name, s.values())
+		tab, err := m.newTab(name, s.values())
 		if err != nil {
 			return err
 		}
@@ -308,12 +374,12 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 	return nil
 }
 
-// newTab builds a tab of session s from a tab template, resolving its
-// parameters, title and address.
-func (m *Manager) newTab(s *Session, template string, v templates.Values) (*Tab, error) {
+// newTab builds a tab from a tab template, resolving its parameters,
+// title and address from v.
+func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	tpl, ok := m.opts.Catalog.Tab(template)
 	if !ok {
-		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to the templates file", template, joinNames(m.opts.Catalog.TabNames()))
+		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to templates.json (see docs/templates.md)", template, joinNames(m.opts.Catalog.TabNames()))
 	}
 	params, err := v.TabParams(tpl)
 	if err != nil {
@@ -349,12 +415,18 @@ func joinNames(names []string) string {
 
 // mergeParams overlays b's keys on a copy of a.
 func mergeParams(a, b map[string]any) map[string]any {
-	out := maps.Clone(a)
-	if out == nil {
-		out = map[string]any{}
-	}
+	out := cloneParams(a)
 	maps.Copy(out, b)
 	return out
+}
+
+// cloneParams copies a parameters map, so that the manager never shares
+// one with its caller; nil becomes empty.
+func cloneParams(p map[string]any) map[string]any {
+	if p == nil {
+		return map[string]any{}
+	}
+	return maps.Clone(p)
 }
 
 // providerSessions lists the ids of a provider's sessions, oldest first.

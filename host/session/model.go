@@ -68,9 +68,12 @@ type Tab struct {
 	// URL is where the tab's page lives, when its page type has one.
 	URL string `json:"url,omitempty"`
 	// Params are the template's parameters, resolved and typed.
-	Params   map[string]any `json:"params,omitempty"`
-	Anchor   bool           `json:"anchor,omitempty"`
-	Closable bool           `json:"closable"`
+	Params map[string]any `json:"params,omitempty"`
+	// TemplateParameters are createTab's templateParameters, for
+	// setTabTitle's slugs.
+	TemplateParameters map[string]any `json:"templateParameters,omitempty"`
+	Anchor             bool           `json:"anchor,omitempty"`
+	Closable           bool           `json:"closable"`
 	// Refreshes counts refreshTab calls, so a view knows to reload.
 	Refreshes int `json:"refreshes,omitempty"`
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
 
@@ -26,7 +27,7 @@ type Info struct {
 func (m *Manager) GetSession(provider, id string) (*Info, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, err := m.owned(provider, id)
+	s, err := m.owned(provider, id, sessionIDNull)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +72,11 @@ func (m *Manager) GetAllSessions(provider string) []string {
 }
 
 // SetSessionTitle resolves the session template's title with the input's
-// values (then the session's own parameters) and returns it. The input
-// holds sessionId and the slug values, as CIF's does.
+// values (then the session's templateParameters) and returns it: as in
+// CIF, the input holds the slug values, not a title. It retitles the
+// session input.sessionId names or, without one, the focused session when
+// it is the provider's (what CIF's host always does). An anchor tab that
+// shows the session's title (applyTitleToAnchorTab) follows.
 func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -80,7 +84,7 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 		return "", protocol.Errorf(protocol.CodeInvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}")
 	}
 	id, _ := input["sessionId"].(string)
-	s, err := m.owned(provider, id)
+	s, err := m.ownedOrFocused(provider, id, "setSessionTitle")
 	if err != nil {
 		return "", err
 	}
@@ -91,6 +95,12 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 		s.Title = title
 		m.changed()
 	}
+	if tpl, ok := m.opts.Catalog.Session(s.Template); ok && tpl.ApplyTitleToAnchorTab {
+		if anchor := s.anchor(); anchor != nil && anchor.Title != title {
+			anchor.Title = title
+			m.changed()
+		}
+	}
 	return title, nil
 }
 
@@ -99,7 +109,7 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 func (m *Manager) RequestFocusSession(provider, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, err := m.owned(provider, id)
+	s, err := m.owned(provider, id, sessionIDUndefined)
 	if err != nil {
 		return err
 	}
@@ -115,7 +125,7 @@ func (m *Manager) RequestFocusSession(provider, id string) error {
 func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, err := m.owned(provider, id)
+	s, err := m.owned(provider, id, sessionIDNull)
 	if err != nil {
 		return err
 	}
@@ -134,16 +144,18 @@ func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
 func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.RawMessage) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, err := m.owned(provider, id)
+	s, err := m.owned(provider, id, sessionIDNull)
 	if err != nil {
 		return err
 	}
 	if reset {
 		details = nil
 	}
-	s.Attention.KPIBreach = !reset
-	s.Attention.KPIDetails = details
-	m.changed()
+	if s.Attention.KPIBreach != !reset || !bytes.Equal(s.Attention.KPIDetails, details) {
+		s.Attention.KPIBreach = !reset
+		s.Attention.KPIDetails = details
+		m.changed()
+	}
 	return nil
 }
 
@@ -154,19 +166,11 @@ func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.
 func (m *Manager) UpdateContext(provider, id string, values map[string]any, deleteKeys []string, del bool) (map[string]any, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if id == "" {
-		if f := m.focused(); f != nil && f.Provider == provider {
-			id = f.ID
-		}
-	}
-	s, err := m.owned(provider, id)
+	s, err := m.ownedOrFocused(provider, id, "updateContext")
 	if err != nil {
 		return nil, err
 	}
-	params := maps.Clone(s.Params)
-	if params == nil {
-		params = map[string]any{}
-	}
+	params := cloneParams(s.Params)
 	if del {
 		for _, k := range deleteKeys {
 			delete(params, k)

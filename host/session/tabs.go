@@ -6,35 +6,59 @@ import (
 	"github.com/cifbridge/cif-bridge/protocol"
 )
 
-// providerFocus returns the focused session for the tab methods that act
-// on it, which must belong to the provider.
+// Texts CIF rejects a blank tab id with, by method.
+const (
+	tabIDNull  = "tabId is null or undefined"
+	tabIDBlank = "The tabId Parameter is blank. Provide a value to the parameter"
+)
+
+// providerFocus returns the focused session for the tab methods, which in
+// CIF act on the focused session only and only when it is the caller's.
+// CIF also lets them act on the home (default) session; CIF Bridge's home
+// session has no tabs, so that is refused with its own code.
 func (m *Manager) providerFocus(provider, method string) (*Session, *protocol.Error) {
 	s := m.focused()
+	notYours, home := "Focused session is neither the default session nor it belongs to the provider", "No session of yours is focused"
+	if method == "getTabs" {
+		notYours, home = "Session not in focus", "Session not in focus"
+	}
 	if s == nil {
-		return nil, protocol.Errorf(protocol.CodeNoFocusedSession, "%s acts on the focused session, and the agent is on the home session; wait for onSessionSwitched with focused true, or create a session first", method)
+		return nil, protocol.Errorf(protocol.CodeNoFocusedSession, "%s: the agent is on the home session, which has no application tabs in CIF Bridge; %s works only while one of your sessions is focused (wait for onSessionSwitched with focused true, or create a session)", home, method)
 	}
 	if s.Provider != provider {
-		return nil, protocol.Errorf(protocol.CodeNotOwner, "Focused session is neither the default session nor it belongs to the provider; %s works only while one of your sessions is focused (see onSessionSwitched)", method)
+		return nil, protocol.Errorf(protocol.CodeNotOwner, "%s; %s works only while one of your sessions is focused (wait for onSessionSwitched with focused true)", notYours, method)
 	}
 	return s, nil
 }
 
-// ownedTab finds one of the provider's tabs, in any of its sessions.
-func (m *Manager) ownedTab(provider, tabID string) (*Session, *Tab, *protocol.Error) {
+// focusedTab finds a tab of the focused session, which must be the
+// provider's. blank is CIF's text for a missing tab id.
+func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *Tab, *protocol.Error) {
 	if tabID == "" {
-		return nil, nil, protocol.Errorf(protocol.CodeInvalidParams, "The tabId Parameter is blank. Provide a value to the parameter: pass the id createTab or getTabs gave")
+		return nil, nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: pass the id createTab, getTabs or getFocusedTab gave", blank)
 	}
-	for _, s := range m.state.Sessions {
-		if s.Provider != provider {
-			continue
-		}
-		for _, t := range s.Tabs {
-			if t.ID == tabID {
-				return s, t, nil
-			}
+	s, err := m.providerFocus(provider, method)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t := s.tab(tabID); t != nil {
+		return s, t, nil
+	}
+	for _, other := range m.state.Sessions {
+		if other.Provider == provider && other.tab(tabID) != nil {
+			return nil, nil, protocol.Errorf(protocol.CodeNotOwner, "Tab %s belongs to session %s, which is not focused; %s works on the focused session's tabs only (see onSessionSwitched)", tabID, other.ID, method)
 		}
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist. It was closed or belongs to another provider's session; getTabs lists the focused session's tabs", tabID)
+	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs", tabID)
+}
+
+func (s *Session) tab(id string) *Tab {
+	for _, t := range s.Tabs {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
 }
 
 // TabInput is createTab's input.
@@ -46,12 +70,13 @@ type TabInput struct {
 
 // CreateTab opens a tab from an application tab template in the focused
 // session and returns its id. Its parameters resolve from the input's
-// templateParameters, then the session's.
+// templateParameters, then the session's. It is focused when the input
+// says so, or when the session has no focused tab.
 func (m *Manager) CreateTab(provider string, in TabInput) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if in.TemplateName == "" {
-		return "", protocol.Errorf(protocol.CodeInvalidParams, "Some of the required parameters are Null: input.templateName names an application tab template")
+		return "", protocol.Errorf(protocol.CodeInvalidParams, "Some of the required parameters are Null: input.templateName names an application tab template, such as msdyn_website_tab")
 	}
 	s, err := m.providerFocus(provider, "createTab")
 	if err != nil {
@@ -59,20 +84,22 @@ func (m *Manager) CreateTab(provider string, in TabInput) (string, error) {
 	}
 	v := s.values()
 	v.Params = mergeParams(s.Params, in.TemplateParameters)
-	tab, terr := m.newTab(s, in.TemplateName, v)
+	tab, terr := m.newTab(in.TemplateName, v)
 	if terr != nil {
 		return "", terr
 	}
+	tab.TemplateParameters = cloneParams(in.TemplateParameters)
 	s.Tabs = append(s.Tabs, tab)
-	if in.IsFocused {
+	if in.IsFocused || s.FocusedTab == "" {
 		s.FocusedTab = tab.ID
 	}
 	m.changed()
 	return tab.ID, nil
 }
 
-// GetTabs lists the focused session's tabs made from the named template,
-// or else carrying one of the tags; with neither, all its tabs.
+// GetTabs lists the focused session's tabs made from the named template;
+// when none are, those carrying one of the tags (CIF looks by name first,
+// then by tag); with neither name nor tags, all its tabs.
 func (m *Manager) GetTabs(provider, templateName string, tags []string) ([]string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -113,12 +140,9 @@ func (m *Manager) GetFocusedTab(provider string) *string {
 func (m *Manager) FocusTab(provider, tabID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, t, err := m.ownedTab(provider, tabID)
+	s, t, err := m.focusedTab(provider, "focusTab", tabIDNull, tabID)
 	if err != nil {
 		return err
-	}
-	if s.ID != m.state.Focused {
-		return protocol.Errorf(protocol.CodeNotOwner, "Tab %s belongs to session %s, which is not focused; focusTab works on the focused session's tabs only", t.ID, s.ID)
 	}
 	if s.FocusedTab != t.ID {
 		s.FocusedTab = t.ID
@@ -127,11 +151,12 @@ func (m *Manager) FocusTab(provider, tabID string) error {
 	return nil
 }
 
-// RefreshTab asks the views showing a tab to reload it.
+// RefreshTab asks the views showing a tab of the focused session to
+// reload it.
 func (m *Manager) RefreshTab(provider, tabID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	_, t, err := m.ownedTab(provider, tabID)
+	_, t, err := m.focusedTab(provider, "refreshTab", tabIDBlank, tabID)
 	if err != nil {
 		return err
 	}
@@ -140,12 +165,14 @@ func (m *Manager) RefreshTab(provider, tabID string) error {
 	return nil
 }
 
-// SetTabTitle resolves the tab template's title with the input's values
-// (then the session's parameters) and returns it.
+// SetTabTitle resolves the tab template's title with the input's values,
+// then the tab's own templateParameters, then the session's, and returns
+// it: as in CIF, {title: "x"} retitles only a tab whose template title is
+// "{title}".
 func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, t, err := m.ownedTab(provider, tabID)
+	s, t, err := m.focusedTab(provider, "setTabTitle", tabIDBlank, tabID)
 	if err != nil {
 		return "", err
 	}
@@ -153,6 +180,7 @@ func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (str
 		return "", protocol.Errorf(protocol.CodeInvalidParams, "The input Parameter cannot be NULL: pass the values of the tab template's title slugs, such as {title: \"…\"} for a title of \"{title}\"")
 	}
 	v := s.values()
+	v.Params = mergeParams(s.Params, t.TemplateParameters)
 	v.Input = input
 	title := v.Resolve(t.TitleFormat, t.Template)
 	if title != t.Title {
@@ -162,24 +190,36 @@ func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (str
 	return title, nil
 }
 
-// CloseTab closes one of the provider's tabs; the anchor tab and tabs
+// CloseTab closes a tab of the focused session; the anchor tab and tabs
 // whose template says they cannot be closed refuse.
 func (m *Manager) CloseTab(provider, tabID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, t, err := m.ownedTab(provider, tabID)
+	s, t, err := m.focusedTab(provider, "closeTab", tabIDBlank, tabID)
 	if err != nil {
 		return err
 	}
-	if t.Anchor || !t.Closable {
-		return protocol.Errorf(protocol.CodeTabNotClosable, "Tab %s cannot be closed: it is the session's anchor tab or its template (%s) is not closable; only the agent ends a session", t.ID, t.Template)
+	if err := notClosable(t); err != nil {
+		return err
 	}
 	m.dropTab(s, t.ID)
 	return nil
 }
 
-// dropTab removes a tab; if it was focused, focus moves to the anchor tab,
-// or else to the first tab left.
+// notClosable refuses to close an anchor tab or a tab whose template (or
+// whose place among the session's additional tabs) keeps it open.
+func notClosable(t *Tab) *protocol.Error {
+	switch {
+	case t.Anchor:
+		return protocol.Errorf(protocol.CodeTabNotClosable, "Tab %s is the session's anchor tab and cannot be closed; it closes with its session, which only the agent ends", t.ID)
+	case !t.Closable:
+		return protocol.Errorf(protocol.CodeTabNotClosable, "Tab %s cannot be closed: its template %s is not closable (canClose false, or one of the session template's additionalTabs)", t.ID, t.Template)
+	}
+	return nil
+}
+
+// dropTab removes a tab; if it was focused, focus moves to the first tab
+// left (the anchor tab, when there is one).
 func (m *Manager) dropTab(s *Session, tabID string) {
 	s.Tabs = slices.DeleteFunc(s.Tabs, func(t *Tab) bool { return t.ID == tabID })
 	if s.FocusedTab == tabID {

@@ -83,7 +83,11 @@ func parse(file string, data []byte, base *Catalog) (*Catalog, []Problem) {
 	var doc File
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
+	err := dec.Decode(&doc)
+	if err == nil && dec.More() {
+		err = errors.New("more text after the closing brace")
+	}
+	if err != nil {
 		return orEmpty(base), []Problem{{File: file, Message: fmt.Sprintf("is not a valid templates file (%v); see docs/templates.md for the format", err)}}
 	}
 	v := validator{file: file}

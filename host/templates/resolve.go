@@ -139,9 +139,7 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 		if !ok {
 			continue
 		}
-		if s, isString := raw.(string); isString {
-			raw = v.Resolve(s, t.UniqueName)
-		}
+		raw = v.resolveDeep(raw, t.UniqueName)
 		val, err := convert(raw, spec.Type)
 		if err != nil {
 			return nil, &ParamError{Tab: t.UniqueName, Param: spec.Name, Type: spec.Type, Value: Text(raw)}
@@ -151,6 +149,28 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// resolveDeep resolves the slugs of a string, or of every string inside
+// an object or array (a json parameter's configured value).
+func (v Values) resolveDeep(val any, scope string) any {
+	switch x := val.(type) {
+	case string:
+		return v.Resolve(x, scope)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = v.resolveDeep(e, scope)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = v.resolveDeep(e, scope)
+		}
+		return out
+	}
+	return val
 }
 
 // convert turns a resolved value into a parameter's type. An empty string

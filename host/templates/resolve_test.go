@@ -67,6 +67,11 @@ func TestTabParamsOverrideConvertAndResolve(t *testing.T) {
 		"data":           map[string]any{"name": "Contoso"},
 	}, got, "tab-scoped value wins, slugs resolve, the string false is false, JSON parses, unset formId is left out")
 
+	tab.Parameters["data"] = map[string]any{"name": "{customer}", "tags": []any{"{contactId}", 1.0}}
+	got, err = v.TabParams(tab)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"name": "Contoso", "tags": []any{"c-1", 1.0}}, got["data"], "slugs inside a JSON value resolve too")
+
 	v.Params["validateRecord"] = true
 	got, err = v.TabParams(tab)
 	require.NoError(t, err)
@@ -108,11 +113,13 @@ func TestURL(t *testing.T) {
 		{"website without url", web, map[string]any{}, "", ""},
 		{"record without organisation", &Tab{PageType: EntityRecord}, map[string]any{"entityName": "contact"}, "", ""},
 		{"record", &Tab{PageType: EntityRecord}, map[string]any{"entityName": "contact", "entityId": "c 1"}, "https://org.crm.dynamics.com/", "https://org.crm.dynamics.com/main.aspx?etn=contact&id=c+1&pagetype=entityrecord"},
-		{"list", &Tab{PageType: EntityList}, map[string]any{"entityName": "incident", "viewId": "v"}, "https://org", "https://org/main.aspx?etn=incident&pagetype=entitylist&viewid=v"},
+		{"list", &Tab{PageType: EntityList}, map[string]any{"entityName": "incident", "viewId": "v"}, "https://org", "https://org/main.aspx?etn=incident&pagetype=entitylist&viewid=v&viewtype=1039"},
+		{"list without view", &Tab{PageType: EntityList}, map[string]any{"entityName": "incident"}, "https://org", "https://org/main.aspx?etn=incident&pagetype=entitylist"},
+		{"new record with field values", &Tab{PageType: EntityRecord}, map[string]any{"entityName": "contact", "data": map[string]any{"firstname": "Ann", "age": 3.0}}, "https://org", "https://org/main.aspx?etn=contact&extraqs=age%3D3%26firstname%3DAnn&pagetype=entityrecord"},
 		{"dashboard", &Tab{PageType: Dashboard}, map[string]any{"dashboardId": "d"}, "https://org", "https://org/main.aspx?id=d&pagetype=dashboard"},
 		{"search", &Tab{PageType: Search}, map[string]any{"searchText": "printer", "searchType": 1.0}, "https://org", "https://org/main.aspx?pagetype=search&searchText=printer&searchType=1"},
 		{"web resource", &Tab{PageType: WebResource}, map[string]any{"webresourceName": "new_page.html", "data": "a=1"}, "https://org", "https://org/main.aspx?data=a%3D1&pagetype=webresource&webresourceName=new_page.html"},
-		{"custom page", &Tab{PageType: Custom}, map[string]any{"name": "new_custom", "entityName": "account", "recordId": "r"}, "https://org", "https://org/main.aspx?etn=account&id=r&name=new_custom&pagetype=custom"},
+		{"custom page", &Tab{PageType: Custom}, map[string]any{"name": "new_custom", "entityName": "account", "recordId": "r"}, "https://org", "https://org/main.aspx?entityName=account&name=new_custom&pagetype=custom&recordId=r"},
 		{"control", &Tab{PageType: Control}, map[string]any{"controlName": "c"}, "https://org", ""},
 	}
 	for _, tt := range tests {

@@ -120,6 +120,11 @@ func TestABrokenFileLeavesTheDefaults(t *testing.T) {
 	assert.Equal(t, path+": is not a valid templates file (unexpected EOF); see docs/templates.md for the format", problems[0].String())
 	assert.Equal(t, Defaults().SessionNames(), c.SessionNames())
 
+	require.NoError(t, os.WriteFile(path, []byte(`{"sessionTemplates": []} {"applicationTabTemplates": []}`), 0o600))
+	_, problems = Load(path)
+	require.Len(t, problems, 1)
+	assert.Equal(t, path+": is not a valid templates file (more text after the closing brace); see docs/templates.md for the format", problems[0].String())
+
 	require.NoError(t, os.WriteFile(path, []byte(`{"sessions": []}`), 0o600))
 	_, problems = Load(path)
 	require.Len(t, problems, 1)
@@ -132,4 +137,32 @@ func TestLoadReportsAnUnreadableFile(t *testing.T) {
 	require.Len(t, problems, 1)
 	assert.Contains(t, problems[0].Message, "cannot be read")
 	assert.Equal(t, Defaults().SessionNames(), c.SessionNames())
+}
+
+func TestABrokenOverrideKeepsTheDefault(t *testing.T) {
+	long := make([]byte, 201)
+	for i := range long {
+		long[i] = 'x'
+	}
+	path := writeFile(t, `{
+	  "sessionTemplates": [{"uniqueName": "msdyn_chat_session", "title": "`+string(long)+`"}],
+	  "applicationTabTemplates": [
+	    {"uniqueName": "msdyn_website_tab", "pageType": "thirdPartyWebsite", "parameters": {}},
+	    {"uniqueName": "`+string(long[:129])+`", "pageType": "control", "parameters": {"controlName": "c"}},
+	    {"uniqueName": "t_json", "pageType": "entityRecord", "parameters": {"entityName": "x", "data": {"a": [1, true]}}}
+	  ]
+	}`)
+	c, problems := Load(path)
+	require.Len(t, problems, 3)
+	assert.Equal(t, Problem{File: path, Template: "msdyn_website_tab", Field: "parameters.url",
+		Message: `is required for page type thirdPartyWebsite; give a value or a slug such as "{url}"`}, problems[0])
+	assert.Equal(t, "is longer than 128 characters; shorten it", problems[1].Message)
+	assert.Equal(t, Problem{File: path, Template: "msdyn_chat_session", Field: "title", Message: "is longer than 200 characters; shorten it"}, problems[2])
+
+	chat, _ := c.Session("msdyn_chat_session")
+	assert.Equal(t, "{customer}", chat.Title, "the default stays when its override is broken")
+	web, _ := c.Tab("msdyn_website_tab")
+	assert.Equal(t, "{url}", web.Parameters["url"])
+	_, ok := c.Tab("t_json")
+	assert.True(t, ok, "a JSON parameter takes any JSON value")
 }

@@ -55,11 +55,16 @@ func dynamicsQuery(pt PageType, params map[string]any) url.Values {
 		set("etn", "entityName")
 		set("id", "entityId")
 		set("formid", "formId")
-		set("extraqs", "data")
+		if extra := extraQS(params["data"]); extra != "" {
+			q.Set("extraqs", extra)
+		}
 	case EntityList:
 		q.Set("pagetype", "entitylist")
 		set("etn", "entityName")
-		set("viewid", "viewId")
+		if Text(params["viewId"]) != "" {
+			set("viewid", "viewId")
+			q.Set("viewtype", "1039") // a system view, Dynamics' default
+		}
 	case Dashboard:
 		q.Set("pagetype", "dashboard")
 		set("id", "dashboardId")
@@ -74,10 +79,25 @@ func dynamicsQuery(pt PageType, params map[string]any) url.Values {
 	case Custom:
 		q.Set("pagetype", "custom")
 		set("name", "name")
-		set("etn", "entityName")
-		set("id", "recordId")
+		set("entityName", "entityName")
+		set("recordId", "recordId")
 	}
 	return q
+}
+
+// extraQS turns an entity record's data (field values for a new record)
+// into main.aspx's extraqs: an object becomes field=value pairs; text is
+// taken as already in that form.
+func extraQS(data any) string {
+	fields, ok := data.(map[string]any)
+	if !ok {
+		return Text(data)
+	}
+	q := url.Values{}
+	for k, v := range fields {
+		q.Set(k, Text(v))
+	}
+	return q.Encode()
 }
 
 // isWebURL reports whether s is an absolute http(s) URL with a host.

@@ -1,0 +1,120 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(goos, home string, vars map[string]string) Env {
+	return Env{GOOS: goos, Home: home, Getenv: func(k string) string { return vars[k] }}
+}
+
+func TestResolve(t *testing.T) {
+	xdg := map[string]string{"XDG_CONFIG_HOME": "/x/config", "XDG_STATE_HOME": "/x/state"}
+	win := map[string]string{"APPDATA": `C:\Users\u\AppData\Roaming`, "LOCALAPPDATA": `C:\Users\u\AppData\Local`}
+	tests := []struct {
+		name string
+		env  Env
+		want Dirs
+	}{
+		{"linux", env("linux", "/home/u", nil),
+			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge"}},
+		{"linux with XDG", env("linux", "/home/u", xdg),
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+		{"linux with XDG and no home", env("linux", "", xdg),
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+		{"freebsd", env("freebsd", "/home/u", nil),
+			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge"}},
+		{"macOS", env("darwin", "/Users/u", nil),
+			Dirs{Config: "/Users/u/Library/Application Support/cif-bridge", State: "/Users/u/Library/Application Support/cif-bridge/state"}},
+		{"macOS with XDG", env("darwin", "/Users/u", xdg),
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+		{"macOS with only XDG_STATE_HOME", env("darwin", "/Users/u", map[string]string{"XDG_STATE_HOME": "/x/state"}),
+			Dirs{Config: "/Users/u/Library/Application Support/cif-bridge", State: "/x/state/cif-bridge"}},
+		{"windows", env("windows", "", win),
+			Dirs{Config: filepath.Join(win["APPDATA"], "cif-bridge"), State: filepath.Join(win["LOCALAPPDATA"], "cif-bridge")}},
+		{"windows with XDG only", env("windows", "", xdg),
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Resolve(tt.env)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestResolveRefuses(t *testing.T) {
+	tests := []struct {
+		name string
+		env  Env
+		err  string
+	}{
+		{"a relative XDG_CONFIG_HOME", env("linux", "/home/u", map[string]string{"XDG_CONFIG_HOME": "rel/config"}),
+			`$XDG_CONFIG_HOME is "rel/config", which is not an absolute path; fix or unset it`},
+		{"a relative XDG_STATE_HOME", env("darwin", "/Users/u", map[string]string{"XDG_STATE_HOME": "./state"}),
+			`$XDG_STATE_HOME is "./state", which is not an absolute path; fix or unset it`},
+		{"no home", env("linux", "", nil),
+			"cannot tell where cif-host keeps its files: set $HOME (on Windows %APPDATA% and %LOCALAPPDATA%) or $XDG_CONFIG_HOME"},
+		{"no home, only a config folder", env("linux", "", map[string]string{"XDG_CONFIG_HOME": "/x"}),
+			"cannot tell where cif-host keeps its files: set $HOME (on Windows %APPDATA% and %LOCALAPPDATA%) or $XDG_STATE_HOME"},
+		{"windows without LOCALAPPDATA", env("windows", `C:\Users\u`, map[string]string{"APPDATA": `C:\a`}),
+			"cannot tell where cif-host keeps its files: set $HOME (on Windows %APPDATA% and %LOCALAPPDATA%) or $XDG_CONFIG_HOME"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Resolve(tt.env)
+			assert.EqualError(t, err, tt.err)
+		})
+	}
+}
+
+func TestFilesInTheFolders(t *testing.T) {
+	d := Dirs{Config: "/c", State: "/s"}
+	assert.Equal(t, filepath.Join("/c", "templates.json"), d.TemplatesFile())
+	assert.Equal(t, filepath.Join("/c", "settings.json"), d.SettingsFile())
+	assert.Equal(t, filepath.Join("/s", "profiles"), d.ProfilesDir())
+	assert.Equal(t, filepath.Join("/s", "cif-host.log"), d.LogFile())
+}
+
+func TestLoadSettings(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "settings.json")
+
+	s, problems := LoadSettings(path)
+	assert.Empty(t, problems, "no file is no problem")
+	assert.Equal(t, Settings{}, s)
+
+	require.NoError(t, os.WriteFile(path, []byte(`{"maxSessions": 3, "organizationUrl": "https://contoso.crm.dynamics.com"}`), 0o600))
+	s, problems = LoadSettings(path)
+	assert.Empty(t, problems)
+	assert.Equal(t, Settings{MaxSessions: 3, OrganizationURL: "https://contoso.crm.dynamics.com"}, s)
+
+	for name, tt := range map[string]struct{ content, field, message string }{
+		"not JSON":      {`{"maxSessions": `, "", "is not a valid settings file (unexpected EOF); it takes maxSessions and organizationUrl"},
+		"unknown field": {`{"maxSession": 3}`, "", `is not a valid settings file (json: unknown field "maxSession"); it takes maxSessions and organizationUrl`},
+		"wrong type":    {`{"maxSessions": "3"}`, "", "is not a valid settings file (json: cannot unmarshal string into Go struct field Settings.maxSessions of type int); it takes maxSessions and organizationUrl"},
+		"too many":      {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
+		"negative":      {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
+		"bad org":       {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
+			s, problems := LoadSettings(path)
+			assert.Equal(t, Settings{}, s, "a broken file gives the defaults")
+			require.Len(t, problems, 1)
+			assert.Equal(t, path, problems[0].File)
+			assert.Equal(t, tt.field, problems[0].Field)
+			assert.Equal(t, tt.message, problems[0].Message)
+		})
+	}
+
+	_, problems = LoadSettings(dir)
+	require.Len(t, problems, 1)
+	assert.Contains(t, problems[0].Message, "cannot be read (")
+}

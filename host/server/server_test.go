@@ -1,0 +1,416 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/store"
+	"github.com/cifbridge/cif-bridge/host/templates"
+	"github.com/cifbridge/cif-bridge/protocol"
+)
+
+const page = "http://localhost:3000"
+
+// client drives an in-process Serve over pipes, as the extension drives
+// cif-host.
+type client struct {
+	t      *testing.T
+	cfg    Config
+	in     *io.PipeWriter
+	w      *protocol.Writer
+	frames chan []byte
+	done   chan error
+	log    *syncBuffer
+	nextID int
+	// events holds the notifications read while waiting for responses.
+	events []message
+}
+
+type message struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+	Result json.RawMessage `json:"result"`
+	Error  *protocol.Error `json:"error"`
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func testConfig(t *testing.T) Config {
+	root := t.TempDir()
+	return Config{
+		HostVersion: "test",
+		Dirs:        config.Dirs{Config: filepath.Join(root, "config"), State: filepath.Join(root, "state")},
+		Catalog:     templates.Defaults(),
+		LockWait:    50 * time.Millisecond,
+		Now:         func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) },
+	}
+}
+
+func serve(t *testing.T, cfg Config) *client {
+	t.Helper()
+	c := &client{t: t, cfg: cfg, frames: make(chan []byte, 64), done: make(chan error, 1), log: &syncBuffer{}}
+	cfg.Logger = slog.New(slog.NewTextHandler(c.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	c.in, c.w = inW, protocol.NewWriter(inW)
+	go func() {
+		err := Serve(context.Background(), inR, outW, cfg)
+		outW.Close()
+		c.done <- err
+	}()
+	go func() {
+		r := protocol.NewReader(outR, protocol.MaxOutgoing)
+		for {
+			body, err := r.Read()
+			if err != nil {
+				close(c.frames)
+				return
+			}
+			c.frames <- body
+		}
+	}()
+	t.Cleanup(func() { c.stop() })
+	return c
+}
+
+// stop ends the input, as a browser does, and waits for Serve to return.
+func (c *client) stop() error {
+	c.in.Close()
+	select {
+	case err := <-c.done:
+		c.done <- err // for a second stop
+		return err
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("Serve did not return after its input ended")
+		return nil
+	}
+}
+
+func (c *client) read() message {
+	c.t.Helper()
+	select {
+	case body, ok := <-c.frames:
+		require.True(c.t, ok, "Serve stopped writing")
+		var m message
+		require.NoError(c.t, json.Unmarshal(body, &m))
+		return m
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("no frame within 10 s")
+		return message{}
+	}
+}
+
+func (c *client) send(method string, params any) int {
+	c.t.Helper()
+	c.nextID++
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": c.nextID, "method": method, "params": params})
+	require.NoError(c.t, err)
+	require.NoError(c.t, c.w.Write(body))
+	return c.nextID
+}
+
+func (c *client) call(method string, params any) message {
+	c.t.Helper()
+	id := c.send(method, params)
+	for {
+		m := c.read()
+		if len(m.ID) == 0 {
+			c.events = append(c.events, m)
+			continue
+		}
+		require.JSONEq(c.t, string(mustJSON(c.t, id)), string(m.ID))
+		return m
+	}
+}
+
+// ok calls a method that must succeed and returns its result as JSON.
+func (c *client) ok(method string, params any) string {
+	c.t.Helper()
+	m := c.call(method, params)
+	require.Nil(c.t, m.Error, "%s failed", method)
+	return string(m.Result)
+}
+
+// fails calls a method that must fail with code and message.
+func (c *client) fails(method string, params any, code protocol.Code, message string) {
+	c.t.Helper()
+	m := c.call(method, params)
+	require.NotNil(c.t, m.Error, "%s succeeded: %s", method, m.Result)
+	assert.Equal(c.t, code.String(), m.Error.Code.String())
+	assert.Equal(c.t, message, m.Error.Message)
+}
+
+func (c *client) hello(profile string) map[string]any {
+	c.t.Helper()
+	var res map[string]any
+	require.NoError(c.t, json.Unmarshal([]byte(c.ok("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "extensionVersion": "t", "profileId": profile})), &res))
+	return res
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
+// with adds the provider to a method's parameters.
+func with(provider string, params map[string]any) map[string]any {
+	out := map[string]any{"provider": provider}
+	for k, v := range params {
+		out[k] = v
+	}
+	return out
+}
+
+func TestCallsNeedHelloFirst(t *testing.T) {
+	c := serve(t, testConfig(t))
+	c.fails("getAllSessions", with(page, nil), protocol.CodeHandshakeRequired, "getAllSessions called before hello; the extension must send hello first on every connection")
+	c.hello("p1")
+	c.ok("getAllSessions", with(page, nil))
+}
+
+func TestHello(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Problems = []templates.Problem{{File: "/c/templates.json", Template: "x", Field: "title", Message: "is too long"}}
+	cfg.Settings.MaxSessions = 3
+	c := serve(t, cfg)
+	res := c.hello("p1")
+	assert.Equal(t, "test", res["hostVersion"])
+	assert.Equal(t, map[string]any{"maxSessions": 3.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
+	assert.Equal(t, []any{map[string]any{"file": "/c/templates.json", "template": "x", "field": "title", "message": "is too long"}}, res["problems"])
+	assert.Equal(t, filepath.Join(cfg.Dirs.State, "profiles", "p1.json"), res["stateFile"])
+	assert.Contains(t, res["capabilities"], "closeTab")
+	assert.Contains(t, res["capabilities"], "workspace.closeSession")
+
+	c.hello("p1") // again, same profile: fine
+	c.fails("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p2"}, protocol.CodeInvalidRequest,
+		"hello: this connection already serves profile p1; open a new connection for another profile")
+	c.fails("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "../p"}, protocol.CodeInvalidParams,
+		`hello: profileId "../p" must be 1 to 64 letters, digits, '-' or '_' (the extension makes a random one)`)
+	c.fails("hello", map[string]any{"protocolVersion": "1"}, protocol.CodeInvalidParams, "hello: parameter protocolVersion must be a number, not a string")
+}
+
+func TestHelloRefusesAProfileAnotherHostServes(t *testing.T) {
+	cfg := testConfig(t)
+	f, err := store.Open(cfg.Dirs.ProfilesDir(), "p1")
+	require.NoError(t, err)
+	require.NoError(t, f.Lock(0))
+	defer f.Close()
+
+	c := serve(t, cfg)
+	m := c.call("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p1"})
+	require.NotNil(t, m.Error)
+	assert.Equal(t, protocol.CodeProfileBusy, m.Error.Code)
+	assert.Equal(t, "another cif-host process is serving this browser profile (state "+f.Path()+"); close the other browser window using this profile, or wait for the old host to exit, then retry", m.Error.Message)
+}
+
+func TestDispatchChecksTheCaller(t *testing.T) {
+	c := serve(t, testConfig(t))
+	c.hello("p1")
+	c.fails("nope", with(page, nil), protocol.CodeMethodNotFound, `cif-host has no method "nope"; hello's capabilities list the methods it has`)
+	for _, agentOp := range []string{"workspace.get", "workspace.switchSession", "workspace.closeSession", "workspace.closeTab", "workspace.focusTab"} {
+		c.fails(agentOp, with(page, map[string]any{"sessionId": "s", "tabId": "t"}), protocol.CodeAgentOnly,
+			agentOp+" is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)")
+	}
+	for _, bad := range []any{"", nil, "null", "chrome-extension://abc", "moz-extension://abc", "file:///tmp/x.html", "https://a.example/path",
+		"https://a.example?q", "https://a.example#f", "https://u@a.example", "https://", "a.example", 5} {
+		m := c.call("getAllSessions", map[string]any{"provider": bad})
+		require.NotNil(t, m.Error, "%v", bad)
+		assert.Equal(t, protocol.CodeInvalidParams, m.Error.Code, "%v", bad)
+	}
+	c.fails("getAllSessions", with("chrome-extension://abc", nil), protocol.CodeInvalidParams,
+		`getAllSessions: provider "chrome-extension://abc" is not a web origin such as https://example.com; the extension must pass the calling page's origin`)
+	c.fails("getAllSessions", map[string]any{}, protocol.CodeInvalidParams,
+		`getAllSessions: provider "" is not a web origin such as https://example.com; the extension must pass the calling page's origin`)
+	for _, good := range []string{"http://localhost", "http://127.0.0.1:8080", "https://a.example:8443", "https://[::1]:3000"} {
+		c.ok("getAllSessions", with(good, nil))
+	}
+	c.ok("workspace.get", nil)
+}
+
+func TestParameterTypeErrorsNameTheParameter(t *testing.T) {
+	c := serve(t, testConfig(t))
+	c.hello("p1")
+	for _, tt := range []struct {
+		method  string
+		params  map[string]any
+		message string
+	}{
+		{"getSession", map[string]any{"sessionId": 5}, "getSession: parameter sessionId must be a string, not a number"},
+		{"getSession", map[string]any{"correlationId": true}, "getSession: parameter correlationId must be a string, not a boolean"},
+		{"createSession", map[string]any{"input": "msdyn_chat_session"}, "createSession: parameter input must be an object, not a string"},
+		{"createSession", map[string]any{"input": map[string]any{"templateName": 1}}, "createSession: parameter input.templateName must be a string, not a number"},
+		{"createSession", map[string]any{"input": map[string]any{"templateName": "x", "templateParameters": 5}}, "createSession: parameter input.templateParameters must be an object, not a number"},
+		{"createSession", map[string]any{"input": map[string]any{"templateName": "x", "templateParameters": "{"}}, "createSession: parameter input.templateParameters must be an object, not a string that does not hold a JSON object"},
+		{"createSession", map[string]any{"input": map[string]any{"templateName": "x", "templateParameters": []any{}}}, "createSession: parameter input.templateParameters must be an object, not an array"},
+		{"setSessionTitle", map[string]any{"input": 3}, "setSessionTitle: parameter input must be an object, not a number"},
+		{"getTabs", map[string]any{"tags": 5}, "getTabs: parameter tags must be an array of strings, not a number"},
+		{"getTabs", map[string]any{"tags": []any{1}}, "getTabs: parameter tags must be an array of strings, not an array"},
+		{"notifyKpiBreach", map[string]any{"sessionId": "s", "shouldReset": "yes"}, "notifyKpiBreach: parameter shouldReset must be a boolean, not a string"},
+		{"notifyNewActivity", map[string]any{"sessionId": "s"}, "notifyNewActivity: count must be a whole number of new activities, such as 1"},
+		{"notifyNewActivity", map[string]any{"sessionId": "s", "count": 1.5}, "notifyNewActivity: count must be a whole number of new activities, such as 1"},
+		{"notifyNewActivity", map[string]any{"sessionId": "s", "count": "2"}, "notifyNewActivity: parameter count must be a number, not a string"},
+		{"updateContext", map[string]any{}, "The input parameter is null. Provide a value to the parameter: an object of values to merge, or with isDelete the keys to remove"},
+		{"updateContext", map[string]any{"input": []any{"a"}}, "updateContext: parameter input must be an object of values to merge, not an array; to remove keys pass an array of them with isDelete true"},
+		{"updateContext", map[string]any{"input": 5, "isDelete": true}, "updateContext: with isDelete, parameter input must be an array of the keys to remove, not a number"},
+		{"createTab", map[string]any{}, `Some of the required parameters are Null: createTab needs an input object such as {templateName: "msdyn_website_tab"}`},
+		{"createSession", map[string]any{}, `Some of required parameters are null: createSession needs an input object such as {templateName: "msdyn_chat_session"}`},
+		{"setTabTitle", map[string]any{"tabId": 1}, "setTabTitle: parameter tabId must be a string, not a number"},
+		{"focusTab", map[string]any{"tabId": []any{}}, "focusTab: parameter tabId must be a string, not an array"},
+		{"workspace.closeSession", map[string]any{}, "workspace.closeSession: sessionId is required"},
+		{"workspace.closeTab", map[string]any{}, "workspace.closeTab: tabId is required"},
+	} {
+		t.Run(tt.method+" "+tt.message, func(t *testing.T) {
+			params := with(page, tt.params)
+			if strings.HasPrefix(tt.method, "workspace.") {
+				params = tt.params
+			}
+			c.fails(tt.method, params, protocol.CodeInvalidParams, tt.message)
+		})
+	}
+}
+
+func TestObjectParametersAlsoTakeAJSONString(t *testing.T) {
+	c := serve(t, testConfig(t))
+	c.hello("p1")
+	var id string
+	input := map[string]any{"templateName": "msdyn_voicecall_session", "templateParameters": `{"customer":"Contoso"}`}
+	require.NoError(t, json.Unmarshal([]byte(c.ok("createSession", with(page, map[string]any{"input": input}))), &id))
+	assert.JSONEq(t, `"Call from Contoso"`, c.ok("setSessionTitle", with(page, map[string]any{"input": `{"sessionId":"` + id + `"}`})))
+	assert.JSONEq(t, `["`+id+`"]`, c.ok("getAllSessions", with(page, nil)))
+	assert.JSONEq(t, `["`+mustTab(t, c)+`"]`, c.ok("getTabs", with(page, map[string]any{"tags": nil})))
+}
+
+func mustTab(t *testing.T, c *client) string {
+	var id string
+	require.NoError(t, json.Unmarshal([]byte(c.ok("getFocusedTab", with(page, nil))), &id))
+	return id
+}
+
+func TestRepliesComeBeforeTheirEvents(t *testing.T) {
+	c := serve(t, testConfig(t))
+	c.hello("p1")
+	c.send("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "context": map[string]any{"k": 1}}}))
+	reply := c.read()
+	require.Nil(t, reply.Error)
+	var id string
+	require.NoError(t, json.Unmarshal(reply.Result, &id))
+	switched := c.read()
+	assert.Equal(t, "onSessionSwitched", switched.Method)
+	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","focused":true,"context":{"k":1}}}`, string(switched.Params))
+	changed := c.read()
+	assert.Equal(t, NotifyChanged, changed.Method)
+	assert.JSONEq(t, `{"version":2}`, string(changed.Params))
+
+	c.send("getAllSessions", with(page, nil))
+	assert.NotEmpty(t, c.read().ID, "a call that changes nothing is followed by nothing")
+	c.send("workspace.closeSession", map[string]any{"sessionId": id})
+	assert.JSONEq(t, "null", string(c.read().Result))
+	closed := c.read()
+	assert.Equal(t, "onSessionClosed", closed.Method)
+	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","context":{"k":1}}}`, string(closed.Params))
+	assert.Equal(t, NotifyChanged, c.read().Method)
+}
+
+func TestStateIsSavedBeforeTheReplyAndRestored(t *testing.T) {
+	cfg := testConfig(t)
+	c := serve(t, cfg)
+	c.hello("p1")
+	var id string
+	require.NoError(t, json.Unmarshal([]byte(c.ok("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_sms_session"}}))), &id))
+
+	data, err := os.ReadFile(filepath.Join(cfg.Dirs.ProfilesDir(), "p1.json"))
+	require.NoError(t, err, "saved by the time the reply arrived")
+	assert.Contains(t, string(data), id)
+	require.NoError(t, c.stop())
+
+	c = serve(t, cfg)
+	c.hello("p1")
+	assert.JSONEq(t, `["`+id+`"]`, c.ok("getAllSessions", with(page, nil)))
+	assert.Empty(t, c.events, "restoring a workspace is no change to announce")
+	var ws WorkspaceView
+	require.NoError(t, json.Unmarshal([]byte(c.ok("workspace.get", nil)), &ws))
+	assert.Equal(t, uint64(2), ws.Version, "versions go on from where the last host left them")
+}
+
+func TestAnUnreadableStateIsMovedAsideAndLogged(t *testing.T) {
+	cfg := testConfig(t)
+	path := filepath.Join(cfg.Dirs.ProfilesDir(), "p1.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	require.NoError(t, os.WriteFile(path, []byte("{not json"), 0o600))
+
+	c := serve(t, cfg)
+	c.hello("p1")
+	assert.JSONEq(t, `[]`, c.ok("getAllSessions", with(page, nil)))
+	kept, err := os.ReadFile(path + ".broken-20250102T030405.000000000Z")
+	require.NoError(t, err)
+	assert.Equal(t, "{not json", string(kept))
+	assert.Contains(t, c.log.String(), `msg="state file unreadable; moved it aside and started with no sessions"`)
+}
+
+func TestAFailedSaveIsReportedAndTheNextCallSaves(t *testing.T) {
+	cfg := testConfig(t)
+	c := serve(t, cfg)
+	c.hello("p1")
+	dir := cfg.Dirs.ProfilesDir()
+	require.NoError(t, os.RemoveAll(dir)) // the state folder vanishes under the host
+
+	m := c.call("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
+	require.NotNil(t, m.Error)
+	assert.Equal(t, protocol.CodeStateUnavailable, m.Error.Code)
+	assert.True(t, strings.HasPrefix(m.Error.Message, "the change is in effect but could not be saved (save session state: create temporary state file: "), m.Error.Message)
+	assert.True(t, strings.HasSuffix(m.Error.Message, "so it will be lost if the host restarts; check the disk space and permissions of "+cfg.Dirs.State), m.Error.Message)
+	assert.Contains(t, c.log.String(), `msg="state not saved"`)
+
+	require.NoError(t, os.MkdirAll(dir, 0o700))
+	var ids []string
+	require.NoError(t, json.Unmarshal([]byte(c.ok("getAllSessions", with(page, nil))), &ids))
+	require.Len(t, ids, 1, "the change stayed in memory")
+	data, err := os.ReadFile(filepath.Join(dir, "p1.json"))
+	require.NoError(t, err, "and the next call saved it")
+	assert.Contains(t, string(data), ids[0])
+}
+
+// Every method is documented: in protocol.md's tables, and the page
+// methods with a section of their own in api.md.
+func TestEveryMethodIsDocumented(t *testing.T) {
+	protocolDoc, err := os.ReadFile("../../docs/protocol.md")
+	require.NoError(t, err)
+	apiDoc, err := os.ReadFile("../../docs/api.md")
+	require.NoError(t, err)
+	for name, m := range methodTable {
+		assert.Contains(t, string(protocolDoc), "| `"+name+"` |", "docs/protocol.md")
+		if !m.agent {
+			assert.Contains(t, string(apiDoc), "### "+name+"(", "docs/api.md")
+		}
+	}
+}
