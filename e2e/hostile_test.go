@@ -27,15 +27,17 @@ func TestAProviderCannotTouchAnothersSessions(t *testing.T) {
 				`Microsoft.CIFramework.requestFocusSession(` + js(s1) + `)`:                         {Message: notFound, MsdynName: "requestFocusSession", ErrorCode: 1004},
 				`Microsoft.CIFramework.updateContext({a: 1}, ` + js(s1) + `)`:                       {Message: notFound, MsdynName: "updateContext", ErrorCode: 1004},
 				`Microsoft.CIFramework.createTab({templateName: "msdyn_website_tab"})`: {
-					Message: "Focused session is neither the default session nor it belongs to the provider; createTab works only while one of your sessions is focused (see onSessionSwitched)", MsdynName: "createTab", ErrorCode: 1006,
+					Message: "Focused session is neither the default session nor it belongs to the provider; createTab works only while one of your sessions is focused (wait for onSessionSwitched with focused true)", MsdynName: "createTab", ErrorCode: 1006,
 				},
 			} {
 				assert.Equal(t, want, intruder.failure(call), call)
 			}
-			tabNotFound := "Tab with ID:" + anchor + " does not exist. It was closed or belongs to another provider's session; getTabs lists the focused session's tabs"
+			// Tab methods act on the focused session, which is the owner's.
 			for _, method := range []string{"focusTab", "refreshTab", "closeTab"} {
-				assert.Equal(t, cifError{Message: tabNotFound, MsdynName: method, ErrorCode: 1005},
-					intruder.failure(`Microsoft.CIFramework.`+method+`(`+js(anchor)+`)`), method)
+				assert.Equal(t, cifError{
+					Message:   "Focused session is neither the default session nor it belongs to the provider; " + method + " works only while one of your sessions is focused (wait for onSessionSwitched with focused true)",
+					MsdynName: method, ErrorCode: 1006,
+				}, intruder.failure(`Microsoft.CIFramework.`+method+`(`+js(anchor)+`)`), method)
 			}
 			var focused any
 			intruder.result(`Microsoft.CIFramework.getFocusedSession()`, &focused)
