@@ -34,13 +34,13 @@ func (b browserKind) extensionTab(t *testing.T, r *running, path string) string 
 	t.Helper()
 	d, url := r.driver(t), b.extensionURL(t, path)
 	var tab string
-	var err error
 	if b.name == "chromium" {
+		var err error
 		tab, err = d.open(url)
+		require.NoError(t, err)
 	} else {
-		tab, err = d.find(url)
+		tab = findTab(t, d, url)
 	}
-	require.NoError(t, err)
 	until(t, d, tab, `document.readyState === "complete"`)
 	return tab
 }
@@ -127,8 +127,13 @@ func unpackExtension(t *testing.T) string {
 	return dir
 }
 
-// packExtension zips the embedded extension files as Firefox installs them.
+// packExtension zips the embedded extension files as Firefox installs
+// them. A profile that already has the add-on keeps its file untouched:
+// Firefox restarts itself when an installed add-on's file changes.
 func packExtension(t *testing.T, path string) {
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	require.NoError(t, zw.AddFS(extension.Files))

@@ -22,6 +22,10 @@ type driver interface {
 	open(url string) (string, error)
 	// find returns the handle of an open tab showing url.
 	find(url string) (string, error)
+	// activate brings a tab to the front, as the agent clicking it would.
+	activate(tab string) error
+	// close closes a tab, as the agent would.
+	close(tab string) error
 	// eval runs expr in the tab, as if the user had just clicked, awaits
 	// it and returns its value as JSON.
 	eval(tab, expr string) (json.RawMessage, error)
@@ -186,6 +190,16 @@ func (c *cdp) find(url string) (string, error) {
 	return "", fmt.Errorf("no tab shows %s", url)
 }
 
+func (c *cdp) activate(tab string) error {
+	_, err := c.call(map[string]any{"method": "Target.activateTarget", "params": map[string]any{"targetId": tab}})
+	return err
+}
+
+func (c *cdp) close(tab string) error {
+	_, err := c.call(map[string]any{"method": "Target.closeTarget", "params": map[string]any{"targetId": tab}})
+	return err
+}
+
 // attach opens a session on a target, through which eval runs.
 func (c *cdp) attach(targetID string) (string, error) {
 	raw, err := c.call(map[string]any{"method": "Target.attachToTarget", "params": map[string]any{"targetId": targetID, "flatten": true}})
@@ -312,6 +326,16 @@ func (b *bidi) find(url string) (string, error) {
 	return "", fmt.Errorf("no tab shows %s", url)
 }
 
+func (b *bidi) activate(tab string) error {
+	_, err := b.call(map[string]any{"method": "browsingContext.activate", "params": map[string]any{"context": tab}})
+	return err
+}
+
+func (b *bidi) close(tab string) error {
+	_, err := b.call(map[string]any{"method": "browsingContext.close", "params": map[string]any{"context": tab}})
+	return err
+}
+
 func (b *bidi) eval(tab, expr string) (json.RawMessage, error) {
 	raw, err := b.call(map[string]any{"method": "script.evaluate", "params": map[string]any{
 		"expression": wrapEval(expr), "target": map[string]any{"context": tab},
@@ -355,6 +379,22 @@ func waitForLine(path string, match func(string) string, within time.Duration) (
 			return "", fmt.Errorf("%s: no such line within %v", path, within)
 		}
 		time.Sleep(20 * time.Millisecond) // polling a file another process writes
+	}
+}
+
+// findTab waits, with a bound, for a tab showing url and returns it.
+func findTab(t *testing.T, d driver, url string) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tab, err := d.find(url)
+		if err == nil {
+			return tab
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no tab showed %s within 20 s: %v", url, err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling the browser's tabs, bounded above
 	}
 }
 

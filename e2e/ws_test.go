@@ -131,12 +131,13 @@ func (c *wsConn) readMessage() ([]byte, error) {
 
 func (c *wsConn) close() error { return c.conn.Close() }
 
-// bidiURL finds Firefox's "WebDriver BiDi listening on ws://…" line.
+// bidiURL finds Firefox's last "WebDriver BiDi listening on ws://…" line.
 func bidiURL(output string) string {
+	url := ""
 	for _, line := range strings.Split(output, "\n") {
 		if _, after, ok := strings.Cut(line, "WebDriver BiDi listening on "); ok {
-			return strings.TrimSpace(after) + "/session"
+			url = strings.TrimSpace(after) + "/session"
 		}
 	}
-	return ""
+	return url
 }
