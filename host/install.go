@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 
+	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/manifest"
 )
 
@@ -32,36 +32,55 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	opts, err := registerOptions(browsers, ids, *system, *hostPath)
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cif-host %s: unexpected %q; name a browser with --browser\n", cmd, fs.Arg(0))
+		return 2
+	}
+	env := manifest.OSEnv()
+	dirs, err := userDirs()
 	if err != nil {
 		fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
 		return 1
 	}
-	env := manifest.OSEnv(runtime.GOOS, exec.LookPath)
-	do := manifest.Install
-	if cmd == "uninstall" {
-		do = manifest.Uninstall
+	opts := manifest.Options{Browsers: browsers, System: *system, Record: manifest.RecordPath(env, *system, dirs.State)}
+	do := manifest.Uninstall
+	if cmd == "install" {
+		if err := installOptions(&opts, ids, *hostPath); err != nil {
+			fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
+			return 1
+		}
+		do = manifest.Install
 	}
 	actions, err := do(env, opts)
 	for _, a := range actions {
 		fmt.Fprintln(stdout, a)
 	}
+	if errors.Is(err, os.ErrPermission) && opts.System {
+		err = fmt.Errorf("%w; machine-wide changes need root: run it with sudo (on Windows, from an administrator's Command Prompt)", err)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
 		return 1
 	}
-	if len(actions) == 0 {
-		fmt.Fprintf(stdout, "no browser found; name one with --browser (chrome, chromium, firefox)\n")
+	switch {
+	case len(actions) == 0 && cmd == "install":
+		fmt.Fprintf(stdout, "no browser found; name one with --browser (%s)\n", strings.Join(manifest.BrowserNames(env), ", "))
+	case len(actions) == 0:
+		fmt.Fprintf(stdout, "nothing to remove: %s records no install\n", opts.Record)
+	case cmd == "install":
+		fmt.Fprintf(stdout, "recorded in %s; `cif-host uninstall` removes exactly this, `cif-host doctor` checks it\n", opts.Record)
 	}
 	return 0
 }
 
-func registerOptions(browsers, ids []string, system bool, hostPath string) (manifest.Options, error) {
+// installOptions completes opts with the extension ids to admit (the
+// unpacked extension's, then the user's) and the host binary's path.
+func installOptions(opts *manifest.Options, ids []string, hostPath string) error {
 	dev, err := manifest.DevExtensionIDs()
 	if err != nil {
-		return manifest.Options{}, err
+		return err
 	}
-	opts := manifest.Options{Browsers: browsers, System: system, ChromiumIDs: []string{dev.Chromium}, FirefoxIDs: []string{dev.Firefox}}
+	opts.ChromiumIDs, opts.FirefoxIDs = []string{dev.Chromium}, []string{dev.Firefox}
 	for _, id := range ids {
 		if manifest.ValidChromiumID(id) {
 			opts.ChromiumIDs = append(opts.ChromiumIDs, id)
@@ -71,15 +90,21 @@ func registerOptions(browsers, ids []string, system bool, hostPath string) (mani
 	}
 	if hostPath == "" {
 		if hostPath, err = os.Executable(); err != nil {
-			return opts, fmt.Errorf("cannot tell where this binary is (%w); pass --host", err)
+			return fmt.Errorf("cannot tell where this binary is (%w); pass --host", err)
 		}
 	}
 	if hostPath, err = filepath.Abs(hostPath); err != nil {
-		return opts, err
+		return err
 	}
 	if _, err := os.Stat(hostPath); errors.Is(err, os.ErrNotExist) {
-		return opts, fmt.Errorf("%s does not exist; pass --host with the installed cif-host", hostPath)
+		return fmt.Errorf("%s does not exist; pass --host with the installed cif-host", hostPath)
 	}
 	opts.HostPath = hostPath
-	return opts, nil
+	return nil
+}
+
+// userDirs are cif-host's folders for the user running it.
+func userDirs() (config.Dirs, error) {
+	home, _ := os.UserHomeDir()
+	return config.Resolve(config.Env{Getenv: os.Getenv, Home: home, GOOS: runtime.GOOS})
 }

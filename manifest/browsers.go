@@ -1,48 +1,76 @@
 package manifest
 
-import (
-	"os"
-	"path/filepath"
-)
+import "slices"
 
-// Env is what browser locations depend on.
-type Env struct {
-	GOOS   string
-	Home   string
-	Getenv func(string) string
-	// LookPath finds a program on $PATH (exec.LookPath).
-	LookPath func(string) (string, error)
-	// Exists reports whether a path exists (os.Stat).
-	Exists func(string) bool
-}
-
-// OSEnv is the running system's Env.
-func OSEnv(goos string, lookPath func(string) (string, error)) Env {
-	home, _ := os.UserHomeDir()
-	return Env{
-		GOOS: goos, Home: home, Getenv: os.Getenv, LookPath: lookPath,
-		Exists: func(p string) bool { _, err := os.Stat(p); return err == nil },
-	}
-}
-
-// Browser is one browser's native-messaging registration place.
+// Browser is where one browser looks for native-messaging hosts, and how
+// to tell it is installed. docs/install.md explains every location and
+// the sources it comes from.
 type Browser struct {
 	// Name is how the user names it on the command line.
-	Name    string
+	Name string
+	// Title is how people call it.
+	Title   string
 	Flavour Flavour
-	// UserDir holds per-user host manifests; SystemDir machine-wide ones.
-	UserDir, SystemDir string
+	// UserDir holds the per-user host manifest. On Windows it is CIF
+	// Bridge's own folder, which the registry key points into.
+	UserDir string
+	// SystemDirs hold machine-wide manifests; the browser reads the first
+	// that has one. On Windows, CIF Bridge's machine-wide folder.
+	SystemDirs []string
+	// RegistryKey (Windows) is the key, below HKCU for a user install and
+	// HKLM for a system one, whose default value is the manifest's path.
+	RegistryKey string
 	// Markers are paths whose presence shows the browser is installed:
-	// its profile folder or its program.
+	// its profile folder or its application.
 	Markers []string
 	// Programs are the browser's command names, looked up on $PATH.
 	Programs []string
+	// Sandboxes are snap and Flatpak profile folders of this browser.
+	Sandboxes []Sandbox
+	// PolicyFiles are enterprise policy files (Chromium: every *.json in
+	// a managed folder, written as a glob; Firefox: policies.json).
+	PolicyFiles []string
+	// PolicyKeys (Windows) are Chromium policy keys, read below HKLM and
+	// HKCU.
+	PolicyKeys []string
+}
+
+// Packaging is how a sandboxed browser was installed.
+type Packaging string
+
+// The sandboxed packagings doctor recognises.
+const (
+	Snap    Packaging = "snap"
+	Flatpak Packaging = "flatpak"
+)
+
+// Sandbox is a sandboxed build's profile folder.
+type Sandbox struct {
+	Packaging Packaging
+	Dir       string
+}
+
+// UserManifest is the per-user manifest file.
+func (b Browser) UserManifest(env Env) string { return env.Join(b.UserDir, HostName+".json") }
+
+// SystemManifests are the machine-wide manifest files, in lookup order.
+func (b Browser) SystemManifests(env Env) []string {
+	var out []string
+	for _, d := range b.SystemDirs {
+		out = append(out, env.Join(d, HostName+".json"))
+	}
+	return out
 }
 
 // Installed reports whether the browser seems to be on this machine.
 func (b Browser) Installed(env Env) bool {
 	for _, m := range b.Markers {
 		if env.Exists(m) {
+			return true
+		}
+	}
+	for _, s := range b.Sandboxes {
+		if env.Exists(s.Dir) {
 			return true
 		}
 	}
@@ -54,38 +82,200 @@ func (b Browser) Installed(env Env) bool {
 	return false
 }
 
-// ManifestPath is where the host manifest goes for this browser.
-func (b Browser) ManifestPath(system bool) string {
-	dir := b.UserDir
-	if system {
-		dir = b.SystemDir
+// Browsers lists the browsers CIF Bridge knows on env's system.
+func Browsers(env Env) []Browser {
+	switch env.GOOS {
+	case "windows":
+		return windowsBrowsers(env)
+	case "darwin":
+		return macBrowsers(env)
+	default:
+		return linuxBrowsers(env)
 	}
-	return filepath.Join(dir, HostName+".json")
 }
 
-// Browsers lists the browsers known on env's system.
-func Browsers(env Env) []Browser {
-	config := env.Getenv("XDG_CONFIG_HOME")
-	if config == "" {
-		config = filepath.Join(env.Home, ".config")
+// BrowserNames are the names Browsers knows, in table order.
+func BrowserNames(env Env) []string {
+	var names []string
+	for _, b := range Browsers(env) {
+		names = append(names, b.Name)
 	}
-	chromeFamily := func(name, folder, systemDir string, programs ...string) Browser {
-		root := filepath.Join(config, folder)
+	return names
+}
+
+// FindBrowser returns the named browser of env's table.
+func FindBrowser(env Env, name string) (Browser, bool) {
+	all := Browsers(env)
+	i := slices.IndexFunc(all, func(b Browser) bool { return b.Name == name })
+	if i < 0 {
+		return Browser{}, false
+	}
+	return all[i], true
+}
+
+// linuxBrowsers: Chromium-family browsers read
+// <user-data-dir>/NativeMessagingHosts, where the user data dir is
+// $CHROME_CONFIG_HOME (else $XDG_CONFIG_HOME, else ~/.config) plus the
+// browser's folder; Brave replaces that function and reads only
+// $XDG_CONFIG_HOME. Gecko browsers read a fixed dot-folder.
+func linuxBrowsers(env Env) []Browser {
+	xdg := env.getenvAbs("XDG_CONFIG_HOME")
+	if xdg == "" {
+		xdg = env.home(".config")
+	}
+	chromeConfig := env.getenvAbs("CHROME_CONFIG_HOME")
+	if chromeConfig == "" {
+		chromeConfig = xdg
+	}
+	snap := func(name string) Sandbox { return Sandbox{Snap, env.home("snap", name)} }
+	flatpak := func(id string) Sandbox { return Sandbox{Flatpak, env.home(".var", "app", id)} }
+	chromium := func(name, title, config, folder, systemDir, policyDir string, programs []string, sandboxes ...Sandbox) Browser {
+		profile := env.Join(config, folder)
 		return Browser{
-			Name: name, Flavour: Chromium,
-			UserDir: filepath.Join(root, "NativeMessagingHosts"), SystemDir: systemDir,
-			Markers: []string{root}, Programs: programs,
+			Name: name, Title: title, Flavour: Chromium,
+			UserDir:     env.Join(profile, "NativeMessagingHosts"),
+			SystemDirs:  []string{env.system(systemDir)},
+			Markers:     []string{profile},
+			Programs:    programs,
+			Sandboxes:   sandboxes,
+			PolicyFiles: []string{env.system(policyDir + "/*.json")},
 		}
 	}
+	gecko := func(name, title, dot string, systemDirs, policyFiles, programs []string, sandboxes ...Sandbox) Browser {
+		b := Browser{
+			Name: name, Title: title, Flavour: Firefox,
+			UserDir:   env.home(dot, "native-messaging-hosts"),
+			Markers:   []string{env.home(dot)},
+			Programs:  programs,
+			Sandboxes: sandboxes,
+		}
+		for _, d := range systemDirs {
+			b.SystemDirs = append(b.SystemDirs, env.system(d))
+		}
+		for _, p := range policyFiles {
+			b.PolicyFiles = append(b.PolicyFiles, env.system(p))
+		}
+		return b
+	}
+	const chromeSystem, chromePolicy = "/etc/opt/chrome/native-messaging-hosts", "/etc/opt/chrome/policies/managed"
 	return []Browser{
-		chromeFamily("chrome", "google-chrome", "/etc/opt/chrome/native-messaging-hosts", "google-chrome", "google-chrome-stable"),
-		chromeFamily("chromium", "chromium", "/etc/chromium/native-messaging-hosts", "chromium", "chromium-browser"),
-		{
-			Name: "firefox", Flavour: Firefox,
-			UserDir:   filepath.Join(env.Home, ".mozilla", "native-messaging-hosts"),
-			SystemDir: "/usr/lib/mozilla/native-messaging-hosts",
-			Markers:   []string{filepath.Join(env.Home, ".mozilla")},
-			Programs:  []string{"firefox", "firefox-esr"},
-		},
+		chromium("chrome", "Google Chrome", chromeConfig, "google-chrome", chromeSystem, chromePolicy,
+			[]string{"google-chrome", "google-chrome-stable"}, flatpak("com.google.Chrome")),
+		chromium("chrome-beta", "Google Chrome Beta", chromeConfig, "google-chrome-beta", chromeSystem, chromePolicy,
+			[]string{"google-chrome-beta"}),
+		chromium("chrome-dev", "Google Chrome Dev", chromeConfig, "google-chrome-unstable", chromeSystem, chromePolicy,
+			[]string{"google-chrome-unstable"}),
+		chromium("chromium", "Chromium", chromeConfig, "chromium", "/etc/chromium/native-messaging-hosts", "/etc/chromium/policies/managed",
+			[]string{"chromium", "chromium-browser"}, snap("chromium"), flatpak("org.chromium.Chromium")),
+		chromium("edge", "Microsoft Edge", chromeConfig, "microsoft-edge", "/etc/opt/edge/native-messaging-hosts", "/etc/opt/edge/policies/managed",
+			[]string{"microsoft-edge", "microsoft-edge-stable"}, flatpak("com.microsoft.Edge")),
+		chromium("brave", "Brave", xdg, "BraveSoftware/Brave-Browser", chromeSystem, "/etc/brave/policies/managed",
+			[]string{"brave-browser", "brave"}, snap("brave"), flatpak("com.brave.Browser")),
+		chromium("vivaldi", "Vivaldi", chromeConfig, "vivaldi", "/etc/opt/vivaldi/native-messaging-hosts", "/etc/opt/vivaldi/policies/managed",
+			[]string{"vivaldi", "vivaldi-stable"}, snap("vivaldi"), flatpak("com.vivaldi.Vivaldi")),
+		gecko("firefox", "Firefox", ".mozilla",
+			[]string{"/usr/lib/mozilla/native-messaging-hosts", "/usr/lib64/mozilla/native-messaging-hosts"},
+			[]string{"/etc/firefox/policies/policies.json", "/usr/lib/firefox/distribution/policies.json",
+				"/usr/lib/firefox-esr/distribution/policies.json", "/usr/lib64/firefox/distribution/policies.json"},
+			[]string{"firefox", "firefox-esr"}, snap("firefox"), flatpak("org.mozilla.firefox")),
+		gecko("librewolf", "LibreWolf", ".librewolf",
+			[]string{"/usr/lib/librewolf/native-messaging-hosts"},
+			[]string{"/etc/librewolf/policies/policies.json", "/usr/lib/librewolf/distribution/policies.json"},
+			[]string{"librewolf"}, flatpak("io.gitlab.librewolf-community")),
+		gecko("waterfox", "Waterfox", ".waterfox",
+			[]string{"/usr/lib/waterfox/native-messaging-hosts"},
+			[]string{"/usr/lib/waterfox/distribution/policies.json"},
+			[]string{"waterfox"}, flatpak("net.waterfox.waterfox")),
+	}
+}
+
+// macBrowsers: per-user folders under ~/Library/Application Support,
+// machine-wide ones under /Library. Brave reads Google Chrome's folders
+// on macOS (its main delegate points them there).
+func macBrowsers(env Env) []Browser {
+	support := func(elem ...string) string {
+		return env.home(append([]string{"Library", "Application Support"}, elem...)...)
+	}
+	app := func(name string) string { return env.system("/Applications/" + name + ".app") }
+	chromium := func(name, title, folder, systemDir, application string) Browser {
+		return Browser{
+			Name: name, Title: title, Flavour: Chromium,
+			UserDir:    support(folder, "NativeMessagingHosts"),
+			SystemDirs: []string{env.system(systemDir)},
+			Markers:    []string{support(folder), app(application)},
+		}
+	}
+	gecko := func(name, title, folder, profile, application string) Browser {
+		return Browser{
+			Name: name, Title: title, Flavour: Firefox,
+			UserDir:     support(folder, "NativeMessagingHosts"),
+			SystemDirs:  []string{env.system("/Library/Application Support/" + folder + "/NativeMessagingHosts")},
+			Markers:     []string{support(profile), app(application)},
+			PolicyFiles: []string{app(application) + "/Contents/Resources/distribution/policies.json"},
+		}
+	}
+	const chromeSystem = "/Library/Google/Chrome/NativeMessagingHosts"
+	brave := chromium("brave", "Brave", "Google/Chrome", chromeSystem, "Brave Browser")
+	brave.Markers[0] = support("BraveSoftware", "Brave-Browser")
+	return []Browser{
+		chromium("chrome", "Google Chrome", "Google/Chrome", chromeSystem, "Google Chrome"),
+		chromium("chrome-beta", "Google Chrome Beta", "Google/Chrome Beta", chromeSystem, "Google Chrome Beta"),
+		chromium("chrome-dev", "Google Chrome Dev", "Google/Chrome Dev", chromeSystem, "Google Chrome Dev"),
+		chromium("chromium", "Chromium", "Chromium", "/Library/Application Support/Chromium/NativeMessagingHosts", "Chromium"),
+		chromium("edge", "Microsoft Edge", "Microsoft Edge", "/Library/Microsoft/Edge/NativeMessagingHosts", "Microsoft Edge"),
+		brave,
+		chromium("vivaldi", "Vivaldi", "Vivaldi", "/Library/Application Support/Vivaldi/NativeMessagingHosts", "Vivaldi"),
+		gecko("firefox", "Firefox", "Mozilla", "Firefox", "Firefox"),
+		gecko("librewolf", "LibreWolf", "LibreWolf", "librewolf", "LibreWolf"),
+		gecko("waterfox", "Waterfox", "Waterfox", "Waterfox", "Waterfox"),
+	}
+}
+
+// windowsBrowsers: each browser reads a registry key whose default value
+// is the manifest's path; the manifests live in CIF Bridge's own folder,
+// one per flavour. Brave and Vivaldi read Google Chrome's key, the Gecko
+// forks Mozilla's.
+func windowsBrowsers(env Env) []Browser {
+	local := env.getenvAbs("LOCALAPPDATA")
+	if local == "" {
+		local = env.home("AppData", "Local")
+	}
+	roaming := env.getenvAbs("APPDATA")
+	if roaming == "" {
+		roaming = env.home("AppData", "Roaming")
+	}
+	programFiles := env.getenvAbs("ProgramFiles")
+	if programFiles == "" {
+		programFiles = `C:\Program Files`
+	}
+	key := func(vendor string) string { return `SOFTWARE\` + vendor + `\NativeMessagingHosts\` + HostName }
+	browser := func(name, title string, f Flavour, vendorKey, policyKey, marker string) Browser {
+		b := Browser{
+			Name: name, Title: title, Flavour: f,
+			UserDir:     env.Join(local, "cif-bridge", "manifests", string(f)),
+			SystemDirs:  []string{env.Join(programFiles, "cif-bridge", "manifests", string(f))},
+			RegistryKey: key(vendorKey),
+			Markers:     []string{marker},
+		}
+		if policyKey != "" {
+			b.PolicyKeys = []string{`SOFTWARE\Policies\` + policyKey}
+		}
+		return b
+	}
+	userData := func(folder ...string) string {
+		return env.Join(append(append([]string{local}, folder...), "User Data")...)
+	}
+	const chrome, mozilla = `Google\Chrome`, "Mozilla"
+	return []Browser{
+		browser("chrome", "Google Chrome", Chromium, chrome, chrome, userData("Google", "Chrome")),
+		browser("chrome-beta", "Google Chrome Beta", Chromium, chrome, chrome, userData("Google", "Chrome Beta")),
+		browser("chrome-dev", "Google Chrome Dev", Chromium, chrome, chrome, userData("Google", "Chrome Dev")),
+		browser("chromium", "Chromium", Chromium, "Chromium", "Chromium", userData("Chromium")),
+		browser("edge", "Microsoft Edge", Chromium, `Microsoft\Edge`, `Microsoft\Edge`, userData("Microsoft", "Edge")),
+		browser("brave", "Brave", Chromium, chrome, `BraveSoftware\Brave`, userData("BraveSoftware", "Brave-Browser")),
+		browser("vivaldi", "Vivaldi", Chromium, chrome, "", userData("Vivaldi")),
+		browser("firefox", "Firefox", Firefox, mozilla, "", env.Join(roaming, "Mozilla", "Firefox")),
+		browser("librewolf", "LibreWolf", Firefox, mozilla, "", env.Join(roaming, "librewolf")),
+		browser("waterfox", "Waterfox", Firefox, mozilla, "", env.Join(roaming, "Waterfox")),
 	}
 }

@@ -6,7 +6,9 @@ package hosttest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -260,4 +262,25 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Command runs cif-host to completion with args (a subcommand such as
+// install or doctor) and env added to this process's environment, and
+// returns what it printed and its exit code. It fails the test if
+// cif-host runs for more than a minute.
+func Command(t testing.TB, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, Binary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("run cif-host %v: %v; stderr:\n%s", args, err, errOut.String())
+	}
+	require.NoError(t, ctx.Err(), "cif-host %v ran for more than a minute", args)
+	return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
 }

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
+)
+
+// files lists what is under dir.
+func files(t *testing.T, dir string) []string {
+	var out []string
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		out = append(out, strings.TrimPrefix(p, dir))
+		return err
+	}))
+	return out
+}
+
+func TestInstallDoctorAndUninstallThroughTheBinary(t *testing.T) {
+	top := t.TempDir()
+	home := filepath.Join(top, "home")
+	require.NoError(t, os.MkdirAll(home, 0o755))
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_STATE_HOME=" + filepath.Join(top, "state"), "CHROME_CONFIG_HOME="}
+	browsers := []string{"--browser", "chrome", "--browser", "firefox"}
+	before := files(t, home)
+
+	out, errOut, code := hosttest.Command(t, env, append([]string{"install", "--host", hosttest.Binary(t)}, browsers...)...)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	chromeManifest := filepath.Join(home, ".config/google-chrome/NativeMessagingHosts/com.cifbridge.host.json")
+	assert.Contains(t, out, "chrome      wrote     "+chromeManifest+"\n")
+	assert.Contains(t, out, "firefox     wrote     "+filepath.Join(home, ".mozilla/native-messaging-hosts/com.cifbridge.host.json")+"\n")
+	assert.Contains(t, out, "recorded in "+filepath.Join(top, "state/cif-bridge/installed.json"))
+
+	out, errOut, code = hosttest.Command(t, env, append([]string{"doctor"}, browsers...)...)
+	assert.Equal(t, 0, code, "a good install passes; stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Regexp(t, `(?m)^chrome +user +ok +ok +ok +ok +ok +ok +ok +ok +ok$`, out)
+	assert.Regexp(t, `(?m)^firefox +user +ok +ok +ok +ok +ok +ok +ok +ok +ok$`, out)
+	assert.Contains(t, out, "Result: every browser listed can reach cif-host.")
+
+	require.NoError(t, os.WriteFile(chromeManifest, []byte("{"), 0o644))
+	out, _, code = hosttest.Command(t, env, append([]string{"doctor"}, browsers...)...)
+	assert.Equal(t, 1, code, "a broken manifest fails doctor")
+	assert.Contains(t, out, "  (cif-host in the fixes is "+hosttest.Binary(t)+")\n")
+	assert.Contains(t, out, "  FAIL chrome json: "+chromeManifest+" is not a valid manifest: unexpected end of JSON input\n"+
+		"    fix: run `cif-host install --browser chrome` to rewrite it\n")
+
+	out, errOut, code = hosttest.Command(t, env, "uninstall")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, out, "chrome      kept      "+chromeManifest+" (no longer a CIF Bridge manifest; remove it yourself if it is not needed)")
+	require.NoError(t, os.Remove(chromeManifest))
+	require.NoError(t, os.Remove(filepath.Dir(chromeManifest)))
+	assert.Equal(t, append(before, "/.config", "/.config/google-chrome"), files(t, home),
+		"uninstall removed the rest; what stays is what held the file it kept")
+}
+
+func TestSubcommandsRefuseStrayArguments(t *testing.T) {
+	for _, cmd := range []string{"doctor", "install", "uninstall"} {
+		_, errOut, code := hosttest.Command(t, nil, cmd, "chrome")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "cif-host "+cmd+": unexpected \"chrome\"; name a browser with --browser\n", errOut)
+	}
+}
