@@ -200,6 +200,24 @@ func (c *cdp) close(tab string) error {
 	return err
 }
 
+// screenshot renders a tab at the given size as PNG.
+func (c *cdp) screenshot(tab string, width, height int) ([]byte, error) {
+	c.mu.Lock()
+	session := c.sessions[tab]
+	c.mu.Unlock()
+	if _, err := c.call(map[string]any{"method": "Emulation.setDeviceMetricsOverride", "sessionId": session, "params": map[string]any{
+		"width": width, "height": height, "deviceScaleFactor": 2, "mobile": false,
+	}}); err != nil {
+		return nil, err
+	}
+	raw, err := c.call(map[string]any{"method": "Page.captureScreenshot", "sessionId": session, "params": map[string]any{"format": "png"}})
+	if err != nil {
+		return nil, err
+	}
+	var shot struct{ Data []byte }
+	return shot.Data, json.Unmarshal(raw, &shot)
+}
+
 // attach opens a session on a target, through which eval runs.
 func (c *cdp) attach(targetID string) (string, error) {
 	raw, err := c.call(map[string]any{"method": "Target.attachToTarget", "params": map[string]any{"targetId": targetID, "flatten": true}})

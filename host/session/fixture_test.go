@@ -29,6 +29,7 @@ func testCatalog() *templates.Catalog {
 		{UniqueName: "s_record", Type: templates.Generic, Title: "{anchor.entityName}: {customerName}", AnchorTab: "t_record", ApplyTitleToAnchorTab: true},
 		{UniqueName: "s_entity", Type: templates.Entity, Title: "Case", AnchorTab: "t_record"},
 		{UniqueName: "s_web", Type: templates.Generic, Title: "Web", AnchorTab: "t_web"},
+		{UniqueName: "s_named", Name: "Named session", Type: templates.Generic, Title: "{missing}", AnchorTab: "t_named"},
 	}, []templates.Tab{
 		{UniqueName: "t_anchor", Title: "Conversation", PageType: templates.Control,
 			Parameters: map[string]any{"controlName": "c", "data": "{customer}"}, CanClose: no()},
@@ -38,6 +39,8 @@ func testCatalog() *templates.Catalog {
 			Parameters: map[string]any{"url": "{url}"}, Tags: []string{"web", "kb"}},
 		{UniqueName: "t_record", Title: "{entityName}", PageType: templates.EntityRecord,
 			Parameters: map[string]any{"entityName": "{entityName}", "entityId": "{entityId}", "validateRecord": "false"}},
+		{UniqueName: "t_named", Name: "Named tab", Title: "{missing}", PageType: templates.Control,
+			Parameters: map[string]any{"controlName": "c"}},
 		{UniqueName: "t_fixed", Title: "Search", PageType: templates.Search,
 			Parameters: map[string]any{"searchText": "x"}, CanClose: no(), Tags: []string{"kb"}},
 	})

@@ -359,7 +359,7 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 		s.FocusedTab = anchor.ID
 	}
 	// The title may read the anchor tab's parameters, so it comes second.
-	s.Title = s.values().Resolve(tpl.Title, tpl.UniqueName)
+	s.Title = orName(s.values().Resolve(tpl.Title, tpl.UniqueName), tpl.Name)
 	if anchor := s.anchor(); anchor != nil && tpl.ApplyTitleToAnchorTab {
 		anchor.Title = s.Title
 	}
@@ -392,7 +392,7 @@ func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	return &Tab{
 		ID:          "tab-" + m.opts.NewID(),
 		Template:    tpl.UniqueName,
-		Title:       v.Resolve(tpl.Title, tpl.UniqueName),
+		Title:       orName(v.Resolve(tpl.Title, tpl.UniqueName), tpl.Name),
 		TitleFormat: tpl.Title,
 		Tags:        tpl.Tags,
 		PageType:    tpl.PageType,
@@ -400,6 +400,15 @@ func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 		Params:      params,
 		Closable:    tpl.Closable(),
 	}, nil
+}
+
+// orName gives a new session or tab whose title resolves to nothing (its
+// slugs had no values) its template's name, so the agent sees what it is.
+func orName(title, name string) string {
+	if title == "" {
+		return name
+	}
+	return title
 }
 
 func joinNames(names []string) string {

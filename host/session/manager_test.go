@@ -24,7 +24,7 @@ func TestCreateSessionRefuses(t *testing.T) {
 		{"no template", CreateInput{}, protocol.CodeInvalidParams,
 			"The templateName parameter is null. Provide a value to the parameter: input.templateName names a session template, such as msdyn_chat_session"},
 		{"unknown name", CreateInput{TemplateName: "nope"}, protocol.CodeTemplateNotFound,
-			"Did not find template by name (nope). Known session templates: s_chat, s_entity, s_plain, s_record, s_web; add yours to templates.json (see docs/templates.md)"},
+			"Did not find template by name (nope). Known session templates: s_chat, s_entity, s_named, s_plain, s_record, s_web; add yours to templates.json (see docs/templates.md)"},
 		{"unknown tag", CreateInput{TemplateTag: "sms"}, protocol.CodeTemplateNotFound,
 			"Error retrieving template by tag (sms) : no session template has this tag; add it to a template's tags in the templates file"},
 		{"entity template", CreateInput{TemplateName: "s_entity"}, protocol.CodeUnsupportedTemplate,
@@ -105,6 +105,16 @@ func TestCreateSessionByTagCustomerNameAndAnchorSlugs(t *testing.T) {
 	id = h.create(t, alice, CreateInput{TemplateName: "s_record", CustomerName: "Bea",
 		TemplateParameters: map[string]any{"customerName": "Ann", "entityName": "lead"}})
 	assert.Equal(t, "lead: Bea", h.session(t, id).Title, "input.customerName wins over templateParameters.customerName")
+}
+
+func TestATitleThatResolvesToNothingIsTheTemplatesName(t *testing.T) {
+	h := newHarness(t, Options{})
+	s := h.session(t, h.create(t, alice, CreateInput{TemplateName: "s_named"}))
+	assert.Equal(t, "Named session", s.Title)
+	assert.Equal(t, "Named tab", s.Tabs[0].Title)
+	title, err := h.SetSessionTitle(alice, map[string]any{"sessionId": s.ID})
+	require.NoError(t, err)
+	assert.Equal(t, "", title, "setSessionTitle resolves as CIF does, to nothing")
 }
 
 func TestCreateSessionResolvesDynamicsAddressesWithAnOrganisation(t *testing.T) {

@@ -70,7 +70,7 @@ func TestCreateTabRefuses(t *testing.T) {
 		{"no template", alice, TabInput{}, protocol.CodeInvalidParams,
 			"Some of the required parameters are Null: input.templateName names an application tab template, such as msdyn_website_tab"},
 		{"unknown template", alice, TabInput{TemplateName: "nope"}, protocol.CodeTemplateNotFound,
-			"Did not find template by name (nope). Known application tab templates: t_anchor, t_extra, t_fixed, t_record, t_web; add yours to templates.json (see docs/templates.md)"},
+			"Did not find template by name (nope). Known application tab templates: t_anchor, t_extra, t_fixed, t_named, t_record, t_web; add yours to templates.json (see docs/templates.md)"},
 		{"another provider's focus", bob, TabInput{TemplateName: "t_web"}, protocol.CodeNotOwner, sprintf(notYourFocus, "createTab")},
 		{"bad parameter", alice, TabInput{TemplateName: "t_record", TemplateParameters: map[string]any{"t_record": map[string]any{"validateRecord": 2.0}}}, protocol.CodeInvalidParams,
 			`parameter "validateRecord" of tab template "t_record" must be a boolean, but resolves to "2"; pass a boolean in templateParameters`},
