@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,4 +98,31 @@ func TestAcceptsEveryBrowsersArgv(t *testing.T) {
 			p.Hello("profile-1")
 		})
 	}
+}
+
+func TestRefusesACallerItWasNotInstalledFor(t *testing.T) {
+	stranger := "chrome-extension://" + strings.Repeat("b", 32) + "/"
+	for name, args := range map[string][]string{
+		"chromium": {stranger},
+		"firefox":  {"/home/u/.mozilla/native-messaging-hosts/com.cifbridge.host.json", "evil@example.org"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := hosttest.Start(t, hosttest.NewDirs(t), args...)
+			m := p.Call("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "extensionVersion": "x", "profileId": "p"})
+			require.NotNil(t, m.Error)
+			assert.Equal(t, protocol.CodeOriginNotAllowed, m.Error.Code)
+			assert.Equal(t, "cif-host was started for "+args[len(args)-1]+", which is not the CIF Bridge extension it was installed for; if that extension is yours, run `cif-host install --extension-id ID` with its id", m.Error.Message)
+			assert.Contains(t, p.Stderr(), "refusing a caller the installed manifests do not admit")
+		})
+	}
+}
+
+func TestAdmitsAnExtensionInstalledWithItsID(t *testing.T) {
+	dirs := hosttest.NewDirs(t)
+	id := strings.Repeat("c", 32)
+	_, stderr, code := hosttest.Command(t, []string{"HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + dirs.Config, "XDG_STATE_HOME=" + dirs.State},
+		"install", "--browser", "chromium", "--extension-id", id, "--host", hosttest.Binary(t))
+	require.Equal(t, 0, code, stderr)
+	p := hosttest.Start(t, dirs, "chrome-extension://"+id+"/")
+	p.Hello("profile-1")
 }

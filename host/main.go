@@ -86,20 +86,6 @@ func startedByBrowser(args []string) bool {
 		strings.HasSuffix(strings.ToLower(a), ".json")
 }
 
-// caller describes who started the host, for the log.
-func caller(args []string) (origin, addonID string) {
-	if len(args) == 0 {
-		return "", ""
-	}
-	if strings.HasPrefix(args[0], "chrome-extension://") {
-		return args[0], ""
-	}
-	if len(args) > 1 && !strings.HasPrefix(args[1], "--") {
-		return "", args[1]
-	}
-	return "", ""
-}
-
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0

@@ -15,6 +15,8 @@ import (
 	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/templates"
+	"github.com/cifbridge/cif-bridge/manifest"
+	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 // serve runs the protocol on stdin and stdout until the browser lets go.
@@ -32,9 +34,16 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	}
 	logger, closeLog := openLog(dirs.LogFile(), stderr, os.Getenv("CIF_BRIDGE_LOG_LEVEL"))
 	defer closeLog()
-	origin, addon := caller(args)
+	caller, admitted := manifest.Admitted(manifest.OSEnv(), dirs.State).Admits(args)
 	logger = logger.With("pid", os.Getpid())
-	logger.Info("started", "version", version(), "origin", origin, "addon", addon, "args", strings.Join(args, " "))
+	logger.Info("started", "version", version(), "caller", caller, "args", strings.Join(args, " "))
+	var refusal *protocol.Error
+	if !admitted {
+		// The browser checks its manifest's allow list; this is the second lock.
+		logger.Error("refusing a caller the installed manifests do not admit", "caller", caller)
+		refusal = protocol.Errorf(protocol.CodeOriginNotAllowed,
+			"cif-host was started for %s, which is not the CIF Bridge extension it was installed for; if that extension is yours, run `cif-host install --extension-id ID` with its id", caller)
+	}
 
 	catalog, problems := templates.Load(dirs.TemplatesFile())
 	settings, settingsProblems := config.LoadSettings(dirs.SettingsFile())
@@ -54,6 +63,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 		Problems:    problems,
 		Settings:    settings,
 		Logger:      logger,
+		Refusal:     refusal,
 	})
 	if err != nil {
 		logger.Error("stopped", "error", err)

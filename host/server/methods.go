@@ -61,6 +61,9 @@ type common struct {
 }
 
 func (c *conn) dispatch(req *protocol.Request) (any, error) {
+	if c.cfg.Refusal != nil {
+		return nil, c.cfg.Refusal
+	}
 	if req.Method == "hello" {
 		return c.hello(req.Params)
 	}

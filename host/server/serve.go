@@ -35,6 +35,9 @@ type Config struct {
 	LockWait time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Refusal, when set, answers every request: the caller is not an
+	// extension this host admits.
+	Refusal *protocol.Error
 }
 
 // DefaultLockWait covers a browser's shutdown of the previous host:
