@@ -56,6 +56,11 @@ func (v Values) lookup(scope, name string) (any, bool) {
 	return val, ok
 }
 
+// MaxResolved is the most bytes a string may grow to by resolving its
+// slugs. A value is inserted once per slug, so a 1 MiB call naming the
+// same large value many times could otherwise ask for gigabytes.
+const MaxResolved = 1 << 20
+
 // Resolve replaces every slug in s with its value in scope (a template's
 // unique name, or "" for global only). The rules, from CIF:
 //   - {name}: the scope's parameters first, then global ones;
@@ -64,15 +69,30 @@ func (v Values) lookup(scope, name string) (any, bool) {
 //   - {$odata.…} and any other {$…}: empty, since there is no Dataverse
 //     here to query;
 //   - anything unresolved: empty.
+//
+// Values are inserted as they are: a slug inside a value stays text. Slugs
+// that would take the result past MaxResolved resolve to empty.
 func (v Values) Resolve(s, scope string) string {
+	out, _ := v.resolve(s, scope)
+	return out
+}
+
+// resolve is Resolve, and also reports whether the result was cut short
+// at MaxResolved.
+func (v Values) resolve(s, scope string) (string, bool) {
 	if !strings.Contains(s, "{") {
-		return s
+		return s, false
 	}
 	s = odataPattern.ReplaceAllLiteralString(s, "")
-	return slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
+	size, cut := len(s), false
+	out := slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
 		name := strings.TrimSpace(slug[1 : len(slug)-1])
 		if name == "" {
 			return slug
+		}
+		size -= len(slug)
+		if cut {
+			return ""
 		}
 		if strings.HasPrefix(name, "$session.") || strings.HasPrefix(name, "$oc.") {
 			name = name[strings.LastIndexByte(name, '.')+1:]
@@ -83,8 +103,15 @@ func (v Values) Resolve(s, scope string) string {
 		if !ok {
 			return ""
 		}
-		return Text(val)
+		text := Text(val)
+		if size+len(text) > MaxResolved {
+			cut = true
+			return ""
+		}
+		size += len(text)
+		return text
 	})
+	return out, cut
 }
 
 // Text renders a parameter value as slug text: strings as they are,
@@ -140,7 +167,11 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 			continue
 		}
 		if s, isString := raw.(string); isString {
-			raw = v.Resolve(s, t.UniqueName)
+			resolved, cut := v.resolve(s, t.UniqueName)
+			if cut {
+				return nil, fmt.Errorf("parameter %q of tab template %q resolves to more than %d bytes; pass shorter values in templateParameters (each {slug} inserts its value again)", spec.Name, t.UniqueName, MaxResolved)
+			}
+			raw = resolved
 		}
 		val, err := convert(raw, spec.Type)
 		if err != nil {
