@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,10 @@ func Main(m *testing.M) int {
 	args := []string{"build", "-o", path}
 	if race {
 		args = append(args, "-race")
+		// Otherwise a race build sleeps a second before it exits. Set here,
+		// before any test runs, it reaches every host the tests start,
+		// through a browser too.
+		os.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=0 "+os.Getenv("GORACE")))
 	}
 	build := exec.Command("go", append(args, "github.com/cifbridge/cif-bridge/host")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -116,9 +121,7 @@ func StartWith(t testing.TB, dirs Dirs, opts Options) *Proc {
 		args = []string{"chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/"}
 	}
 	cmd := exec.Command(Binary(t), args...)
-	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dirs.Config, "XDG_STATE_HOME="+dirs.State, "CIF_BRIDGE_LOG_LEVEL=debug",
-		// A race build otherwise sleeps a second before it exits.
-		"GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dirs.Config, "XDG_STATE_HOME="+dirs.State, "CIF_BRIDGE_LOG_LEVEL=debug")
 	stdin, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
