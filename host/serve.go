@@ -21,6 +21,9 @@ import (
 
 // serve runs the protocol on stdin and stdout until the browser lets go.
 func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
+	// First, before anything is written: a browser may close stderr, and
+	// a write to a broken stderr must fail, not kill the host.
+	ignoreBrokenPipe()
 	out, err := takeStdout(stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "cif-host: %v\n", err)
@@ -54,7 +57,6 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	ignoreBrokenPipe()
 
 	err = server.Serve(ctx, stdin, out, server.Config{
 		HostVersion: version(),

@@ -112,3 +112,20 @@ func AsError(err error) *Error {
 	}
 	return &Error{Code: CodeInternal, Message: "cif-host failed: " + err.Error() + " (see the host log; `cif-host doctor` prints where it is)"}
 }
+
+// clipRunes is how much of a caller's value an error message quotes.
+const clipRunes = 80
+
+// Clip shortens a value a caller sent (an id, a name) for quoting in an
+// error message, so that a huge value cannot make the reply itself too
+// large to send.
+func Clip(s string) string {
+	if len(s) <= clipRunes {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= clipRunes {
+		return s
+	}
+	return string(r[:clipRunes]) + fmt.Sprintf("… (%d characters)", len(r))
+}

@@ -45,6 +45,13 @@ type Notification struct {
 
 var nullID = json.RawMessage("null")
 
+// MaxNesting is how many levels of objects and arrays a request may nest.
+// CIF's contexts and template parameters are a few levels deep. The limit
+// keeps what a page sends readable wherever it is stored or echoed: the
+// state file wraps it in a few more levels, and encoding/json refuses to
+// read more than 10000, which would make the whole state unreadable.
+const MaxNesting = 64
+
 // DecodeRequest parses one frame body. On failure it returns the error to
 // send back and the request id when one could be read (else JSON null), so
 // that even a bad request is answered where JSON-RPC says it should be.
@@ -55,6 +62,9 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		return nil, nullID, Errorf(CodeInvalidRequest, "batch requests are not supported; send one JSON-RPC request per frame")
+	}
+	if tooDeep(body, MaxNesting) {
+		return nil, envelopeID(body), Errorf(CodeInvalidParams, "request nests objects and arrays more than %d levels deep, which cif-host does not accept; send flatter parameters", MaxNesting)
 	}
 	var req Request
 	if err := json.Unmarshal(body, &req); err != nil {
@@ -77,6 +87,45 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
 		return nil, id, Errorf(CodeInvalidParams, "params of %s must be an object of named parameters", req.Method)
 	}
 	return &req, id, nil
+}
+
+// tooDeep reports whether body nests objects and arrays more than limit
+// levels deep, not counting brackets inside strings. It reads no further
+// than it must.
+func tooDeep(body []byte, limit int) bool {
+	depth, inString := 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case inString && c == '\\':
+			i++
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
+}
+
+// envelopeID returns the id of a request refused before it was read, when
+// it can still be found, so that the refusal reaches the caller; else null.
+func envelopeID(body []byte) json.RawMessage {
+	var env struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return nullID
+	}
+	if id, ok := validID(env.ID); ok && id != nil {
+		return id
+	}
+	return nullID
 }
 
 // validID accepts a missing id (a notification), a string or a number.

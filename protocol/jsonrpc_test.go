@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,4 +79,10 @@ func TestCodesHaveUniqueNames(t *testing.T) {
 	assert.Equal(t, CodeSessionLimit, codes["SessionLimit"])
 	assert.Equal(t, "SessionLimit", CodeSessionLimit.String())
 	assert.Equal(t, "Code(42)", Code(42).String())
+}
+
+func TestClip(t *testing.T) {
+	assert.Equal(t, "short", Clip("short"))
+	long := strings.Repeat("é", 100)
+	assert.Equal(t, strings.Repeat("é", 80)+"… (100 characters)", Clip(long))
 }

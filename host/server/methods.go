@@ -68,11 +68,11 @@ func (c *conn) dispatch(req *protocol.Request) (any, error) {
 		return c.hello(req.Params)
 	}
 	if c.ws == nil {
-		return nil, protocol.Errorf(protocol.CodeHandshakeRequired, "%s called before hello; the extension must send hello first on every connection", req.Method)
+		return nil, protocol.Errorf(protocol.CodeHandshakeRequired, "%s called before hello; the extension must send hello first on every connection", protocol.Clip(req.Method))
 	}
 	m, ok := methodTable[req.Method]
 	if !ok {
-		return nil, protocol.Errorf(protocol.CodeMethodNotFound, "cif-host has no method %q; hello's capabilities list the methods it has", req.Method)
+		return nil, protocol.Errorf(protocol.CodeMethodNotFound, "cif-host has no method %q; hello's capabilities list the methods it has", protocol.Clip(req.Method))
 	}
 	base, err := decode[common](req.Method, req.Params)
 	if err != nil {
@@ -80,9 +80,9 @@ func (c *conn) dispatch(req *protocol.Request) (any, error) {
 	}
 	switch {
 	case m.agent && base.Provider != "":
-		return nil, protocol.Errorf(protocol.CodeAgentOnly, "%s is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)", req.Method)
+		return nil, protocol.Errorf(protocol.CodeAgentOnly, "%s is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)", protocol.Clip(req.Method))
 	case !m.agent && !validOrigin(base.Provider):
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: provider %q is not a web origin such as https://example.com; the extension must pass the calling page's origin", req.Method, base.Provider)
+		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: provider %q is not a web origin such as https://example.com; the extension must pass the calling page's origin", req.Method, protocol.Clip(base.Provider))
 	}
 	if base.CorrelationID != "" {
 		c.log.Debug("call", "method", req.Method, "provider", base.Provider, "correlationId", base.CorrelationID)

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/cifbridge/cif-bridge/host/config"
@@ -55,12 +54,20 @@ type reply struct {
 
 // conn is one browser connection.
 type conn struct {
-	cfg    Config
-	log    *slog.Logger
-	outbox chan reply
-	ws     *workspace // nil until hello
-	events [][]byte   // events emitted by the request being handled
+	cfg Config
+	log *slog.Logger // the loop's; hello adds the profile to it
+	// wlog is the writer's logger: log changes on the loop's goroutine.
+	wlog     *slog.Logger
+	outbox   chan reply
+	stopping <-chan struct{} // closed once the server is stopping
+	ws       *workspace      // nil until hello
+	events   [][]byte        // events emitted by the request being handled
 }
+
+// flushWait bounds how long a stopping server waits for the writer to send
+// the replies still queued. A browser that hangs without closing the pipe
+// would otherwise hold the host forever; the state is saved either way.
+const flushWait = 250 * time.Millisecond
 
 // Serve answers requests from in on out until in ends (the browser closed
 // the pipe), out breaks, or ctx is cancelled. It returns nil for each of
@@ -78,17 +85,21 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, cfg Config) error {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	c := &conn{cfg: cfg, log: cfg.Logger, outbox: make(chan reply, 256)}
+	c := &conn{cfg: cfg, log: cfg.Logger, wlog: cfg.Logger, outbox: make(chan reply, 256), stopping: ctx.Done()}
 
-	var wg sync.WaitGroup
-	wg.Go(func() { c.write(out, stop) })
+	written := make(chan struct{})
+	go func() { defer close(written); c.write(out, stop) }()
 	frames := make(chan []byte)
 	readErr := make(chan error, 1)
 	go read(protocol.NewReader(in, protocol.DefaultMaxIncoming), frames, readErr)
 
 	err := c.loop(ctx, frames, readErr)
 	close(c.outbox)
-	wg.Wait()
+	select {
+	case <-written:
+	case <-time.After(flushWait):
+		c.log.Warn("the browser is not reading; stopping without sending the last replies", "waited", flushWait)
+	}
 	c.ws.close(c.log)
 	return err
 }
@@ -192,7 +203,19 @@ func (c *conn) version() uint64 {
 	return c.ws.manager.Version()
 }
 
-func (c *conn) send(r reply) { c.outbox <- r }
+// send queues a reply for the writer. Once the server is stopping it gives
+// up on a full queue, which means the browser stopped reading.
+func (c *conn) send(r reply) {
+	select {
+	case c.outbox <- r:
+		return
+	default:
+	}
+	select {
+	case c.outbox <- r:
+	case <-c.stopping:
+	}
+}
 
 // write owns the real stdout. It holds each reply until the state it
 // reports is durable; a broken pipe stops the connection cleanly.
@@ -202,7 +225,7 @@ func (c *conn) write(out io.Writer, stop context.CancelFunc) {
 	for r := range c.outbox {
 		if r.need > 0 {
 			if err := c.ws.persister.WaitDurable(r.need); err != nil && r.mutated {
-				c.log.Error("state not saved", "error", err)
+				c.wlog.Error("state not saved", "error", err)
 				r.frames[0] = protocol.EncodeError(r.id, protocol.Errorf(protocol.CodeStateUnavailable,
 					"the change is in effect but could not be saved (%v), so it will be lost if the host restarts; check the disk space and permissions of %s", err, c.cfg.Dirs.State))
 			}
@@ -212,7 +235,7 @@ func (c *conn) write(out io.Writer, stop context.CancelFunc) {
 		}
 		for i, f := range r.frames {
 			if err := c.writeFrame(fw, r.id, f, i == 0); err != nil {
-				c.log.Info("browser stopped reading; closing", "error", err)
+				c.wlog.Info("browser stopped reading; closing", "error", err)
 				broken = true
 				stop()
 				break
@@ -231,10 +254,17 @@ func (c *conn) writeFrame(fw *protocol.Writer, id json.RawMessage, f []byte, isR
 	case !ok:
 		return err
 	case isResponse:
-		c.log.Warn("reply too large for the browser", "bytes", tooLarge.Size)
-		return fw.Write(protocol.EncodeError(id, &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()}))
+		c.wlog.Warn("reply too large for the browser", "bytes", tooLarge.Size)
+		e := &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()}
+		err := fw.Write(protocol.EncodeError(id, e))
+		if _, ok := errors.AsType[*protocol.FrameTooLargeError](err); ok {
+			// The id alone nearly fills a frame (no extension makes such
+			// ids): answer as JSON-RPC does when the id cannot be read.
+			return fw.Write(protocol.EncodeError(nil, e))
+		}
+		return err
 	default:
-		c.log.Warn("event too large for the browser; dropped", "bytes", tooLarge.Size)
+		c.wlog.Warn("event too large for the browser; dropped", "bytes", tooLarge.Size)
 		return nil
 	}
 }

@@ -14,7 +14,7 @@ func agentSession(m *Manager, id string) (*Session, *protocol.Error) {
 	if s := m.find(id); s != nil {
 		return s, nil
 	}
-	return nil, protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist; it may have been closed already", id)
+	return nil, protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist; it may have been closed already", protocol.Clip(id))
 }
 
 // SwitchSession focuses a session (or, with "", the home session).
@@ -65,7 +65,7 @@ func (m *Manager) agentTab(tabID string) (*Session, *Tab, *protocol.Error) {
 			return s, t, nil
 		}
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist; it may have been closed already", tabID)
+	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist; it may have been closed already", protocol.Clip(tabID))
 }
 
 // CloseAgentTab closes a tab because the agent closed it. Closing a

@@ -211,7 +211,7 @@ func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, *protoc
 }
 
 func sessionNotFound(id string) *protocol.Error {
-	return protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist. It was closed or belongs to another provider; getAllSessions lists this provider's open sessions", id)
+	return protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist. It was closed or belongs to another provider; getAllSessions lists this provider's open sessions", protocol.Clip(id))
 }
 
 // focused returns the focused session, or nil on the home session.
@@ -309,13 +309,13 @@ func (m *Manager) sessionTemplate(in CreateInput) (*templates.Session, error) {
 	case in.TemplateName != "":
 		t, ok := m.opts.Catalog.Session(in.TemplateName)
 		if !ok {
-			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to templates.json (see docs/templates.md)", in.TemplateName, joinNames(m.opts.Catalog.SessionNames()))
+			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to templates.json (see docs/templates.md)", protocol.Clip(in.TemplateName), joinNames(m.opts.Catalog.SessionNames()))
 		}
 		tpl = t
 	case in.TemplateTag != "":
 		t, ok := m.opts.Catalog.SessionByTag(in.TemplateTag)
 		if !ok {
-			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Error retrieving template by tag (%s) : no session template has this tag; add it to a template's tags in the templates file", in.TemplateTag)
+			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Error retrieving template by tag (%s) : no session template has this tag; add it to a template's tags in the templates file", protocol.Clip(in.TemplateTag))
 		}
 		tpl = t
 	default:
@@ -379,7 +379,7 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	tpl, ok := m.opts.Catalog.Tab(template)
 	if !ok {
-		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to templates.json (see docs/templates.md)", template, joinNames(m.opts.Catalog.TabNames()))
+		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to templates.json (see docs/templates.md)", protocol.Clip(template), joinNames(m.opts.Catalog.TabNames()))
 	}
 	params, err := v.TabParams(tpl)
 	if err != nil {

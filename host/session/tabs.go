@@ -49,7 +49,7 @@ func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *
 			return nil, nil, protocol.Errorf(protocol.CodeNotOwner, "Tab %s belongs to session %s, which is not focused; %s works on the focused session's tabs only (see onSessionSwitched)", tabID, other.ID, method)
 		}
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs", tabID)
+	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs", protocol.Clip(tabID))
 }
 
 func (s *Session) tab(id string) *Tab {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -61,6 +62,7 @@ func (f *File) Lock(wait time.Duration) error {
 		}
 		if ok {
 			f.lock = lf
+			f.removeLeftovers()
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -68,6 +70,21 @@ func (f *File) Lock(wait time.Duration) error {
 			return ErrBusy
 		}
 		time.Sleep(20 * time.Millisecond) // poll: a file lock cannot be waited on with a deadline
+	}
+}
+
+// tmpPrefix begins the name of each temporary file Save writes.
+func (f *File) tmpPrefix() string { return "." + filepath.Base(f.path) + ".tmp-" }
+
+// removeLeftovers deletes the temporary files of saves that a killed host
+// never finished. Only the lock's holder saves, so none of them is in use.
+func (f *File) removeLeftovers() {
+	dir := filepath.Dir(f.path)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), f.tmpPrefix()) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }
 
@@ -96,7 +113,7 @@ func (f *File) Load() ([]byte, error) {
 // Save replaces the state atomically.
 func (f *File) Save(data []byte) error {
 	dir := filepath.Dir(f.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, f.tmpPrefix()+"*")
 	if err != nil {
 		return fmt.Errorf("create temporary state file: %w", err)
 	}

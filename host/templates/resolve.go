@@ -56,6 +56,11 @@ func (v Values) lookup(scope, name string) (any, bool) {
 	return val, ok
 }
 
+// MaxResolved is the most bytes a string may grow to by resolving its
+// slugs. A value is inserted once per slug, so a 1 MiB call naming the
+// same large value many times could otherwise ask for gigabytes.
+const MaxResolved = 1 << 20
+
 // Resolve replaces every slug in s with its value in scope (a template's
 // unique name, or "" for global only). The rules, from CIF:
 //   - {name}: the scope's parameters first, then global ones;
@@ -64,15 +69,35 @@ func (v Values) lookup(scope, name string) (any, bool) {
 //   - {$odata.…} and any other {$…}: empty, since there is no Dataverse
 //     here to query;
 //   - anything unresolved: empty.
+//
+// Values are inserted as they are: a slug inside a value stays text. Slugs
+// that would take the result past MaxResolved resolve to empty.
 func (v Values) Resolve(s, scope string) string {
+	out, _ := v.resolve(s, scope)
+	return out
+}
+
+// resolve is Resolve, and also reports whether the result was cut short
+// at MaxResolved.
+func (v Values) resolve(s, scope string) (string, bool) {
+	return v.resolveWithin(s, scope, MaxResolved)
+}
+
+// resolveWithin resolves s, cutting the result short at limit bytes.
+func (v Values) resolveWithin(s, scope string, limit int) (string, bool) {
 	if !strings.Contains(s, "{") {
-		return s
+		return s, len(s) > limit
 	}
 	s = odataPattern.ReplaceAllLiteralString(s, "")
-	return slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
+	size, cut := len(s), false
+	out := slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
 		name := strings.TrimSpace(slug[1 : len(slug)-1])
 		if name == "" {
 			return slug
+		}
+		size -= len(slug)
+		if cut {
+			return ""
 		}
 		if strings.HasPrefix(name, "$session.") || strings.HasPrefix(name, "$oc.") {
 			name = name[strings.LastIndexByte(name, '.')+1:]
@@ -83,8 +108,15 @@ func (v Values) Resolve(s, scope string) string {
 		if !ok {
 			return ""
 		}
-		return Text(val)
+		text := Text(val)
+		if size+len(text) > limit {
+			cut = true
+			return ""
+		}
+		size += len(text)
+		return text
 	})
+	return out, cut
 }
 
 // Text renders a parameter value as slug text: strings as they are,
@@ -139,7 +171,11 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 		if !ok {
 			continue
 		}
-		raw = v.resolveDeep(raw, t.UniqueName)
+		budget := MaxResolved
+		raw = v.resolveDeep(raw, t.UniqueName, &budget)
+		if budget < 0 {
+			return nil, fmt.Errorf("parameter %q of tab template %q resolves to more than %d bytes; pass shorter values in templateParameters (each {slug} inserts its value again)", spec.Name, t.UniqueName, MaxResolved)
+		}
 		val, err := convert(raw, spec.Type)
 		if err != nil {
 			return nil, &ParamError{Tab: t.UniqueName, Param: spec.Name, Type: spec.Type, Value: Text(raw)}
@@ -152,21 +188,28 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 }
 
 // resolveDeep resolves the slugs of a string, or of every string inside
-// an object or array (a json parameter's configured value).
-func (v Values) resolveDeep(val any, scope string) any {
+// an object or array (a json parameter's configured value), within a
+// budget of bytes shared by all of them; a budget overrun leaves it
+// negative.
+func (v Values) resolveDeep(val any, scope string, budget *int) any {
 	switch x := val.(type) {
 	case string:
-		return v.Resolve(x, scope)
+		out, cut := v.resolveWithin(x, scope, max(*budget, 0))
+		*budget -= len(out)
+		if cut {
+			*budget = -1
+		}
+		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = v.resolveDeep(e, scope)
+			out[k] = v.resolveDeep(e, scope, budget)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = v.resolveDeep(e, scope)
+			out[i] = v.resolveDeep(e, scope, budget)
 		}
 		return out
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,8 +24,9 @@ import (
 	"github.com/cifbridge/cif-bridge/protocol"
 )
 
-// Main builds cif-host, runs the tests and removes the build; call it from
-// TestMain. Binary then returns the build's path.
+// Main builds cif-host (with the race detector when the tests have it),
+// runs the tests and removes the build; call it from TestMain. Binary then
+// returns the build's path.
 func Main(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "cif-host-bin-")
 	if err != nil {
@@ -33,7 +35,15 @@ func Main(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "cif-host")
-	build := exec.Command("go", "build", "-o", path, "github.com/cifbridge/cif-bridge/host")
+	args := []string{"build", "-o", path}
+	if race {
+		args = append(args, "-race")
+		// Otherwise a race build sleeps a second before it exits. Set here,
+		// before any test runs, it reaches every host the tests start,
+		// through a browser too.
+		os.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=0 "+os.Getenv("GORACE")))
+	}
+	build := exec.Command("go", append(args, "github.com/cifbridge/cif-bridge/host")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build cif-host:", err)
@@ -80,6 +90,7 @@ type Proc struct {
 	Cmd    *exec.Cmd
 	Dirs   Dirs
 	stdin  io.WriteCloser
+	stdout io.Closer
 	writer *protocol.Writer
 	reader *protocol.Reader
 	stderr *lockedBuffer
@@ -92,6 +103,22 @@ type Proc struct {
 // Start runs cif-host with args (a browser's argv by default) and dirs.
 func Start(t testing.TB, dirs Dirs, args ...string) *Proc {
 	t.Helper()
+	return StartWith(t, dirs, Options{Args: args})
+}
+
+// Options change how StartWith runs cif-host.
+type Options struct {
+	// Args are the host's arguments; a browser's argv when empty.
+	Args []string
+	// Stderr, when set, is the host's stderr instead of a buffer that
+	// Stderr reads (a pipe whose reader is gone, say).
+	Stderr *os.File
+}
+
+// StartWith runs cif-host as Start does, with options.
+func StartWith(t testing.TB, dirs Dirs, opts Options) *Proc {
+	t.Helper()
+	args := opts.Args
 	if len(args) == 0 {
 		args = []string{"chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/"}
 	}
@@ -101,13 +128,16 @@ func Start(t testing.TB, dirs Dirs, args ...string) *Proc {
 	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	p := &Proc{t: t, Cmd: cmd, Dirs: dirs, stdin: stdin, writer: protocol.NewWriter(stdin),
+	p := &Proc{t: t, Cmd: cmd, Dirs: dirs, stdin: stdin, stdout: stdout, writer: protocol.NewWriter(stdin),
 		reader: protocol.NewReader(stdout, protocol.MaxOutgoing), stderr: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
+	if opts.Stderr != nil {
+		cmd.Stderr = opts.Stderr
+	}
 	require.NoError(t, cmd.Start())
 	go func() { _ = cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
-		if p.Cmd.ProcessState == nil {
+		if !p.Exited() {
 			_ = p.Cmd.Process.Kill()
 			<-p.done
 		}
@@ -137,11 +167,9 @@ func (p *Proc) SendBytes(b []byte) {
 // Send writes a request and returns its id.
 func (p *Proc) Send(method string, params any) int {
 	p.t.Helper()
-	p.nextID++
-	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": p.nextID, "method": method, "params": params})
+	id, err := p.TrySend(method, params)
 	require.NoError(p.t, err)
-	p.SendRaw(body)
-	return p.nextID
+	return id
 }
 
 // Message is one frame from the host, decoded loosely.
@@ -157,6 +185,14 @@ type Message struct {
 // comes within a few seconds.
 func (p *Proc) Read() Message {
 	p.t.Helper()
+	m, err := p.TryRead(10 * time.Second)
+	require.NoError(p.t, err, "reading a frame from cif-host; stderr:\n%s", p.Stderr())
+	return m
+}
+
+// TryRead returns the next frame the host writes, or the error that ended
+// the stream (io.EOF once the host is gone), or an error after d.
+func (p *Proc) TryRead(d time.Duration) (Message, error) {
 	type frame struct {
 		body []byte
 		err  error
@@ -168,13 +204,16 @@ func (p *Proc) Read() Message {
 	}()
 	select {
 	case f := <-got:
-		require.NoError(p.t, f.err, "reading a frame from cif-host; stderr:\n%s", p.Stderr())
+		if f.err != nil {
+			return Message{}, f.err
+		}
 		var m Message
-		require.NoError(p.t, json.Unmarshal(f.body, &m), "cif-host wrote a frame that is not JSON: %q", f.body)
-		return m
-	case <-time.After(10 * time.Second):
-		p.t.Fatalf("cif-host wrote nothing for 10 s; stderr:\n%s", p.Stderr())
-		return Message{}
+		if err := json.Unmarshal(f.body, &m); err != nil {
+			return Message{}, fmt.Errorf("cif-host wrote a frame that is not JSON: %q: %w", f.body, err)
+		}
+		return m, nil
+	case <-time.After(d):
+		return Message{}, fmt.Errorf("cif-host wrote nothing for %v", d)
 	}
 }
 
@@ -222,6 +261,21 @@ func (p *Proc) Hello(profile string) map[string]any {
 
 // CloseStdin ends the host's input, as a browser does when it lets go.
 func (p *Proc) CloseStdin() { _ = p.stdin.Close() }
+
+// CloseStdout stops reading the host's output, as a browser that went
+// away does: the host's next write fails with a broken pipe.
+func (p *Proc) CloseStdout() { _ = p.stdout.Close() }
+
+// TrySend writes a request and returns its id, or the error writing it
+// (the host is gone).
+func (p *Proc) TrySend(method string, params any) (int, error) {
+	p.nextID++
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": p.nextID, "method": method, "params": params})
+	if err != nil {
+		return 0, err
+	}
+	return p.nextID, p.writer.Write(body)
+}
 
 // Wait waits at most d for the host to exit and returns its exit code.
 func (p *Proc) Wait(d time.Duration) int {
