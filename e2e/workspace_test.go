@@ -57,9 +57,11 @@ func TestSessionsBecomeBrowserTabs(t *testing.T) {
 			page := findTab(t, d, b.extensionURL(t, "workspace/tab.html?tab="+conversation))
 			until(t, d, page, `document.body.dataset.ready === "true"`)
 			assert.JSONEq(t, `"Conversation"`, string((&tab{t: t, d: d, id: page}).eval(`document.getElementById("title").textContent`)))
-			var title string
-			p.result(`Microsoft.CIFramework.setTabTitle(`+js(conversation)+`, {})`, &title)
-			assert.JSONEq(t, `"Template msdyn_conversation_tab, page type control, the session's anchor tab."`, string((&tab{t: t, d: d, id: page}).eval(`document.getElementById("about").textContent`)))
+			shown := &tab{t: t, d: d, id: page}
+			assert.JSONEq(t, `"Template msdyn_conversation_tab, page type control, the session's anchor tab."`, string(shown.eval(`document.getElementById("about").textContent`)))
+			assert.JSONEq(t, `[["controlName","msdyn_ActiveConversation"],["data","Ann"]]`,
+				string(shown.eval(`[...document.querySelectorAll("#params tbody tr")].map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])`)),
+				"the page shows the tab's resolved parameters")
 		})
 	}
 }

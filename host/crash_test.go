@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
 )
@@ -181,30 +182,24 @@ func (r *round) play(batch []call, states []*model) (int, bool) {
 func (r *round) restart(history []*model) *model {
 	t := r.t
 	p := hosttest.Start(t, r.p.Dirs)
-	p.Hello("profile-1")
-	var ws struct {
-		Sessions []struct {
-			ID      string          `json:"id"`
-			Title   string          `json:"title"`
-			Context json.RawMessage `json:"context"`
-			Params  map[string]any  `json:"params"`
-			Tabs    []any           `json:"tabs"`
-		} `json:"sessions"`
-		Focused string `json:"focused"`
-	}
-	p.Result("workspace.get", map[string]any{}, &ws)
-	got := &model{focused: -1, serial: history[len(history)-1].serial}
-	for _, s := range ws.Sessions {
-		var ctx struct{ Mark int }
-		require.NoError(t, json.Unmarshal(s.Context, &ctx), "session %s has no mark", s.ID)
-		got.sessions = append(got.sessions, mSession{mark: ctx.Mark, id: s.ID, title: s.Title, params: s.Params, tabs: len(s.Tabs)})
-		if s.ID == ws.Focused {
-			got.focused = ctx.Mark
-		}
-	}
+	p.Hello("profile-1") // the state loads
 	p.CloseStdin()
 	require.Equal(t, 0, p.Wait(exitBound))
 	require.NotContains(t, p.Stderr(), "state file unreadable")
+	data, err := os.ReadFile(p.Dirs.StateFile("profile-1"))
+	require.NoError(t, err)
+	state, _, err := session.Decode(data)
+	require.NoError(t, err)
+
+	got := &model{focused: -1, serial: history[len(history)-1].serial}
+	for _, s := range state.Sessions {
+		var ctx struct{ Mark int }
+		require.NoError(t, json.Unmarshal(s.Context, &ctx), "session %s has no mark", s.ID)
+		got.sessions = append(got.sessions, mSession{mark: ctx.Mark, id: s.ID, title: s.Title, params: s.Params, tabs: len(s.Tabs)})
+		if s.ID == state.Focused {
+			got.focused = ctx.Mark
+		}
+	}
 
 	for _, want := range history {
 		if want.String() == got.String() {

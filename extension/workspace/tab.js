@@ -3,6 +3,7 @@
 // conversation): it shows the tab's template and its resolved parameters,
 // and follows the host's changes (setTabTitle, closing).
 import { agentCall, watchWorkspace } from "../lib/agent.js";
+import { ErrorCode } from "../lib/errors.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const tabId = new URLSearchParams(location.search).get("tab") ?? "";
@@ -16,15 +17,18 @@ function text(id, text) {
 }
 
 async function render() {
-  let view;
+  let view, tab;
   try {
     view = await agentCall(api, "workspace.get");
+    tab = await agentCall(api, "workspace.tab", { tabId }).catch((err) => {
+      if (err.code === ErrorCode.TabNotFound) return null;
+      throw err;
+    });
   } catch (err) {
     text("status", `cif-host is not reachable: ${err instanceof Error ? err.message : err}`);
     return;
   }
-  const session = view.sessions.find((s) => s.tabs.some((t) => t.id === tabId));
-  const tab = session?.tabs.find((t) => t.id === tabId);
+  const session = view.sessions.find((s) => s.id === tab?.sessionId);
   if (!session || !tab) {
     document.title = "Closed tab";
     text("title", "This tab was closed");

@@ -67,7 +67,8 @@ func (c *conn) hello(raw json.RawMessage) (any, error) {
 		}
 		c.ws = ws
 		c.log = c.log.With("profile", p.ProfileID)
-		c.log.Info("hello", "extensionVersion", p.ExtensionVersion, "sessions", len(ws.manager.Workspace().Sessions))
+		view, _ := ws.manager.View()
+		c.log.Info("hello", "extensionVersion", p.ExtensionVersion, "sessions", len(view.Sessions))
 	} else if c.ws.profile != p.ProfileID {
 		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "hello: this connection already serves profile %s; open a new connection for another profile", c.ws.profile)
 	}

@@ -46,6 +46,7 @@ var methodTable = map[string]method{
 	"closeTab":            {run: tabCall("closeTab", (*session.Manager).CloseTab, true)},
 
 	"workspace.get":           {agent: true, run: workspaceGet},
+	"workspace.tab":           {agent: true, run: workspaceTab},
 	"workspace.switchSession": {agent: true, run: agentSessionCall("workspace.switchSession", (*session.Manager).SwitchSession)},
 	"workspace.closeSession":  {agent: true, run: agentSessionCall("workspace.closeSession", (*session.Manager).CloseSession)},
 	"workspace.closeTab":      {agent: true, run: agentTabCall("workspace.closeTab", (*session.Manager).CloseAgentTab)},
@@ -417,8 +418,26 @@ type WorkspaceView struct {
 }
 
 func workspaceGet(m *session.Manager, _ string, _ json.RawMessage) (any, error) {
-	v := m.Version()
-	return WorkspaceView{State: m.Workspace(), MaxSessions: m.MaxSessions(), Version: v}, nil
+	state, version := m.View()
+	return WorkspaceView{State: state, MaxSessions: m.MaxSessions(), Version: version}, nil
+}
+
+// TabView is one tab as the page showing it needs it, parameters included.
+type TabView struct {
+	*session.Tab
+	SessionID string `json:"sessionId"`
+}
+
+func workspaceTab(m *session.Manager, _ string, r json.RawMessage) (any, error) {
+	p, err := decode[tabParam]("workspace.tab", r)
+	if err != nil {
+		return nil, err
+	}
+	tab, sessionID, err := m.TabDetail(p.TabID)
+	if err != nil {
+		return nil, err
+	}
+	return TabView{Tab: tab, SessionID: sessionID}, nil
 }
 
 func agentSessionCall(name string, f func(*session.Manager, string) error) func(*session.Manager, string, json.RawMessage) (any, error) {

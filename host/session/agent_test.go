@@ -44,7 +44,7 @@ func TestSwitchSession(t *testing.T) {
 
 	require.NoError(t, h.SwitchSession(""))
 	assert.Equal(t, []string{switched(bob, b, false, `{"n":"b"}`)}, h.take(t), "the home session has no owner to tell")
-	assert.Equal(t, "", h.Workspace().Focused)
+	assert.Equal(t, "", h.workspace().Focused)
 
 	require.NoError(t, h.SwitchSession(a))
 	assert.Equal(t, []string{switched(alice, a, true, `{"n":"a"}`)}, h.take(t))
@@ -83,8 +83,8 @@ func TestCloseSession(t *testing.T) {
 			h.take(t)
 			require.NoError(t, h.CloseSession(tt.close(a, b, c)))
 			assert.Equal(t, tt.wantEvents(a, b, c), h.take(t))
-			assert.Equal(t, tt.wantFocused(a, b, c), h.Workspace().Focused)
-			assert.Len(t, h.Workspace().Sessions, 2)
+			assert.Equal(t, tt.wantFocused(a, b, c), h.workspace().Focused)
+			assert.Len(t, h.workspace().Sessions, 2)
 		})
 	}
 }
@@ -94,7 +94,7 @@ func TestClosingTheLastSessionGoesHome(t *testing.T) {
 	a := h.create(t, alice, CreateInput{TemplateName: "s_plain"})
 	require.NoError(t, h.CloseSession(a))
 	assert.Equal(t, []string{closed(alice, a, "")}, h.take(t), "no context, no key")
-	assert.Equal(t, "", h.Workspace().Focused)
+	assert.Equal(t, "", h.workspace().Focused)
 	assert.Nil(t, h.GetFocusedSession(alice))
 	requireError(t, h.CloseSession(a), protocol.CodeSessionNotFound, "Session with ID:"+a+" does not exist; it may have been closed already")
 }
@@ -116,7 +116,7 @@ func TestCloseAgentTab(t *testing.T) {
 
 	require.NoError(t, h.CloseAgentTab("tab-2"))
 	assert.Equal(t, []string{closed(alice, "session-1", "")}, h.take(t), "closing the anchor tab closes the session")
-	assert.Empty(t, h.Workspace().Sessions)
+	assert.Empty(t, h.workspace().Sessions)
 }
 
 func TestFocusAgentTabSwitchesToItsSession(t *testing.T) {

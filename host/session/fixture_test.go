@@ -99,7 +99,7 @@ func (h *harness) create(t *testing.T, provider string, in CreateInput) string {
 // session returns the saved form of a session.
 func (h *harness) session(t *testing.T, id string) *Session {
 	t.Helper()
-	for _, s := range h.Workspace().Sessions {
+	for _, s := range h.workspace().Sessions {
 		if s.ID == id {
 			return s
 		}
@@ -125,3 +125,16 @@ func (h *harness) unchanged(t *testing.T, version uint64) {
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// workspace is a deep copy of the whole state, contexts and parameters
+// included, as a store would save it.
+func (h *harness) workspace() *State {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.Manager.mu.Lock()
+	defer h.Manager.mu.Unlock()
+	b, _ := json.Marshal(h.Manager.state)
+	var out State
+	_ = json.Unmarshal(b, &out)
+	return &out
+}

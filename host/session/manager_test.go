@@ -195,7 +195,7 @@ func TestTheLimitHoldsUnderConcurrentCalls(t *testing.T) {
 			assert.Empty(t, other)
 			assert.Equal(t, 10-open, created, "exactly the room left succeeds")
 			assert.Equal(t, 40+open, refused)
-			assert.Len(t, h.Workspace().Sessions, 10)
+			assert.Len(t, h.workspace().Sessions, 10)
 			assert.False(t, h.CanCreateSession())
 		})
 	}
@@ -241,7 +241,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	assert.Equal(t, h.Version(), version)
 	state, savedVersion, err := Decode(data)
 	require.NoError(t, err)
-	assert.Equal(t, h.Workspace(), state)
+	assert.Equal(t, h.workspace(), state)
 	assert.Equal(t, version, savedVersion)
 
 	restored := New(state, Options{Catalog: testCatalog(), Version: savedVersion})

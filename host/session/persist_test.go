@@ -52,7 +52,7 @@ func TestPersisterSavesOnlyWhatIsNotYetDurable(t *testing.T) {
 	require.Equal(t, 1, store.count())
 	state, _, err := Decode(store.saved[0])
 	require.NoError(t, err)
-	assert.Equal(t, h.Workspace(), state)
+	assert.Equal(t, h.workspace(), state)
 
 	require.NoError(t, p.WaitDurable(h.Version()))
 	assert.Equal(t, 1, store.count(), "already durable")

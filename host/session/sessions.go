@@ -139,6 +139,9 @@ func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
 	return nil
 }
 
+// MaxKPIDetails bounds a KPI breach's details, which the agent's views show.
+const MaxKPIDetails = 4 << 10
+
 // NotifyKpiBreach raises (or, with reset, clears) a session's KPI breach
 // indicator.
 func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.RawMessage) error {
@@ -150,6 +153,9 @@ func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.
 	}
 	if reset {
 		details = nil
+	}
+	if len(details) > MaxKPIDetails {
+		return protocol.Errorf(protocol.CodeInvalidParams, "notifyKpiBreach: details are %d bytes; the agent's views show at most %d, so pass a short text or a small object", len(details), MaxKPIDetails)
 	}
 	if s.Attention.KPIBreach != !reset || !bytes.Equal(s.Attention.KPIDetails, details) {
 		s.Attention.KPIBreach = !reset
@@ -177,8 +183,17 @@ func (m *Manager) UpdateContext(provider, id string, values map[string]any, dele
 		}
 	} else {
 		maps.Copy(params, values)
+		if b, err := json.Marshal(params); err != nil || len(b) > MaxParamsBytes {
+			return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: the session's parameters would grow to %d bytes, over the limit of %d; remove keys you no longer need (isDelete) or keep large data out of them", len(b), MaxParamsBytes)
+		}
 	}
 	s.Params = params
 	m.changed()
 	return maps.Clone(params), nil
 }
+
+// MaxParamsBytes bounds a session's template parameters as updateContext
+// grows them, so that one session cannot make every save rewrite
+// megabytes; a request to create a session is already bounded by the
+// frame limit.
+const MaxParamsBytes = 1 << 20

@@ -2,6 +2,9 @@ package session
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,7 +120,7 @@ func TestRequestFocusSessionOnlyFlagsTheSession(t *testing.T) {
 	h, a, b := twoProviders(t)
 	require.NoError(t, h.RequestFocusSession(alice, a))
 	assert.True(t, h.session(t, a).Attention.FocusRequested)
-	assert.Equal(t, b, h.Workspace().Focused, "the agent, not the provider, switches")
+	assert.Equal(t, b, h.workspace().Focused, "the agent, not the provider, switches")
 	assert.Empty(t, h.take(t))
 
 	require.NoError(t, h.SwitchSession(a))
@@ -195,4 +198,17 @@ func TestUpdateContext(t *testing.T) {
 	_, err = h.UpdateContext(alice, b, map[string]any{"x": 1.0}, nil, false)
 	requireError(t, err, protocol.CodeSessionNotFound, "Session with ID:"+b+notMine)
 	h.unchanged(t, v)
+}
+
+func TestUpdateContextCannotGrowTheParametersWithoutBound(t *testing.T) {
+	h := newHarness(t, Options{})
+	id := h.create(t, alice, CreateInput{TemplateName: "s_plain"})
+	big := strings.Repeat("x", 600<<10)
+	_, err := h.UpdateContext(alice, id, map[string]any{"a": big}, nil, false)
+	require.NoError(t, err)
+	v := h.Version()
+	_, err = h.UpdateContext(alice, id, map[string]any{"b": big}, nil, false)
+	requireError(t, err, protocol.CodeInvalidParams, "updateContext: the session's parameters would grow to 1228815 bytes, over the limit of 1048576; remove keys you no longer need (isDelete) or keep large data out of them")
+	h.unchanged(t, v)
+	assert.Equal(t, []string{"a"}, slices.Sorted(maps.Keys(h.session(t, id).Params)))
 }
