@@ -78,7 +78,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			name: "JSON that is not an object",
 			send: func(p *hosttest.Proc) { p.SendRaw([]byte(`"getAllSessions"`)) },
 			id:   "null", code: protocol.CodeInvalidRequest,
-			msg: "request must be a JSON-RPC 2.0 object with a string method (json: cannot unmarshal string into Go value of type protocol.Request)",
+			msg: "request must be a JSON-RPC 2.0 object, not a string",
 		},
 		{
 			name: "JSON null",

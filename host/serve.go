@@ -55,7 +55,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 		logger.Warn("configuration problem", "problem", p.String())
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
 	defer stop()
 
 	err = server.Serve(ctx, stdin, out, server.Config{

@@ -68,8 +68,11 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
 	}
 	var req Request
 	if err := json.Unmarshal(body, &req); err != nil {
-		if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-			return nil, nullID, Errorf(CodeInvalidRequest, "request must be a JSON-RPC 2.0 object with a string method (%s)", err)
+		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			if te.Field == "" {
+				return nil, nullID, Errorf(CodeInvalidRequest, "request must be a JSON-RPC 2.0 object, not a %s", te.Value)
+			}
+			return nil, nullID, Errorf(CodeInvalidRequest, "request field %q must be a %s, not a %s", te.Field, te.Type.Kind(), te.Value)
 		}
 		return nil, nullID, Errorf(CodeParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
 	}
