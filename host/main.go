@@ -31,6 +31,8 @@ Usage:
                         register cif-host with every browser found (or those named)
   cif-host uninstall [--browser NAME]... [--system]
                         remove exactly those registrations
+  cif-host demo [--port N]
+                        serve a demo provider page on 127.0.0.1 (port 8700; 0 picks a free one)
   cif-host version      print the version
   cif-host help         print this help
 
@@ -51,6 +53,8 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 			return 0
 		case "install", "uninstall":
 			return register(args[0], args[1:], stdout, stderr)
+		case "demo":
+			return runDemo(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprintf(stdout, usage, version())
 			return 0
