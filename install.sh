@@ -44,4 +44,6 @@ Now load the extension from $here/extension:
   Firefox: open about:debugging#/runtime/this-firefox, click "Load Temporary Add-on..."
     and choose $here/extension/manifest.json.
 Then open a page on http://localhost or http://127.0.0.1 and call Microsoft.CIFramework.
+To see it work at once, run the demo console and open the address it prints:
+  $host demo
 EOT
