@@ -161,7 +161,7 @@ func TestListenRefusesAnythingButThisMachine(t *testing.T) {
 	_, err := Listen("127.0.0.1")
 	assert.ErrorContains(t, err, `demo address "127.0.0.1": address 127.0.0.1: missing port in address; write it as 127.0.0.1:PORT`)
 
-	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "127.0.0.2:0"} {
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0"} {
 		ln, err := Listen(addr)
 		require.NoError(t, err, addr)
 		ip := ln.Addr().(*net.TCPAddr).IP
