@@ -46,4 +46,6 @@ Now load the extension from $here/extension:
 Then open a page on http://localhost or http://127.0.0.1 and call Microsoft.CIFramework.
 If a browser says "Specified native messaging host not found", run: $host doctor
 (docs/install.md explains each of its findings).
+To see it work at once, run the demo console and open the address it prints:
+  $host demo
 EOT

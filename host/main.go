@@ -33,6 +33,8 @@ Usage:
                         remove exactly those registrations
   cif-host doctor [--browser NAME]... [--extension-id ID]...
                         check every browser's registration; exit 1 if one cannot reach cif-host
+  cif-host demo [--port N]
+                        serve a demo provider page on 127.0.0.1 (port 8700; 0 picks a free one)
   cif-host version      print the version
   cif-host help         print this help
 
@@ -55,6 +57,8 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 			return register(args[0], args[1:], stdout, stderr)
 		case "doctor":
 			return runDoctor(args[1:], stdout, stderr)
+		case "demo":
+			return runDemo(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprintf(stdout, usage, version())
 			return 0

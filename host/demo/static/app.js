@@ -1,0 +1,454 @@
+// The demo console: a channel provider's page written against
+// Microsoft.CIFramework as any CIF integrator writes one. It uses only CIF
+// 2.0's documented API (in Dynamics 365 the page would also load CIF's
+// msdyn_ciLibrary.js; here the CIF Bridge extension provides the API).
+import {
+  BRIDGE_PROBLEMS, capacityText, describeError, errorText, formatCall, formatValue, parsePayload, sampleId, sampleName,
+} from "./format.js";
+
+/** How long to wait for CIFInitDone before explaining that the extension is missing. */
+const INIT_WAIT_MS = 2500;
+/** The log keeps this many entries. */
+const MAX_LOG_ENTRIES = 300;
+
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+const ui = {
+  status: byId("status"),
+  help: byId("help"),
+  helpOrigin: byId("help-origin"),
+  incoming: /** @type {HTMLFormElement} */ (byId("incoming")),
+  customer: /** @type {HTMLInputElement} */ (byId("customer")),
+  newName: byId("new-name"),
+  channelButtons: /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll("button[data-channel]")]),
+  capacity: byId("capacity"),
+  sessions: byId("sessions"),
+  noSessions: byId("no-sessions"),
+  log: byId("log"),
+  logReads: /** @type {HTMLInputElement} */ (byId("log-reads")),
+  clearLog: byId("clear-log"),
+  sessionItem: /** @type {HTMLTemplateElement} */ (byId("session-item")),
+};
+
+/**
+ * The channels, each with the out-of-box session template it opens.
+ * @type {Record<string, {template: string, extra: (customer: string) => Record<string, string>}>}
+ */
+const CHANNELS = {
+  chat: { template: "msdyn_chat_session", extra: () => ({}) },
+  call: { template: "msdyn_voicecall_session", extra: () => ({ phoneNumber: samplePhone() }) },
+  sms: { template: "msdyn_sms_session", extra: () => ({ phoneNumber: samplePhone() }) },
+  // The website session's anchor tab (msdyn_website_tab) opens templateParameters.url.
+  web: { template: "msdyn_website_session", extra: (customer) => ({ url: profileUrl(customer, "web"), title: profileTitle(customer) }) },
+};
+
+function samplePhone() {
+  return `+1 555 01${String(Math.floor(Math.random() * 100)).padStart(2, "0")}`;
+}
+
+/**
+ * The demo's own customer page, which website tabs open.
+ * @param {string} customer
+ * @param {string} channel
+ */
+function profileUrl(customer, channel) {
+  const url = new URL("customer.html", location.href);
+  url.searchParams.set("name", customer);
+  url.searchParams.set("channel", channel);
+  return url.href;
+}
+
+/** @param {string} customer */
+const profileTitle = (customer) => `${customer} — profile`;
+
+/** @returns {typeof Microsoft.CIFramework} */
+const cif = () => window.Microsoft.CIFramework;
+
+// --- status and log ------------------------------------------------------
+
+/**
+ * @param {"waiting" | "connecting" | "ready" | "problem" | "no-extension"} state
+ * @param {string} text
+ */
+function setStatus(state, text) {
+  ui.status.dataset.state = state;
+  ui.status.textContent = text;
+}
+
+/**
+ * Adds a log entry, newest first.
+ * @param {"event" | "ok" | "error" | "info"} kind
+ * @param {string} name the method or event
+ * @param {string} text
+ * @param {number} [code] a failed call's errorCode
+ */
+function log(kind, name, text, code) {
+  const li = document.createElement("li");
+  li.dataset.kind = kind;
+  li.dataset.name = name;
+  if (code !== undefined) li.dataset.errorCode = String(code);
+  const now = new Date();
+  const time = document.createElement("time");
+  time.dateTime = now.toISOString();
+  time.textContent = now.toLocaleTimeString();
+  const label = document.createElement("strong");
+  label.textContent = kind === "event" ? `${name} event` : name;
+  const body = document.createElement("code");
+  body.textContent = text;
+  li.append(time, " ", label, body);
+  ui.log.prepend(li);
+  while (ui.log.children.length > MAX_LOG_ENTRIES) ui.log.lastElementChild?.remove();
+}
+
+/**
+ * Calls a Microsoft.CIFramework method and logs the call with its result
+ * or error. Reads (refreshing the list) are logged only when asked for,
+ * or when they fail.
+ * @param {string} method
+ * @param {unknown[]} args
+ * @param {{read?: boolean}} [opts]
+ * @returns {Promise<{ok: true, value: any} | {ok: false, error: unknown}>}
+ */
+async function call(method, args, { read = false } = {}) {
+  try {
+    const value = await cif()[method](...args);
+    if (!read || ui.logReads.checked) log("ok", method, `${formatCall(method, args)} → ${formatValue(value)}`);
+    return { ok: true, value };
+  } catch (error) {
+    const { code } = describeError(error);
+    log("error", method, `${formatCall(method, args)} ✗ ${errorText(error)}`, code);
+    if (code !== undefined && BRIDGE_PROBLEMS.has(code)) setStatus("problem", `CIF Bridge cannot serve this page: ${errorText(error)}`);
+    return { ok: false, error };
+  }
+}
+
+// --- sessions --------------------------------------------------------------
+
+/**
+ * What the page keeps about each of its sessions: its list item and what
+ * it told the workspace (the API has no way to read attention back).
+ * @typedef {{li: HTMLLIElement, customer: string, channel: string, activity: number, kpiBreach: boolean}} Entry
+ */
+
+/** @type {Map<string, Entry>} */
+const sessions = new Map();
+let itemCount = 0;
+
+/**
+ * A getSession result's field: CIF's code returns a Map, its docs an
+ * object; CIF Bridge's Map carries both.
+ * @param {unknown} info
+ * @param {string} key
+ */
+const field = (info, key) => (info instanceof Map ? info.get(key) : /** @type {any} */ (info)?.[key]);
+
+/**
+ * @param {string} id
+ * @param {unknown} info
+ * @returns {Entry}
+ */
+function addSession(id, info) {
+  const li = /** @type {HTMLLIElement} */ (/** @type {Element} */ (ui.sessionItem.content.firstElementChild).cloneNode(true));
+  li.dataset.session = id;
+  /** @type {HTMLElement} */ (li.querySelector(".session-id")).textContent = id;
+  const titleId = `session-title-${++itemCount}`;
+  /** @type {HTMLElement} */ (li.querySelector(".title")).id = titleId;
+  // Every session has the same buttons; say which session each acts on.
+  for (const control of li.querySelectorAll("button, input")) control.setAttribute("aria-describedby", titleId);
+  const context = parsePayload(field(info, "context")) ?? {};
+  const customer = String(field(info, "customerName") ?? context.customer ?? "");
+  /** @type {HTMLInputElement} */ (li.querySelector(".title-input")).value = customer;
+  const entry = { li, customer, channel: String(context.channel ?? ""), activity: 0, kpiBreach: false };
+  sessions.set(id, entry);
+  return entry;
+}
+
+/**
+ * @param {Entry} entry
+ * @param {unknown} info
+ */
+function showSession(entry, info) {
+  const { li } = entry;
+  const focused = field(info, "focused") === true;
+  const tabs = field(info, "tabs");
+  const text = (/** @type {string} */ sel, /** @type {string} */ value) => {
+    /** @type {HTMLElement} */ (li.querySelector(sel)).textContent = value;
+  };
+  text(".title", String(field(info, "title") || "(no title)"));
+  text(".template", String(field(info, "templateName") ?? ""));
+  text(".tabs", Array.isArray(tabs) ? `${tabs.length} open` : "");
+  text(".context", formatValue(field(info, "context")));
+  li.dataset.focused = String(focused);
+  li.classList.toggle("focused", focused);
+  /** @type {HTMLElement} */ (li.querySelector(".focused-badge")).hidden = !focused;
+  /** @type {HTMLElement} */ (li.querySelector(".tab-hint")).hidden = focused;
+  /** @type {HTMLButtonElement} */ (li.querySelector('[data-action="open-tab"]')).disabled = !focused;
+  const kpi = /** @type {HTMLElement} */ (li.querySelector('[data-action="kpi-breach"]'));
+  kpi.setAttribute("aria-pressed", String(entry.kpiBreach));
+}
+
+/**
+ * Shows the sessions in the workspace's order, oldest first, changing
+ * only what changed so that keyboard focus stays where it is.
+ * @param {string[]} ids
+ * @param {Array<{ok: boolean, value?: unknown}>} infos
+ */
+function showSessions(ids, infos) {
+  const shown = new Set();
+  ids.forEach((id, i) => {
+    const got = infos[i];
+    if (!got.ok) return;
+    shown.add(id);
+    showSession(sessions.get(id) ?? addSession(id, got.value), got.value);
+  });
+  for (const [id, entry] of sessions) {
+    if (!shown.has(id)) {
+      entry.li.remove();
+      sessions.delete(id);
+    }
+  }
+  /** @type {Element | null} */
+  let before = ui.sessions.firstElementChild;
+  for (const id of ids) {
+    const entry = sessions.get(id);
+    if (!entry) continue;
+    if (entry.li !== before) ui.sessions.insertBefore(entry.li, before);
+    before = entry.li.nextElementSibling;
+  }
+  ui.noSessions.hidden = sessions.size > 0;
+}
+
+/** Reads the provider's sessions and the workspace's room, and shows them. */
+async function refreshOnce() {
+  const all = await call("getAllSessions", [], { read: true });
+  if (!all.ok) return;
+  if (ui.status.dataset.state !== "ready") setStatus("ready", `Connected: CIF Bridge answers for this provider, ${location.origin}`);
+  const ids = Array.isArray(all.value) ? all.value.map(String) : [];
+  const infos = await Promise.all(ids.map((id) => call("getSession", [id], { read: true })));
+  showSessions(ids, infos);
+  const can = await call("canCreateSession", [], { read: true });
+  ui.capacity.dataset.open = String(sessions.size);
+  ui.capacity.dataset.canCreate = can.ok ? String(can.value) : "";
+  ui.capacity.textContent = capacityText(sessions.size, can.ok ? can.value === true : undefined);
+}
+
+/** @type {Promise<void> | null} */
+let refreshing = null;
+let refreshAgain = false;
+
+/**
+ * Refreshes the list. Calls made while a refresh runs fold into one more
+ * refresh after it, so a burst of events costs two reads, not one each.
+ * @returns {Promise<void>}
+ */
+function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      refreshAgain = false;
+      await refreshOnce();
+    } while (refreshAgain);
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+// --- events ------------------------------------------------------------------
+
+/**
+ * A handler for a system event. CIF passes its payload as a JSON string.
+ * @param {string} name
+ */
+function systemEventHandler(name) {
+  // Named after the event, so the log shows addHandler("…", onSessionSwitched).
+  const handlers = {
+    /** @param {unknown} data */
+    [name](data) {
+      log("event", name, typeof data === "string" ? data : formatValue(data));
+      const payload = parsePayload(data);
+      const entry = sessions.get(String(payload?.sessionId));
+      // Focusing a session clears its new-activity count in the workspace.
+      if (entry && name === "onSessionSwitched" && payload?.focused === true) entry.activity = 0;
+      refresh();
+    },
+  };
+  return handlers[name];
+}
+
+// --- the agent's actions ---------------------------------------------------
+
+let creating = false;
+
+/**
+ * An incoming conversation: ask whether there is room, then open a
+ * session from the channel's template.
+ * @param {string} channel
+ */
+async function incoming(channel) {
+  const customer = ui.customer.value.trim();
+  const spec = CHANNELS[channel];
+  if (!spec || creating) return;
+  if (customer === "") {
+    ui.customer.focus();
+    return;
+  }
+  creating = true;
+  let id;
+  try {
+    id = await openSession(channel, spec, customer);
+  } finally {
+    creating = false;
+  }
+  await refresh();
+  if (id !== undefined) sessions.get(id)?.li.scrollIntoView({ block: "nearest" });
+}
+
+/**
+ * @param {string} channel
+ * @param {{template: string, extra: (customer: string) => Record<string, string>}} spec
+ * @param {string} customer
+ * @returns {Promise<string | undefined>} the new session's id
+ */
+async function openSession(channel, spec, customer) {
+  const can = await call("canCreateSession", []);
+  if (!can.ok) return undefined;
+  if (can.value !== true) {
+    log("info", "canCreateSession", "resolved false: the workspace has its maximum of sessions. Close one in the side panel, then try again.");
+    return undefined;
+  }
+  const extra = spec.extra(customer);
+  const phone = extra.phoneNumber ? { phoneNumber: extra.phoneNumber } : {};
+  const created = await call("createSession", [{
+    templateName: spec.template,
+    templateParameters: { customer, conversationId: sampleId("conv"), customerRecordId: sampleId("contact"), ...extra },
+    context: { channel, customer, queue: "Tier 1 support", receivedAt: new Date().toISOString(), ...phone },
+    customerName: customer,
+  }]);
+  if (!created.ok) return undefined;
+  ui.customer.value = sampleName(customer);
+  return String(created.value);
+}
+
+/**
+ * Runs one of a session's buttons.
+ * @param {string} action
+ * @param {string} id
+ * @param {Entry} entry
+ */
+async function sessionAction(action, id, entry) {
+  switch (action) {
+    case "open-tab":
+      await call("createTab", [{
+        templateName: "msdyn_website_tab",
+        templateParameters: { url: profileUrl(entry.customer, entry.channel), title: profileTitle(entry.customer) },
+        isFocused: true,
+      }]);
+      break;
+    case "request-focus":
+      await call("requestFocusSession", [id]);
+      break;
+    case "new-activity":
+      // The count is the session's unseen activity, so it grows with each message.
+      if ((await call("notifyNewActivity", [id, entry.activity + 1])).ok) entry.activity += 1;
+      break;
+    case "kpi-breach": {
+      const reset = entry.kpiBreach;
+      const details = reset ? undefined : { kpi: "First response time", target: "60 s", actual: "95 s" };
+      if ((await call("notifyKpiBreach", [id, reset, details])).ok) entry.kpiBreach = !reset;
+      break;
+    }
+    default:
+      return;
+  }
+  await refresh();
+}
+
+/**
+ * Sets a session's title from its template's title ("Call from {customer}")
+ * with a new customer value.
+ * @param {string} id
+ * @param {string} customer
+ */
+async function setTitle(id, customer) {
+  await call("setSessionTitle", [{ sessionId: id, customer }]);
+  await refresh();
+}
+
+// --- wiring --------------------------------------------------------------------
+
+ui.customer.value = sampleName();
+ui.newName.addEventListener("click", () => {
+  ui.customer.value = sampleName(ui.customer.value);
+});
+
+ui.incoming.addEventListener("submit", (event) => {
+  event.preventDefault();
+  // Enter in the name field submits with the first button: a chat.
+  const submitter = /** @type {HTMLElement | null} */ (event.submitter);
+  incoming(submitter?.dataset.channel ?? "chat");
+});
+
+ui.sessions.addEventListener("click", (event) => {
+  const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
+  const li = button?.closest("li[data-session]");
+  const id = /** @type {HTMLElement | null | undefined} */ (li)?.dataset.session;
+  const entry = id === undefined ? undefined : sessions.get(id);
+  if (!button || button.getAttribute("type") === "submit" || id === undefined || !entry) return;
+  sessionAction(/** @type {string} */ (/** @type {HTMLElement} */ (button).dataset.action), id, entry);
+});
+
+ui.sessions.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = /** @type {HTMLFormElement} */ (event.target);
+  const id = /** @type {HTMLElement | null} */ (form.closest("li[data-session]"))?.dataset.session;
+  const value = /** @type {HTMLInputElement} */ (form.querySelector(".title-input")).value.trim();
+  if (id !== undefined && value !== "") setTitle(id, value);
+});
+
+ui.clearLog.addEventListener("click", () => ui.log.replaceChildren());
+
+// --- start -----------------------------------------------------------------------
+
+let started = false;
+
+/**
+ * Starts once Microsoft.CIFramework is ready: handlers first, so that no
+ * event is missed, then the list.
+ * @param {Event} [event]
+ */
+async function start(event) {
+  if (started) return;
+  started = true;
+  clearTimeout(missingTimer);
+  ui.help.hidden = true;
+  const detail = /** @type {CustomEvent | undefined} */ (event)?.detail;
+  log("info", "CIFInitDone", event ? `Microsoft.CIFramework is ready (detail ${formatValue(detail)})` : "did not arrive in time; trying Microsoft.CIFramework anyway");
+  setStatus("connecting", "Microsoft.CIFramework is here; asking cif-host…");
+  for (const name of ["onSessionSwitched", "onSessionClosed"]) await call("addHandler", [name, systemEventHandler(name)]);
+  for (const button of ui.channelButtons) button.disabled = false;
+  await refresh();
+}
+
+/** Says what to do when the API never appears, rather than failing silently. */
+function explainMissing() {
+  if (started) return;
+  if (window.Microsoft?.CIFramework) {
+    start();
+    return;
+  }
+  const local = location.protocol === "http:" && (location.hostname === "127.0.0.1" || location.hostname === "localhost");
+  if (!local) {
+    ui.helpOrigin.hidden = false;
+    ui.helpOrigin.textContent = `This page is at ${location.origin}: open the address that cif-host demo printed instead, or add this origin in the extension's options.`;
+  }
+  ui.help.hidden = false;
+  setStatus("no-extension", "Microsoft.CIFramework is missing: the CIF Bridge extension is not loaded. See below.");
+}
+
+const missingTimer = setTimeout(explainMissing, INIT_WAIT_MS);
+window.addEventListener("CIFInitDone", start, { once: true });
