@@ -75,7 +75,9 @@
         waiting.set(id, (reply) => resolve(reply && typeof reply.ok === "boolean" ? reply : unavailable("the background gave no answer")));
         port.postMessage({ id, call: { kind: "call", method, params } });
       } catch (err) {
+        // The extension was reloaded or the port died: the next call opens a new one.
         calls?.waiting.delete(id);
+        calls = null;
         resolve(unavailable(err instanceof Error ? err.message : String(err)));
       }
     });
