@@ -21,16 +21,18 @@ import (
 // browserKind is a browser the end-to-end tests drive.
 type browserKind struct {
 	name   string
-	launch func(t *testing.T, w *world, urls ...string) launched
+	launch func(t testing.TB, w *world, urls ...string) launched
+	// register makes binary the native host the world's profile starts.
+	register func(t testing.TB, w *world, binary string)
 	// extensionURL is the address of one of the extension's own pages.
-	extensionURL func(t *testing.T, path string) string
+	extensionURL func(t testing.TB, path string) string
 }
 
 // extensionTab returns a tab showing one of the extension's pages. The
 // browser must have been started on that page: Firefox lets automation
 // reach extension pages only that way. Chromium gets a fresh tab, which
 // also avoids its rare start-up race with the extension.
-func (b browserKind) extensionTab(t *testing.T, r *running, path string) string {
+func (b browserKind) extensionTab(t testing.TB, r *running, path string) string {
 	t.Helper()
 	d, url := r.driver(t), b.extensionURL(t, path)
 	var tab string
@@ -57,12 +59,12 @@ type launched struct {
 const firefoxExtensionUUID = "5f2b2d1e-7a8c-4e8e-9c61-0c1f0b1d9e2a"
 
 var (
-	chromium = browserKind{name: "chromium", launch: launchChromium, extensionURL: func(t *testing.T, path string) string {
+	chromium = browserKind{name: "chromium", launch: launchChromium, register: registerChromium, extensionURL: func(t testing.TB, path string) string {
 		ids, err := manifest.DevExtensionIDs()
 		require.NoError(t, err)
 		return "chrome-extension://" + ids.Chromium + "/" + path
 	}}
-	firefox = browserKind{name: "firefox", launch: launchFirefox, extensionURL: func(_ *testing.T, path string) string {
+	firefox = browserKind{name: "firefox", launch: launchFirefox, register: registerFirefox, extensionURL: func(_ testing.TB, path string) string {
 		return "moz-extension://" + firefoxExtensionUUID + "/" + path
 	}}
 	browsers = []browserKind{chromium, firefox}
@@ -75,7 +77,7 @@ type world struct {
 	output             string // the browser's stdout and stderr
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	dir := t.TempDir()
 	w := &world{dir: dir, config: filepath.Join(dir, "config"), state: filepath.Join(dir, "state"), output: filepath.Join(dir, "browser.log")}
 	require.NoError(t, os.MkdirAll(filepath.Join(w.config, "cif-bridge"), 0o700))
@@ -106,22 +108,22 @@ func tail(path string) string {
 	return string(b)
 }
 
-// writeManifest registers the test's cif-host in dir the way install does.
-func writeManifest(t *testing.T, f manifest.Flavour, dir string) {
+// writeManifest registers a host binary in dir the way install does.
+func writeManifest(t testing.TB, f manifest.Flavour, dir, binary string) {
 	ids, err := manifest.DevExtensionIDs()
 	require.NoError(t, err)
 	id := ids.Chromium
 	if f == manifest.Firefox {
 		id = ids.Firefox
 	}
-	h, err := manifest.Build(f, hosttest.Binary(t), []string{id})
+	h, err := manifest.Build(f, binary, []string{id})
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(dir, 0o700))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, manifest.HostName+".json"), h.Encode(), 0o600))
 }
 
 // unpackExtension writes the embedded extension files to a folder.
-func unpackExtension(t *testing.T) string {
+func unpackExtension(t testing.TB) string {
 	dir := filepath.Join(t.TempDir(), "extension")
 	require.NoError(t, os.CopyFS(dir, extension.Files))
 	return dir
@@ -130,7 +132,7 @@ func unpackExtension(t *testing.T) string {
 // packExtension zips the embedded extension files as Firefox installs
 // them. A profile that already has the add-on keeps its file untouched:
 // Firefox restarts itself when an installed add-on's file changes.
-func packExtension(t *testing.T, path string) {
+func packExtension(t testing.TB, path string) {
 	if _, err := os.Stat(path); err == nil {
 		return
 	}
@@ -141,10 +143,16 @@ func packExtension(t *testing.T, path string) {
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
 }
 
-func launchChromium(t *testing.T, w *world, urls ...string) launched {
+// registerChromium writes the host manifest where a Chromium profile
+// started with --user-data-dir looks first.
+func registerChromium(t testing.TB, w *world, binary string) {
+	writeManifest(t, manifest.Chromium, filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts"), binary)
+}
+
+func launchChromium(t testing.TB, w *world, urls ...string) launched {
 	program := findBrowser(t, "Chromium", "/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 	udd := filepath.Join(w.dir, "chromium-profile")
-	writeManifest(t, manifest.Chromium, filepath.Join(udd, "NativeMessagingHosts"))
+	registerChromium(t, w, hosttest.Binary(t))
 	cmd := exec.Command(program,
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
@@ -180,11 +188,17 @@ user_pref("extensions.getAddons.cache.enabled", false);
 user_pref("extensions.blocklist.enabled", false);
 `
 
-func launchFirefox(t *testing.T, w *world, urls ...string) launched {
+// registerFirefox writes the host manifest in the home folder Firefox is
+// started with: it has no per-profile place.
+func registerFirefox(t testing.TB, w *world, binary string) {
+	writeManifest(t, manifest.Firefox, filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts"), binary)
+}
+
+func launchFirefox(t testing.TB, w *world, urls ...string) launched {
 	program := findBrowser(t, "Firefox", "firefox-esr", "firefox")
 	home := filepath.Join(w.dir, "home")
 	profile := filepath.Join(w.dir, "firefox-profile")
-	writeManifest(t, manifest.Firefox, filepath.Join(home, ".mozilla", "native-messaging-hosts"))
+	registerFirefox(t, w, hosttest.Binary(t))
 	ids, err := manifest.DevExtensionIDs()
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(profile, "extensions"), 0o700))
@@ -212,7 +226,7 @@ type running struct {
 }
 
 // driver connects to the browser's automation channel, once.
-func (r *running) driver(t *testing.T) driver {
+func (r *running) driver(t testing.TB) driver {
 	t.Helper()
 	if r.drv == nil {
 		d, err := r.connect(r.w)
@@ -224,7 +238,7 @@ func (r *running) driver(t *testing.T) driver {
 
 // start runs the browser in its own process group, so that stopping it
 // also stops the cif-host it started.
-func start(t *testing.T, w *world, l launched) *running {
+func start(t testing.TB, w *world, l launched) *running {
 	cmd := l.cmd
 	out, err := os.Create(w.output)
 	require.NoError(t, err)
@@ -242,7 +256,7 @@ func start(t *testing.T, w *world, l launched) *running {
 }
 
 // stop asks the browser's process group to end, then forces it.
-func (r *running) stop(t *testing.T) {
+func (r *running) stop(t testing.TB) {
 	pgid := r.cmd.Process.Pid
 	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	select {

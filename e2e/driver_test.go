@@ -105,7 +105,7 @@ type cdpPipes struct {
 	theirs                 []*os.File
 }
 
-func newCDPPipes(t *testing.T) *cdpPipes {
+func newCDPPipes(t testing.TB) *cdpPipes {
 	inR, inW, err := os.Pipe()
 	require.NoError(t, err)
 	outR, outW, err := os.Pipe()
@@ -401,7 +401,7 @@ func waitForLine(path string, match func(string) string, within time.Duration) (
 }
 
 // findTab waits, with a bound, for a tab showing url and returns it.
-func findTab(t *testing.T, d driver, url string) string {
+func findTab(t testing.TB, d driver, url string) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -417,7 +417,7 @@ func findTab(t *testing.T, d driver, url string) string {
 }
 
 // until evaluates expr in a tab until it yields true, with a bound.
-func until(t *testing.T, d driver, tab, expr string) {
+func until(t testing.TB, d driver, tab, expr string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -16,7 +16,7 @@ func requireBrowsers() bool { return os.Getenv("CIF_E2E") == "require" }
 
 // findBrowser returns the first of the programs that exists, or skips the
 // test (fails it under CIF_E2E=require).
-func findBrowser(t *testing.T, name string, candidates ...string) string {
+func findBrowser(t testing.TB, name string, candidates ...string) string {
 	t.Helper()
 	for _, c := range candidates {
 		if p, err := exec.LookPath(c); err == nil {

@@ -63,7 +63,7 @@ func (s step) failure(t *testing.T) cifError {
 
 // servePages serves testdata on 127.0.0.1 and collects what pages post to
 // /result.
-func servePages(t *testing.T) (*httptest.Server, <-chan pageResult) {
+func servePages(t testing.TB) (*httptest.Server, <-chan pageResult) {
 	results := make(chan pageResult, 8)
 	mux := http.NewServeMux()
 	mux.Handle("GET /", http.FileServer(http.Dir("testdata")))

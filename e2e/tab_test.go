@@ -10,14 +10,14 @@ import (
 
 // tab is a browser tab the test drives.
 type tab struct {
-	t  *testing.T
+	t  testing.TB
 	d  driver
 	id string
 }
 
 // openProvider opens a provider page (testdata/provider.html) at base and
 // waits until it is subscribed to the CIF events.
-func openProvider(t *testing.T, r *running, base string) *tab {
+func openProvider(t testing.TB, r *running, base string) *tab {
 	t.Helper()
 	d := r.driver(t)
 	id, err := d.open(base + "/provider.html")

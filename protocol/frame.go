@@ -4,6 +4,7 @@
 package protocol
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -25,6 +26,10 @@ const (
 	// to the pipe, a torn write) and cannot be resynchronised.
 	MaxResync  = 64 << 20
 	headerSize = 4
+	// bufferSize is how much a Reader takes from the stream at once, so
+	// that a small frame costs one read, and calls sent in a burst share
+	// one; a Writer sends what it queued before it holds more than this.
+	bufferSize = 16 << 10
 )
 
 // FrameTooLargeError reports a frame body over a limit. On reading, the body
@@ -47,9 +52,10 @@ func (e *FrameTooLargeError) Error() string {
 // length header is implausible) and must be closed.
 var ErrDesync = errors.New("frame header is not a native-messaging length (is something else writing to the host's stdin?)")
 
-// Reader reads frames from a stream. It is not safe for concurrent use.
+// Reader reads frames from a stream, which it buffers: it may read past
+// the frame it returns. It is not safe for concurrent use.
 type Reader struct {
-	r   io.Reader
+	r   *bufio.Reader
 	max int64
 	hdr [headerSize]byte
 }
@@ -60,7 +66,18 @@ func NewReader(r io.Reader, max int64) *Reader {
 	if max <= 0 {
 		max = DefaultMaxIncoming
 	}
-	return &Reader{r: r, max: max}
+	return &Reader{r: bufio.NewReaderSize(r, bufferSize), max: max}
+}
+
+// Buffered reports whether the next frame has arrived whole, so that Read
+// returns it without waiting for the stream.
+func (fr *Reader) Buffered() bool {
+	n := fr.r.Buffered()
+	if n < headerSize {
+		return false
+	}
+	hdr, _ := fr.r.Peek(headerSize) // cannot fail: the bytes are buffered
+	return int64(n-headerSize) >= int64(binary.NativeEndian.Uint32(hdr))
 }
 
 // Read returns the next frame's body. It returns io.EOF at a clean end of
@@ -97,26 +114,51 @@ func noEOF(err error) error {
 	return err
 }
 
-// Writer writes frames to a stream, each with a single Write call so that a
-// frame is never interleaved or half-sent by this side. It is not safe for
-// concurrent use: give one goroutine ownership of it.
+// Writer writes frames to a stream. Each Write call on the stream carries
+// whole frames, so that a frame is never interleaved or half-sent by this
+// side; Queue lets several frames share one. It is not safe for
+// concurrent use: give one goroutine ownership of it at a time.
 type Writer struct {
 	w   io.Writer
-	buf []byte
+	buf []byte // queued frames, not yet sent
 }
 
 // NewWriter returns a Writer on w.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
 
-// Write sends body as one frame. A body over MaxOutgoing is not written and
-// yields a *FrameTooLargeError.
+// Write sends body as one frame, after any frames queued before it. A body
+// over MaxOutgoing is not written and yields a *FrameTooLargeError.
 func (fw *Writer) Write(body []byte) error {
+	if err := fw.Queue(body); err != nil {
+		return err
+	}
+	return fw.Flush()
+}
+
+// Queue adds body as one frame to what the next Flush sends; it sends what
+// is queued first when that is already large. A body over MaxOutgoing is
+// not queued and yields a *FrameTooLargeError.
+func (fw *Writer) Queue(body []byte) error {
 	if len(body) > MaxOutgoing {
 		return &FrameTooLargeError{Size: int64(len(body)), Limit: MaxOutgoing, Outgoing: true}
 	}
-	fw.buf = binary.NativeEndian.AppendUint32(fw.buf[:0], uint32(len(body)))
+	if len(fw.buf) >= bufferSize {
+		if err := fw.Flush(); err != nil {
+			return err
+		}
+	}
+	fw.buf = binary.NativeEndian.AppendUint32(fw.buf, uint32(len(body)))
 	fw.buf = append(fw.buf, body...)
+	return nil
+}
+
+// Flush sends the queued frames with one Write call on the stream.
+func (fw *Writer) Flush() error {
+	if len(fw.buf) == 0 {
+		return nil
+	}
 	_, err := fw.w.Write(fw.buf)
+	fw.buf = fw.buf[:0]
 	if cap(fw.buf) > 64<<10 {
 		fw.buf = nil // do not pin a large reply's memory
 	}

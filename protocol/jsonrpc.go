@@ -52,7 +52,8 @@ var nullID = json.RawMessage("null")
 // read more than 10000, which would make the whole state unreadable.
 const MaxNesting = 64
 
-// DecodeRequest parses one frame body. On failure it returns the error to
+// DecodeRequest parses one frame body; the request may share its memory.
+// On failure it returns the error to
 // send back and the request id when one could be read (else JSON null), so
 // that even a bad request is answered where JSON-RPC says it should be.
 func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
@@ -66,15 +67,17 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
 	if tooDeep(body, MaxNesting) {
 		return nil, envelopeID(body), Errorf(CodeInvalidParams, "request nests objects and arrays more than %d levels deep, which cif-host does not accept; send flatter parameters", MaxNesting)
 	}
-	var req Request
-	if err := json.Unmarshal(body, &req); err != nil {
-		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-			if te.Field == "" {
-				return nil, nullID, Errorf(CodeInvalidRequest, "request must be a JSON-RPC 2.0 object, not a %s", te.Value)
+	req, plain := plainRequest(body)
+	if !plain {
+		if err := json.Unmarshal(body, &req); err != nil {
+			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+				if te.Field == "" {
+					return nil, nullID, Errorf(CodeInvalidRequest, "request must be a JSON-RPC 2.0 object, not a %s", te.Value)
+				}
+				return nil, nullID, Errorf(CodeInvalidRequest, "request field %q must be a %s, not a %s", te.Field, te.Type.Kind(), te.Value)
 			}
-			return nil, nullID, Errorf(CodeInvalidRequest, "request field %q must be a %s, not a %s", te.Field, te.Type.Kind(), te.Value)
+			return nil, nullID, Errorf(CodeParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
 		}
-		return nil, nullID, Errorf(CodeParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
 	}
 	id, ok := validID(req.ID)
 	if !ok {
@@ -90,6 +93,48 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
 		return nil, id, Errorf(CodeInvalidParams, "params of %s must be an object of named parameters", req.Method)
 	}
 	return &req, id, nil
+}
+
+// plainRequest reads a request as json.Unmarshal does, in the usual case
+// only: valid JSON, an object with at most the members jsonrpc and method
+// (strings), id (a number or a string) and params (an object), each once,
+// no key written with escapes nor in another case. It reports false for
+// anything else.
+func plainRequest(body []byte) (Request, bool) {
+	var req Request
+	if !json.Valid(body) {
+		return req, false
+	}
+	var seen struct{ jsonrpc, method, id, params bool }
+	once := func(b *bool) bool {
+		first := !*b
+		*b = true
+		return first
+	}
+	plain := ObjectFields(body, func(key, value []byte) bool {
+		switch string(key) {
+		case "jsonrpc":
+			s, ok := PlainString(value)
+			req.JSONRPC = string(s)
+			return ok && once(&seen.jsonrpc)
+		case "method":
+			s, ok := PlainString(value)
+			req.Method = string(s)
+			return ok && once(&seen.method)
+		case "id":
+			req.ID = value
+			c := value[0]
+			return (c == '"' || c == '-' || c >= '0' && c <= '9') && once(&seen.id)
+		case "params":
+			req.Params = value
+			return value[0] == '{' && once(&seen.params)
+		}
+		return false
+	})
+	if !plain {
+		return Request{}, false
+	}
+	return req, true
 }
 
 // tooDeep reports whether body nests objects and arrays more than limit
@@ -151,7 +196,22 @@ func EncodeResult(id json.RawMessage, result any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(Response{JSONRPC: Version, ID: id, Result: raw})
+	if len(id) == 0 {
+		id = nullID
+	}
+	if !json.Valid(id) {
+		return json.Marshal(Response{JSONRPC: Version, ID: id, Result: raw}) // says why
+	}
+	// The envelope as json.Marshal writes a Response, without encoding
+	// the result a second time: a request's id is compact already.
+	var b bytes.Buffer
+	b.Grow(len(`{"jsonrpc":"2.0","id":,"result":}`) + len(id) + len(raw))
+	b.WriteString(`{"jsonrpc":"2.0","id":`)
+	json.HTMLEscape(&b, id)
+	b.WriteString(`,"result":`)
+	b.Write(raw)
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // EncodeError builds an error response.

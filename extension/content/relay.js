@@ -1,8 +1,9 @@
 // The relay: a content script in the extension's isolated world. It takes
 // calls the page's Microsoft.CIFramework posts on this window, acknowledges
 // each at once on the call's private port, forwards it to the background
-// and answers on the same port. It is a classic script (content scripts
-// cannot be modules), loaded after nothing and depended on by nothing.
+// on this page's calls port and answers on the call's port. It is a
+// classic script (content scripts cannot be modules), loaded after nothing
+// and depended on by nothing.
 (() => {
   "use strict";
 
@@ -12,6 +13,7 @@
   const EXTENSION_UNAVAILABLE = 1014;
   /** Shared with lib/bridge.js. */
   const EVENTS_PORT = "cif-bridge-events";
+  const CALLS_PORT = "cif-bridge-calls";
 
   const api = globalThis.browser ?? globalThis.chrome;
 
@@ -28,18 +30,57 @@
   }
 
   /**
+   * The port this page's calls travel on, and the calls on it that wait
+   * for the background's answer, by id; null while closed.
+   * @type {{port: any, waiting: Map<number, (reply: any) => void>} | null}
+   */
+  let calls = null;
+  let nextCall = 1;
+
+  /**
+   * Opens the calls port: once, and again after the background restarts.
+   * A port costs far less per call than runtime.sendMessage, which sets up
+   * a channel for every message (docs/performance.md).
+   */
+  function openCalls() {
+    if (calls) return calls;
+    const port = api.runtime.connect({ name: CALLS_PORT });
+    /** @type {Map<number, (reply: any) => void>} */
+    const waiting = new Map();
+    port.onMessage.addListener((message) => {
+      const done = waiting.get(message?.id);
+      waiting.delete(message?.id);
+      done?.(message.reply);
+    });
+    port.onDisconnect.addListener(() => {
+      void api.runtime.lastError; // read, so the browser does not report it as unchecked
+      if (calls?.port === port) calls = null;
+      waiting.forEach((done) => done(unavailable("the background stopped before it answered")));
+      waiting.clear();
+    });
+    calls = { port, waiting };
+    return calls;
+  }
+
+  /**
    * @param {string} method
    * @param {unknown} params
    * @returns {Promise<{ok: boolean, result?: unknown, error?: {code: number, message: string}}>}
    */
-  async function forward(method, params) {
-    try {
-      const reply = await api.runtime.sendMessage({ kind: "call", method, params });
-      if (reply && typeof reply.ok === "boolean") return reply;
-      return unavailable("the background gave no answer");
-    } catch (err) {
-      return unavailable(err instanceof Error ? err.message : String(err));
-    }
+  function forward(method, params) {
+    return new Promise((resolve) => {
+      const id = nextCall++;
+      try {
+        const { port, waiting } = openCalls();
+        waiting.set(id, (reply) => resolve(reply && typeof reply.ok === "boolean" ? reply : unavailable("the background gave no answer")));
+        port.postMessage({ id, call: { kind: "call", method, params } });
+      } catch (err) {
+        // The extension was reloaded or the port died: the next call opens a new one.
+        calls?.waiting.delete(id);
+        calls = null;
+        resolve(unavailable(err instanceof Error ? err.message : String(err)));
+      }
+    });
   }
 
   /** @param {string} why */

@@ -32,6 +32,9 @@ const AGENT_PREFIX = "workspace.";
 /** The name of the ports that carry events to pages and to the agent's views. */
 export const EVENTS_PORT = "cif-bridge-events";
 
+/** The name of the ports that carry a page's calls, from its relay. */
+export const CALLS_PORT = "cif-bridge-calls";
+
 /** The host's notification that the workspace changed, for the agent's views. */
 export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
 
@@ -49,6 +52,11 @@ export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
  * @property {(message: object) => void} postMessage
  * @property {() => void} disconnect
  * @property {{addListener: (fn: () => void) => void}} onDisconnect
+ */
+
+/**
+ * The part of runtime.Port the bridge uses for a page's calls.
+ * @typedef {EventPort & {onMessage: {addListener: (fn: (message: any) => void) => void}}} CallsPort
  */
 
 /**
@@ -157,11 +165,16 @@ export class Bridge {
   }
 
   /**
-   * Takes a new event port from a page or an agent's view. A port from a
-   * caller that may not call is told why and closed.
-   * @param {EventPort} port
+   * Takes a new port: a page's calls port, or an event port from a page or
+   * an agent's view. An event port from a caller that may not call is told
+   * why and closed.
+   * @param {EventPort | CallsPort} port
    */
   async connect(port) {
+    if (port.name === CALLS_PORT) {
+      this.#serveCalls(/** @type {CallsPort} */ (port));
+      return;
+    }
     if (port.name !== EVENTS_PORT) return;
     let caller;
     try {
@@ -182,6 +195,23 @@ export class Bridge {
     port.onDisconnect.addListener(() => {
       ports.delete(port);
       if (ports.size === 0) this.#pages.delete(caller.origin);
+    });
+  }
+
+  /**
+   * Answers each call a page's relay sends on its calls port as handle
+   * does, tagged with the call's id. The caller is identified for each
+   * call, so a change of the allowlist applies to the next one.
+   * @param {CallsPort} port
+   */
+  #serveCalls(port) {
+    port.onMessage.addListener(async (message) => {
+      const reply = await this.handle(message?.call, port.sender ?? {});
+      try {
+        port.postMessage({ id: message?.id, reply });
+      } catch {
+        // The page went away: nobody waits for the answer.
+      }
     });
   }
 

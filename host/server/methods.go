@@ -75,7 +75,7 @@ func (c *conn) dispatch(req *protocol.Request) (any, error) {
 	if !ok {
 		return nil, protocol.Errorf(protocol.CodeMethodNotFound, "cif-host has no method %q; hello's capabilities list the methods it has", protocol.Clip(req.Method))
 	}
-	base, err := decode[common](req.Method, req.Params)
+	base, err := decodeCommon(req.Method, req.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +89,33 @@ func (c *conn) dispatch(req *protocol.Request) (any, error) {
 		c.log.Debug("call", "method", req.Method, "provider", base.Provider, "correlationId", base.CorrelationID)
 	}
 	return m.run(c.ws.manager, base.Provider, req.Params)
+}
+
+// decodeCommon reads the parameters every call carries as decode does,
+// without encoding/json in the usual case: plain strings under exactly
+// these names, each once. raw must be valid JSON, as a request's params
+// are once DecodeRequest has read them.
+func decodeCommon(method string, raw json.RawMessage) (common, error) {
+	var c common
+	var provider, correlation int
+	plain := protocol.ObjectFields(raw, func(key, value []byte) bool {
+		switch {
+		case string(key) == "provider":
+			s, ok := protocol.PlainString(value)
+			c.Provider, provider = string(s), provider+1
+			return ok && provider == 1
+		case string(key) == "correlationId":
+			s, ok := protocol.PlainString(value)
+			c.CorrelationID, correlation = string(s), correlation+1
+			return ok && correlation == 1
+		}
+		// encoding/json would take a key in another case for one of them.
+		return !bytes.EqualFold(key, []byte("provider")) && !bytes.EqualFold(key, []byte("correlationId"))
+	})
+	if plain {
+		return c, nil
+	}
+	return decode[common](method, raw)
 }
 
 // validOrigin reports whether s is an http(s) origin: scheme, host and

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/cifbridge/cif-bridge/host/config"
@@ -52,16 +53,35 @@ type reply struct {
 	mutated bool   // the request itself changed the state
 }
 
-// conn is one browser connection.
+// conn is one browser connection. One goroutine reads and handles the
+// requests in order and sends each reply itself when it has nothing to
+// wait for, which is what a read-only call needs: the call then costs no
+// hand-over between goroutines. A reply that must wait for a save goes to
+// the writer goroutine, and so do the replies behind it, to keep the order.
 type conn struct {
 	cfg Config
-	log *slog.Logger // the loop's; hello adds the profile to it
-	// wlog is the writer's logger: log changes on the loop's goroutine.
+	log *slog.Logger // the serving goroutine's; hello adds the profile to it
+	// wlog is the writer's logger: log changes on the serving goroutine.
 	wlog     *slog.Logger
-	outbox   chan reply
 	stopping <-chan struct{} // closed once the server is stopping
-	ws       *workspace      // nil until hello
-	events   [][]byte        // events emitted by the request being handled
+	stop     context.CancelFunc
+	ws       *workspace // nil until hello
+	events   [][]byte   // events emitted by the request being handled
+
+	// turn is held while a request is handled, so that Serve stops
+	// between requests; stopped tells the serving goroutine to handle no
+	// more.
+	turn    sync.Mutex
+	stopped bool
+
+	// outMu guards the frame writer, and the replies handed to the
+	// writer goroutine (queued) that later replies must not overtake.
+	outMu  sync.Mutex
+	fw     *protocol.Writer
+	queued int
+	broken bool // the browser stopped reading: nothing more is written
+	outbox chan reply
+	finish chan struct{} // closed when the writer has nothing more to wait for
 }
 
 // flushWait bounds how long a stopping server waits for the writer to send
@@ -85,16 +105,27 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, cfg Config) error {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	c := &conn{cfg: cfg, log: cfg.Logger, wlog: cfg.Logger, outbox: make(chan reply, 256), stopping: ctx.Done()}
+	c := &conn{cfg: cfg, log: cfg.Logger, wlog: cfg.Logger, stopping: ctx.Done(), stop: stop,
+		fw: protocol.NewWriter(out), outbox: make(chan reply, 256), finish: make(chan struct{})}
 
 	written := make(chan struct{})
-	go func() { defer close(written); c.write(out, stop) }()
-	frames := make(chan []byte)
-	readErr := make(chan error, 1)
-	go read(protocol.NewReader(in, protocol.DefaultMaxIncoming), frames, readErr)
+	go func() { defer close(written); c.write() }()
+	served := make(chan error, 1)
+	go func() { served <- c.serve(protocol.NewReader(in, protocol.DefaultMaxIncoming)) }()
 
-	err := c.loop(ctx, frames, readErr)
-	close(c.outbox)
+	var err error
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		// The serving goroutine may be blocked reading, or writing to a
+		// browser that stopped reading: stop it between requests and
+		// leave it there.
+		c.turn.Lock()
+		c.stopped = true
+		c.turn.Unlock()
+		c.log.Info("stopping", "reason", context.Cause(ctx))
+	}
+	close(c.finish)
 	select {
 	case <-written:
 	case <-time.After(flushWait):
@@ -104,37 +135,36 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, cfg Config) error {
 	return err
 }
 
-// read feeds frames to the loop, and errors: an oversized frame (skipped,
-// the stream still usable) or the end of the stream.
-func read(r *protocol.Reader, frames chan<- []byte, errs chan<- error) {
+// serve reads and handles requests until the input ends or Serve stops
+// it. An oversized frame is skipped and answered; the stream goes on.
+func (c *conn) serve(r *protocol.Reader) error {
 	for {
 		body, err := r.Read()
-		if err == nil {
-			frames <- body
-			continue
-		}
-		errs <- err
-		if _, ok := errors.AsType[*protocol.FrameTooLargeError](err); !ok {
-			return
-		}
-	}
-}
-
-func (c *conn) loop(ctx context.Context, frames <-chan []byte, readErr <-chan error) error {
-	for {
-		select {
-		case <-ctx.Done():
-			c.log.Info("stopping", "reason", context.Cause(ctx))
+		c.turn.Lock()
+		if c.stopped {
+			c.turn.Unlock()
 			return nil
-		case body := <-frames:
-			c.handle(body)
-		case err := <-readErr:
-			if tooLarge, ok := errors.AsType[*protocol.FrameTooLargeError](err); ok {
-				c.log.Warn("skipped an oversized request", "bytes", tooLarge.Size, "limit", tooLarge.Limit)
-				c.send(reply{id: json.RawMessage("null"), frames: [][]byte{protocol.EncodeError(nil, &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()})}})
-				continue
-			}
+		}
+		var out *reply
+		switch tooLarge, ok := errors.AsType[*protocol.FrameTooLargeError](err); {
+		case err == nil:
+			out = c.handle(body)
+		case ok:
+			c.log.Warn("skipped an oversized request", "bytes", tooLarge.Size, "limit", tooLarge.Limit)
+			out = &reply{id: json.RawMessage("null"), frames: [][]byte{protocol.EncodeError(nil, &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()})}}
+		default:
+			c.turn.Unlock()
 			return c.endOfInput(err)
+		}
+		c.turn.Unlock()
+		// Outside the turn: sending may block on a browser that stopped
+		// reading, and Serve must still be able to stop.
+		more := r.Buffered()
+		if out != nil {
+			c.send(*out, more)
+		}
+		if !more {
+			c.flush()
 		}
 	}
 }
@@ -154,17 +184,17 @@ func (c *conn) endOfInput(err error) error {
 	}
 }
 
-// handle answers one request.
-func (c *conn) handle(body []byte) {
+// handle answers one request; it returns nil when there is nothing to
+// send back.
+func (c *conn) handle(body []byte) *reply {
 	req, id, perr := protocol.DecodeRequest(body)
 	if perr != nil {
 		c.log.Warn("bad request", "code", perr.Code, "error", perr.Message)
-		c.send(reply{id: id, frames: [][]byte{protocol.EncodeError(id, perr)}})
-		return
+		return &reply{id: id, frames: [][]byte{protocol.EncodeError(id, perr)}}
 	}
 	if req.IsNotification() {
 		c.log.Warn("ignored a request without id; every call needs an id to be answered", "method", req.Method)
-		return
+		return nil
 	}
 	opened := c.ws != nil
 	before := c.version()
@@ -189,7 +219,7 @@ func (c *conn) handle(body []byte) {
 			frames = append(frames, changed)
 		}
 	}
-	c.send(reply{id: id, frames: frames, need: after, mutated: after != before})
+	return &reply{id: id, frames: frames, need: after, mutated: after != before}
 }
 
 // NotifyChanged tells the extension's own views that the workspace
@@ -203,52 +233,120 @@ func (c *conn) version() uint64 {
 	return c.ws.manager.Version()
 }
 
-// send queues a reply for the writer. Once the server is stopping it gives
-// up on a full queue, which means the browser stopped reading.
-func (c *conn) send(r reply) {
+// send passes a reply on. With nothing to wait for (no earlier reply
+// waits, the state it reports is saved) it goes out at once, sent with
+// the next ones when more requests are already in (more); else the
+// writer goroutine sends it once the state is durable.
+func (c *conn) send(r reply, more bool) {
+	c.outMu.Lock()
+	if c.queued == 0 && (r.need == 0 || c.ws.persister.Saved(r.need)) {
+		err := c.queue(r)
+		if err == nil && !more {
+			err = c.fw.Flush()
+		}
+		c.outMu.Unlock()
+		c.broke(err)
+		return
+	}
+	c.queued++
+	c.outMu.Unlock()
 	select {
 	case c.outbox <- r:
 		return
 	default:
 	}
+	// A full queue: the browser is slow to read. Once the server is
+	// stopping, give up on it, which means the browser stopped reading.
 	select {
 	case c.outbox <- r:
 	case <-c.stopping:
 	}
 }
 
-// write owns the real stdout. It holds each reply until the state it
-// reports is durable; a broken pipe stops the connection cleanly.
-func (c *conn) write(out io.Writer, stop context.CancelFunc) {
-	fw := protocol.NewWriter(out)
-	broken := false
-	for r := range c.outbox {
-		if r.need > 0 {
-			if err := c.ws.persister.WaitDurable(r.need); err != nil && r.mutated {
-				c.wlog.Error("state not saved", "error", err)
-				r.frames[0] = protocol.EncodeError(r.id, protocol.Errorf(protocol.CodeStateUnavailable,
-					"the change is in effect but could not be saved (%v), so it will be lost if the host restarts; check the disk space and permissions of %s", err, c.cfg.Dirs.State))
-			}
-		}
-		if broken {
-			continue // keep draining so the loop never blocks
-		}
-		for i, f := range r.frames {
-			if err := c.writeFrame(fw, r.id, f, i == 0); err != nil {
-				c.wlog.Info("browser stopped reading; closing", "error", err)
-				broken = true
-				stop()
-				break
+// flush sends what the serving goroutine queued, unless the writer
+// goroutine has replies to send after it, which it then sends too.
+func (c *conn) flush() {
+	c.outMu.Lock()
+	var err error
+	if c.queued == 0 && !c.broken {
+		err = c.fw.Flush()
+	}
+	c.outMu.Unlock()
+	c.broke(err)
+}
+
+// write sends the replies that wait for a save, each once the state it
+// reports is durable: the saves of a burst of changes are shared.
+func (c *conn) write() {
+	for {
+		select {
+		case r := <-c.outbox:
+			c.writeReply(r)
+		case <-c.finish:
+			for {
+				select {
+				case r := <-c.outbox:
+					c.writeReply(r)
+				default:
+					return
+				}
 			}
 		}
 	}
 }
 
-// writeFrame sends one frame. A response too large for the browser
+func (c *conn) writeReply(r reply) {
+	if r.need > 0 {
+		if err := c.ws.persister.WaitDurable(r.need); err != nil && r.mutated {
+			c.wlog.Error("state not saved", "error", err)
+			r.frames[0] = protocol.EncodeError(r.id, protocol.Errorf(protocol.CodeStateUnavailable,
+				"the change is in effect but could not be saved (%v), so it will be lost if the host restarts; check the disk space and permissions of %s", err, c.cfg.Dirs.State))
+		}
+	}
+	c.outMu.Lock()
+	c.queued--
+	err := c.queue(r)
+	if err == nil && len(c.outbox) == 0 {
+		err = c.fw.Flush()
+	}
+	c.outMu.Unlock()
+	c.broke(err)
+}
+
+// queue adds a reply's frames to the writer; outMu must be held. Nothing
+// is written once the browser stopped reading.
+func (c *conn) queue(r reply) error {
+	if c.broken {
+		return nil
+	}
+	for i, f := range r.frames {
+		if err := c.writeFrame(r.id, f, i == 0); err != nil {
+			c.broken = true
+			return err
+		}
+	}
+	return nil
+}
+
+// broke ends the connection after a write failed: the browser stopped
+// reading.
+func (c *conn) broke(err error) {
+	if err == nil {
+		return
+	}
+	c.outMu.Lock()
+	c.broken = true
+	c.outMu.Unlock()
+	c.wlog.Info("browser stopped reading; closing", "error", err)
+	c.stop()
+}
+
+// writeFrame queues one frame. A response too large for the browser
 // becomes a typed error response instead, and an event too large is
 // dropped, so the port stays usable; any other error means the pipe broke.
-func (c *conn) writeFrame(fw *protocol.Writer, id json.RawMessage, f []byte, isResponse bool) error {
-	err := fw.Write(f)
+func (c *conn) writeFrame(id json.RawMessage, f []byte, isResponse bool) error {
+	fw := c.fw
+	err := fw.Queue(f)
 	tooLarge, ok := errors.AsType[*protocol.FrameTooLargeError](err)
 	switch {
 	case !ok:
@@ -256,11 +354,11 @@ func (c *conn) writeFrame(fw *protocol.Writer, id json.RawMessage, f []byte, isR
 	case isResponse:
 		c.wlog.Warn("reply too large for the browser", "bytes", tooLarge.Size)
 		e := &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()}
-		err := fw.Write(protocol.EncodeError(id, e))
+		err := fw.Queue(protocol.EncodeError(id, e))
 		if _, ok := errors.AsType[*protocol.FrameTooLargeError](err); ok {
 			// The id alone nearly fills a frame (no extension makes such
 			// ids): answer as JSON-RPC does when the id cannot be read.
-			return fw.Write(protocol.EncodeError(nil, e))
+			return fw.Queue(protocol.EncodeError(nil, e))
 		}
 		return err
 	default:

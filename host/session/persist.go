@@ -26,6 +26,14 @@ func NewPersister(m *Manager, store Store) *Persister {
 	return p
 }
 
+// Saved reports whether the state at version v, or a later one, is
+// already saved; unlike WaitDurable it neither waits nor saves.
+func (p *Persister) Saved(v uint64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.durable >= v
+}
+
 // WaitDurable returns once the state at version v, or a later one, is
 // saved, saving it itself when no other caller is. It returns the save's
 // error if that failed; the change stays in memory and the next call tries
