@@ -3,15 +3,7 @@
 "use strict";
 
 (() => {
-  if (!window.Microsoft?.CIFramework) {
-    // Chromium may load a first page before the extension's scripts are registered.
-    const reloads = Number(sessionStorage.getItem("reloads") ?? 0);
-    if (reloads < 5) {
-      sessionStorage.setItem("reloads", String(reloads + 1));
-      location.reload();
-    }
-    return;
-  }
+  if (window.cifApi !== "ready") return; // see apicheck.js
   const cif = Microsoft.CIFramework;
   /** The calls measured, by name; i numbers the call within its run. */
   const calls = {

@@ -12,9 +12,6 @@ window.e2e = (() => {
     originalLog(...args);
   };
 
-  // Chromium sometimes loads the first page before the extension's
-  // content scripts are registered; reload a few times before failing.
-  const RELOADS = "e2e-reloads";
   const initDone = new Promise((resolve) => window.addEventListener("CIFInitDone", resolve, { once: true }));
 
   function post(body) {
@@ -54,13 +51,8 @@ window.e2e = (() => {
 
   /** Runs the page's test once the API is up, then posts the results. */
   async function run(test) {
-    if (!window.Microsoft?.CIFramework) {
-      const reloads = Number(sessionStorage.getItem(RELOADS) ?? 0);
-      if (reloads < 5) {
-        sessionStorage.setItem(RELOADS, String(reloads + 1));
-        location.reload();
-        return;
-      }
+    if (window.cifApi === "reloading") return; // see apicheck.js
+    if (window.cifApi !== "ready") {
       await post({ fatal: "Microsoft.CIFramework never appeared (the extension's content scripts did not run)" });
       return;
     }

@@ -4,15 +4,7 @@
 "use strict";
 
 (() => {
-  if (!window.Microsoft?.CIFramework) {
-    // Chromium may load a first page before the extension's scripts are registered.
-    const reloads = Number(sessionStorage.getItem("reloads") ?? 0);
-    if (reloads < 5) {
-      sessionStorage.setItem("reloads", String(reloads + 1));
-      location.reload();
-    }
-    return;
-  }
+  if (window.cifApi !== "ready") return; // see apicheck.js
   window.events = [];
   const record = (name) => (payload) => window.events.push({ name, payload: typeof payload === "string" ? JSON.parse(payload) : Object.fromEntries(payload) });
   window.ready = new Promise((resolve) => {
