@@ -13,7 +13,7 @@ import (
 
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // other is a second provider, to show that each sees only its own.
@@ -22,7 +22,7 @@ const other = "https://other.example"
 // exchanged is one call's reply and the notifications that followed it.
 type exchanged struct {
 	Result json.RawMessage
-	Error  *protocol.Error
+	Error  *errcode.Error
 	// Events are the notifications after the reply, as "method params".
 	Events []string
 }
@@ -71,7 +71,7 @@ func ok(t *testing.T, p *hosttest.Proc, method string, params any) (string, []st
 }
 
 // refused makes a call that must fail with code, and returns its message.
-func refused(t *testing.T, p *hosttest.Proc, method string, params any, code protocol.Code) string {
+func refused(t *testing.T, p *hosttest.Proc, method string, params any, code errcode.Code) string {
 	t.Helper()
 	x := exchange(t, p, method, params)
 	require.NotNil(t, x.Error, "%s succeeded with %s", method, x.Result)
@@ -214,10 +214,10 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 	assert.Equal(t, "https://www.bing.com/search?q=printer", ws.Sessions[0].Tabs[2].URL)
 	assert.Equal(t, 10, ws.MaxSessions)
 
-	assert.Contains(t, refused(t, p, "closeTab", as(provider, map[string]any{"tabId": anchor}), protocol.CodeTabNotClosable), "anchor tab")
+	assert.Contains(t, refused(t, p, "closeTab", as(provider, map[string]any{"tabId": anchor}), errcode.TabNotClosable), "anchor tab")
 	res, _ = ok(t, p, "closeTab", as(provider, map[string]any{"tabId": web}))
 	assert.Equal(t, "true", res)
-	assert.Contains(t, refused(t, p, "focusTab", as(provider, map[string]any{"tabId": web}), protocol.CodeTabNotFound), "Tab with ID:"+web+" does not exist")
+	assert.Contains(t, refused(t, p, "focusTab", as(provider, map[string]any{"tabId": web}), errcode.TabNotFound), "Tab with ID:"+web+" does not exist")
 
 	// Attention and context.
 	for _, call := range []struct {
@@ -242,9 +242,9 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 	assert.Equal(t, []string{switchedEvent(provider, a, false, `{"ticket":42}`), switchedEvent(other, b, true, "")}, changed(t, events))
 
 	assert.Equal(t, "Session with ID:"+a+" does not exist. It was closed or belongs to another provider; getAllSessions lists this provider's open sessions",
-		refused(t, p, "getSession", as(other, map[string]any{"sessionId": a}), protocol.CodeSessionNotFound))
-	refused(t, p, "createTab", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_website_tab"}}), protocol.CodeNotOwner)
-	refused(t, p, "getTabs", as(provider, nil), protocol.CodeNotOwner)
+		refused(t, p, "getSession", as(other, map[string]any{"sessionId": a}), errcode.SessionNotFound))
+	refused(t, p, "createTab", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_website_tab"}}), errcode.NotOwner)
+	refused(t, p, "getTabs", as(provider, nil), errcode.NotOwner)
 	res, _ = ok(t, p, "getFocusedTab", as(provider, nil))
 	assert.Equal(t, "null", res)
 
@@ -255,7 +255,7 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 
 	// The agent's own operations: refused to pages, the agent's to do.
 	for _, op := range []string{"workspace.get", "workspace.switchSession", "workspace.closeSession", "workspace.closeTab", "workspace.focusTab"} {
-		refused(t, p, op, as(provider, map[string]any{"sessionId": a}), protocol.CodeAgentOnly)
+		refused(t, p, op, as(provider, map[string]any{"sessionId": a}), errcode.AgentOnly)
 	}
 	_, events = ok(t, p, "workspace.switchSession", map[string]any{"sessionId": a})
 	assert.Equal(t, []string{switchedEvent(other, b, false, ""), switchedEvent(provider, a, true, `{"ticket":42}`)}, changed(t, events))
@@ -274,7 +274,7 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 
 	res, _ = ok(t, p, "getAllSessions", as(provider, nil))
 	assert.Equal(t, "[]", res)
-	refused(t, p, "createTab", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_website_tab"}}), protocol.CodeNoFocusedSession)
+	refused(t, p, "createTab", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_website_tab"}}), errcode.NoFocusedSession)
 }
 
 func TestErrorsThroughTheBinary(t *testing.T) {
@@ -288,30 +288,30 @@ func TestErrorsThroughTheBinary(t *testing.T) {
 	for _, tt := range []struct {
 		method  string
 		params  map[string]any
-		code    protocol.Code
+		code    errcode.Code
 		message string
 	}{
-		{"createSession", nil, protocol.CodeInvalidParams, "Some of required parameters are null"},
-		{"createSession", map[string]any{"input": map[string]any{"templateName": "nope"}}, protocol.CodeTemplateNotFound, "Did not find template by name (nope)."},
-		{"createSession", map[string]any{"input": map[string]any{"templateTag": "nope"}}, protocol.CodeTemplateNotFound, "Error retrieving template by tag (nope) :"},
-		{"createSession", map[string]any{"input": map[string]any{"templateName": "msdyn_case_session"}}, protocol.CodeUnsupportedTemplate, "Template msdyn_case_session is of type entity; createSession supports Generic session templates only"},
-		{"createSession", map[string]any{"input": 7}, protocol.CodeInvalidParams, "createSession: parameter input must be an object, not a number"},
-		{"getSession", nil, protocol.CodeInvalidParams, "The sessionId parameter is null. Provide a value to the parameter"},
-		{"getSession", map[string]any{"sessionId": "session-x"}, protocol.CodeSessionNotFound, "Session with ID:session-x does not exist."},
-		{"setSessionTitle", nil, protocol.CodeInvalidParams, "The input Parameter is blank. Provide a value to the parameter"},
-		{"setSessionTitle", map[string]any{"input": map[string]any{}}, protocol.CodeNotOwner, "Focused session does not belong to the provider"},
-		{"requestFocusSession", nil, protocol.CodeInvalidParams, "SessionID is null or undefined"},
-		{"notifyNewActivity", map[string]any{"sessionId": "s", "count": -1}, protocol.CodeSessionNotFound, "Session with ID:s does not exist."},
-		{"notifyKpiBreach", map[string]any{"sessionId": "s"}, protocol.CodeSessionNotFound, "Session with ID:s does not exist."},
-		{"updateContext", nil, protocol.CodeInvalidParams, "The input parameter is null. Provide a value to the parameter"},
-		{"createTab", nil, protocol.CodeInvalidParams, "Some of the required parameters are Null"},
-		{"createTab", map[string]any{"input": map[string]any{"templateName": "msdyn_website_tab"}}, protocol.CodeNoFocusedSession, "No session of yours is focused"},
-		{"getTabs", nil, protocol.CodeNoFocusedSession, "Session not in focus"},
-		{"focusTab", nil, protocol.CodeInvalidParams, "tabId is null or undefined"},
-		{"refreshTab", nil, protocol.CodeInvalidParams, "The tabId Parameter is blank. Provide a value to the parameter"},
-		{"setTabTitle", nil, protocol.CodeInvalidParams, "The tabId Parameter is blank. Provide a value to the parameter"},
-		{"closeTab", nil, protocol.CodeInvalidParams, "The tabId Parameter is blank. Provide a value to the parameter"},
-		{"closeTab", map[string]any{"tabId": "tab-x"}, protocol.CodeNoFocusedSession, "No session of yours is focused"},
+		{"createSession", nil, errcode.InvalidParams, "Some of required parameters are null"},
+		{"createSession", map[string]any{"input": map[string]any{"templateName": "nope"}}, errcode.TemplateNotFound, "Did not find template by name (nope)."},
+		{"createSession", map[string]any{"input": map[string]any{"templateTag": "nope"}}, errcode.TemplateNotFound, "Error retrieving template by tag (nope) :"},
+		{"createSession", map[string]any{"input": map[string]any{"templateName": "msdyn_case_session"}}, errcode.UnsupportedTemplate, "Template msdyn_case_session is of type entity; createSession supports Generic session templates only"},
+		{"createSession", map[string]any{"input": 7}, errcode.InvalidParams, "createSession: parameter input must be an object, not a number"},
+		{"getSession", nil, errcode.InvalidParams, "The sessionId parameter is null. Provide a value to the parameter"},
+		{"getSession", map[string]any{"sessionId": "session-x"}, errcode.SessionNotFound, "Session with ID:session-x does not exist."},
+		{"setSessionTitle", nil, errcode.InvalidParams, "The input Parameter is blank. Provide a value to the parameter"},
+		{"setSessionTitle", map[string]any{"input": map[string]any{}}, errcode.NotOwner, "Focused session does not belong to the provider"},
+		{"requestFocusSession", nil, errcode.InvalidParams, "SessionID is null or undefined"},
+		{"notifyNewActivity", map[string]any{"sessionId": "s", "count": -1}, errcode.SessionNotFound, "Session with ID:s does not exist."},
+		{"notifyKpiBreach", map[string]any{"sessionId": "s"}, errcode.SessionNotFound, "Session with ID:s does not exist."},
+		{"updateContext", nil, errcode.InvalidParams, "The input parameter is null. Provide a value to the parameter"},
+		{"createTab", nil, errcode.InvalidParams, "Some of the required parameters are Null"},
+		{"createTab", map[string]any{"input": map[string]any{"templateName": "msdyn_website_tab"}}, errcode.NoFocusedSession, "No session of yours is focused"},
+		{"getTabs", nil, errcode.NoFocusedSession, "Session not in focus"},
+		{"focusTab", nil, errcode.InvalidParams, "tabId is null or undefined"},
+		{"refreshTab", nil, errcode.InvalidParams, "The tabId Parameter is blank. Provide a value to the parameter"},
+		{"setTabTitle", nil, errcode.InvalidParams, "The tabId Parameter is blank. Provide a value to the parameter"},
+		{"closeTab", nil, errcode.InvalidParams, "The tabId Parameter is blank. Provide a value to the parameter"},
+		{"closeTab", map[string]any{"tabId": "tab-x"}, errcode.NoFocusedSession, "No session of yours is focused"},
 	} {
 		t.Run(tt.method+" "+tt.message, func(t *testing.T) {
 			msg := refused(t, p, tt.method, as(provider, tt.params), tt.code)
@@ -322,7 +322,7 @@ func TestErrorsThroughTheBinary(t *testing.T) {
 	_, _ = ok(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_sms_session"}}))
 	res2, _ := ok(t, p, "canCreateSession", as(other, nil))
 	assert.Equal(t, "false", res2, "the limit counts every provider's sessions")
-	msg := refused(t, p, "createSession", as(other, map[string]any{"input": map[string]any{"templateName": "msdyn_sms_session"}}), protocol.CodeSessionLimit)
+	msg := refused(t, p, "createSession", as(other, map[string]any{"input": map[string]any{"templateName": "msdyn_sms_session"}}), errcode.SessionLimit)
 	assert.True(t, strings.HasPrefix(msg, "Cannot add the Session. Maximum Sessions limit reached. Limit: 1."), msg)
 }
 
@@ -415,7 +415,7 @@ func TestTemplateProblemsAreReportedAndTheRestStaysUsable(t *testing.T) {
 	ws, _ := ok(t, p, "workspace.get", map[string]any{})
 	assert.Contains(t, ws, `"url":"https://crm.contoso.com/?phone=555"`)
 	_, _ = ok(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
-	refused(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "contoso_broken"}}), protocol.CodeTemplateNotFound)
+	refused(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "contoso_broken"}}), errcode.TemplateNotFound)
 }
 
 func TestABrokenTemplatesFileLeavesTheDefaults(t *testing.T) {

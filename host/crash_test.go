@@ -22,6 +22,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // TestEveryAcknowledgedChangeSurvivesSIGKILL kills the host at random
@@ -235,7 +236,7 @@ type call struct {
 	mark   int // the session it concerns (the new one, for opCreate)
 	method string
 	params map[string]any
-	fails  protocol.Code // the error it must end with; 0 for success
+	fails  errcode.Code // the error it must end with; 0 for success
 }
 
 func (c call) String() string { return fmt.Sprintf("%s(session %d)", c.method, c.mark) }
@@ -288,7 +289,7 @@ func (r *round) next(m *model) (call, *model) {
 			"templateParameters": map[string]any{"customer": fmt.Sprint("c", n)},
 		}}}
 		if len(m.sessions) >= 10 {
-			c.fails = protocol.CodeSessionLimit
+			c.fails = errcode.SessionLimit
 			return c, m
 		}
 		m.sessions = append(m.sessions, mSession{mark: n, title: fmt.Sprint("c", n), params: map[string]any{"customer": fmt.Sprint("c", n)}, tabs: 2})
@@ -319,7 +320,7 @@ func (r *round) next(m *model) (call, *model) {
 			"templateName": "msdyn_knowledge_search_tab", "templateParameters": map[string]any{"searchText": fmt.Sprint("s", n)},
 		}}}
 		if m.focused < 0 {
-			c.fails = protocol.CodeNoFocusedSession
+			c.fails = errcode.NoFocusedSession
 			return c, m
 		}
 		m.sessions[m.index(m.focused)].tabs++

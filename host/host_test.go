@@ -11,6 +11,7 @@ import (
 
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
@@ -32,7 +33,7 @@ func TestHelloRefusesAnotherProtocolVersion(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
 	m := p.Call("hello", map[string]any{"protocolVersion": 99, "extensionVersion": "9.0.0", "profileId": "p"})
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeProtocolMismatch, m.Error.Code)
+	assert.Equal(t, errcode.ProtocolMismatch, m.Error.Code)
 	assert.Equal(t, `the extension (version "9.0.0") speaks protocol 99 and cif-host 0.1.0 speaks protocol 1; install matching versions of both (run ./install.sh from the same checkout as the extension)`, m.Error.Message)
 }
 
@@ -40,7 +41,7 @@ func TestCallsBeforeHelloAreRefused(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
 	m := p.Call("canCreateSession", map[string]any{"provider": provider})
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeHandshakeRequired, m.Error.Code)
+	assert.Equal(t, errcode.HandshakeRequired, m.Error.Code)
 }
 
 func TestCreateSessionThroughTheBinary(t *testing.T) {
@@ -58,7 +59,7 @@ func TestCreateSessionThroughTheBinary(t *testing.T) {
 
 	m := p.Call("createSession", map[string]any{"provider": provider, "input": map[string]any{"templateName": "nope"}})
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeTemplateNotFound, m.Error.Code)
+	assert.Equal(t, errcode.TemplateNotFound, m.Error.Code)
 	assert.Contains(t, m.Error.Message, "Did not find template by name (nope).")
 }
 
@@ -67,7 +68,7 @@ func TestAMalformedFrameGetsAnErrorAndTheHostGoesOn(t *testing.T) {
 	p.SendRaw([]byte(`{"jsonrpc":"2.0","id":1,"method":`))
 	m := p.Read()
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeParseError, m.Error.Code)
+	assert.Equal(t, errcode.ParseError, m.Error.Code)
 	assert.JSONEq(t, "null", string(m.ID))
 	p.Hello("profile-1")
 }
@@ -110,7 +111,7 @@ func TestRefusesACallerItWasNotInstalledFor(t *testing.T) {
 			p := hosttest.Start(t, hosttest.NewDirs(t), args...)
 			m := p.Call("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "extensionVersion": "x", "profileId": "p"})
 			require.NotNil(t, m.Error)
-			assert.Equal(t, protocol.CodeOriginNotAllowed, m.Error.Code)
+			assert.Equal(t, errcode.OriginNotAllowed, m.Error.Code)
 			assert.Equal(t, "cif-host was started for "+args[len(args)-1]+", which is not the CIF Bridge extension it was installed for; if that extension is yours, run `cif-host install --extension-id ID` with its id", m.Error.Message)
 			assert.Contains(t, p.Stderr(), "refusing a caller the installed manifests do not admit")
 		})

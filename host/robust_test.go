@@ -18,6 +18,7 @@ import (
 
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // The bad inputs and lifecycle events of docs/robustness.md, each played
@@ -42,13 +43,13 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 		name string
 		send func(p *hosttest.Proc)
 		id   string // the reply's id: the request's when it could be read
-		code protocol.Code
+		code errcode.Code
 		msg  string
 	}{
 		{
 			name: "zero-length frame",
 			send: func(p *hosttest.Proc) { p.SendRaw(nil) },
-			id:   "null", code: protocol.CodeParseError,
+			id:   "null", code: errcode.ParseError,
 			msg: "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame",
 		},
 		{
@@ -59,31 +60,31 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 				p.SendBytes(request("1", "getAllSessions", onlyProvider))
 				p.SendBytes(bytes.Repeat([]byte(" "), 2<<20-len(request("1", "getAllSessions", onlyProvider))))
 			},
-			id: "null", code: protocol.CodeMessageTooLarge,
+			id: "null", code: errcode.MessageTooLarge,
 			msg: "request of 2097152 bytes exceeds the host's limit of 1048576 bytes; send less data per call",
 		},
 		{
 			name: "invalid UTF-8",
 			send: func(p *hosttest.Proc) { p.SendRaw(request("1", "getAllSessions", "{\"provider\":\"http://\xff\"}")) },
-			id:   "null", code: protocol.CodeParseError,
+			id:   "null", code: errcode.ParseError,
 			msg: "request is not valid UTF-8; send JSON text encoded as UTF-8",
 		},
 		{
 			name: "invalid JSON",
 			send: func(p *hosttest.Proc) { p.SendRaw([]byte(`{"jsonrpc":"2.0","id":1,method:"getAllSessions"}`)) },
-			id:   "null", code: protocol.CodeParseError,
+			id:   "null", code: errcode.ParseError,
 			msg: "request is not valid JSON (invalid character 'm' looking for beginning of object key string); send one JSON object per frame",
 		},
 		{
 			name: "JSON that is not an object",
 			send: func(p *hosttest.Proc) { p.SendRaw([]byte(`"getAllSessions"`)) },
-			id:   "null", code: protocol.CodeInvalidRequest,
+			id:   "null", code: errcode.InvalidRequest,
 			msg: "request must be a JSON-RPC 2.0 object, not a string",
 		},
 		{
 			name: "JSON null",
 			send: func(p *hosttest.Proc) { p.SendRaw([]byte(`null`)) },
-			id:   "null", code: protocol.CodeInvalidRequest,
+			id:   "null", code: errcode.InvalidRequest,
 			msg: `request must have "jsonrpc": "2.0"`,
 		},
 		{
@@ -91,31 +92,31 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			send: func(p *hosttest.Proc) {
 				p.SendRaw(fmt.Appendf(nil, "[%s]", request("1", "getAllSessions", onlyProvider)))
 			},
-			id: "null", code: protocol.CodeInvalidRequest,
+			id: "null", code: errcode.InvalidRequest,
 			msg: "batch requests are not supported; send one JSON-RPC request per frame",
 		},
 		{
 			name: "id neither string nor number",
 			send: func(p *hosttest.Proc) { p.SendRaw(request(`{"n":1}`, "getAllSessions", onlyProvider)) },
-			id:   "null", code: protocol.CodeInvalidRequest,
+			id:   "null", code: errcode.InvalidRequest,
 			msg: "request id must be a string or a number",
 		},
 		{
 			name: "missing method",
 			send: func(p *hosttest.Proc) { p.SendRaw([]byte(`{"jsonrpc":"2.0","id":"m1","params":{}}`)) },
-			id:   `"m1"`, code: protocol.CodeInvalidRequest,
+			id:   `"m1"`, code: errcode.InvalidRequest,
 			msg: "request has no method; name the CIF method to call",
 		},
 		{
 			name: "unknown method",
 			send: func(p *hosttest.Proc) { p.SendRaw(request("7", "openSession", onlyProvider)) },
-			id:   "7", code: protocol.CodeMethodNotFound,
+			id:   "7", code: errcode.MethodNotFound,
 			msg: `cif-host has no method "openSession"; hello's capabilities list the methods it has`,
 		},
 		{
 			name: "params not an object",
 			send: func(p *hosttest.Proc) { p.SendRaw(request("8", "getSession", `["session-1"]`)) },
-			id:   "8", code: protocol.CodeInvalidParams,
+			id:   "8", code: errcode.InvalidParams,
 			msg: "params of getSession must be an object of named parameters",
 		},
 		{
@@ -123,7 +124,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			send: func(p *hosttest.Proc) {
 				p.SendRaw(request("9", "getSession", fmt.Sprintf(`{"provider":%q,"sessionId":42}`, provider)))
 			},
-			id: "9", code: protocol.CodeInvalidParams,
+			id: "9", code: errcode.InvalidParams,
 			msg: "getSession: parameter sessionId must be a string, not a number",
 		},
 		{
@@ -131,13 +132,13 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			send: func(p *hosttest.Proc) {
 				p.SendRaw(request("10", "createSession", fmt.Sprintf(`{"provider":%q,"input":{"templateName":["msdyn_chat_session"]}}`, provider)))
 			},
-			id: "10", code: protocol.CodeInvalidParams,
+			id: "10", code: errcode.InvalidParams,
 			msg: "createSession: parameter input.templateName must be a string, not an array",
 		},
 		{
 			name: "provider of the wrong type",
 			send: func(p *hosttest.Proc) { p.SendRaw(request("11", "getAllSessions", `{"provider":true}`)) },
-			id:   "11", code: protocol.CodeInvalidParams,
+			id:   "11", code: errcode.InvalidParams,
 			msg: "getAllSessions: parameter provider must be a string, not a boolean",
 		},
 		{
@@ -146,7 +147,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			send: func(p *hosttest.Proc) {
 				p.SendRaw(request("12", "updateContext", fmt.Sprintf(`{"provider":%q,"input":{"k":%s}}`, provider, nested(400_000))))
 			},
-			id: "null", code: protocol.CodeInvalidParams,
+			id: "null", code: errcode.InvalidParams,
 			msg: "request nests objects and arrays more than 64 levels deep, which cif-host does not accept; send flatter parameters",
 		},
 		{
@@ -156,7 +157,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			send: func(p *hosttest.Proc) {
 				p.SendRaw(request("13", "createSession", fmt.Sprintf(`{"provider":%q,"input":{"templateName":"msdyn_chat_session","context":%s}}`, provider, nested(9_997))))
 			},
-			id: "13", code: protocol.CodeInvalidParams,
+			id: "13", code: errcode.InvalidParams,
 			msg: "request nests objects and arrays more than 64 levels deep, which cif-host does not accept; send flatter parameters",
 		},
 		{
@@ -164,7 +165,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 			send: func(p *hosttest.Proc) {
 				p.SendRaw(request("14", "createSession", fmt.Sprintf(`{"provider":%q,"input":{"templateName":%q}}`, provider, strings.Repeat("n", 900<<10))))
 			},
-			id: "14", code: protocol.CodeTemplateNotFound,
+			id: "14", code: errcode.TemplateNotFound,
 			msg: "Did not find template by name (" + strings.Repeat("n", 80) + "… (921600 characters)). Known session templates: msdyn_case_session, msdyn_chat_session, msdyn_custommessaging_session, msdyn_entityrecord_session, msdyn_sms_session, msdyn_voicecall_session, msdyn_website_session; add yours to templates.json (see docs/templates.md)",
 		},
 		{
@@ -176,7 +177,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 				p.SendRaw(request("15", "createSession", fmt.Sprintf(`{"provider":%q,"input":{"templateName":"msdyn_website_session","templateParameters":{"url":"https://example.com/%s","x":%q}}}`,
 					provider, strings.Repeat("{x}", 20), strings.Repeat("x", 60<<10))))
 			},
-			id: "15", code: protocol.CodeInvalidParams,
+			id: "15", code: errcode.InvalidParams,
 			msg: `parameter "url" of tab template "msdyn_website_tab" resolves to more than 1048576 bytes; pass shorter values in templateParameters (each {slug} inserts its value again)`,
 		},
 		{
@@ -188,7 +189,7 @@ func TestBadInputGetsATypedErrorAndTheHostGoesOn(t *testing.T) {
 				id := strconv.Quote(strings.Repeat("i", protocol.DefaultMaxIncoming-len(body)))
 				p.SendRaw(request(id, "openSession", "{}"))
 			},
-			id: "null", code: protocol.CodeMessageTooLarge,
+			id: "null", code: errcode.MessageTooLarge,
 			msg: "reply of 1048662 bytes exceeds the browser's limit of 1048576 bytes; ask for less data per call",
 		},
 	}
@@ -242,7 +243,7 @@ func TestDeepNestingNeverReachesTheStateFile(t *testing.T) {
 	require.Nil(t, updateContext(protocol.MaxNesting-3).Error, "nesting up to the limit is accepted")
 	m := updateContext(9_997) // 10000 levels in all: encoding/json's limit
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeInvalidParams, m.Error.Code)
+	assert.Equal(t, errcode.InvalidParams, m.Error.Code)
 	p.CloseStdin()
 	require.Equal(t, 0, p.Wait(exitBound))
 
@@ -259,7 +260,7 @@ func TestAReplyOverOneMiBIsATypedErrorAndThePortStaysUsable(t *testing.T) {
 	p.Result("createSession", map[string]any{"provider": provider, "input": map[string]any{"templateName": "msdyn_chat_session", "context": context}}, &id)
 	m := p.Call("getSession", map[string]any{"provider": provider, "sessionId": id})
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeMessageTooLarge, m.Error.Code)
+	assert.Equal(t, errcode.MessageTooLarge, m.Error.Code)
 	match := regexp.MustCompile(`^reply of (\d+) bytes exceeds the browser's limit of 1048576 bytes; ask for less data per call$`).FindStringSubmatch(m.Error.Message)
 	require.NotNil(t, match, m.Error.Message)
 	size, _ := strconv.Atoi(match[1])

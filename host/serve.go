@@ -16,7 +16,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/manifest"
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // serve runs the protocol on stdin and stdout until the browser lets go.
@@ -40,11 +40,11 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	caller, admitted := manifest.Admitted(manifest.OSEnv(), dirs.State).Admits(args)
 	logger = logger.With("pid", os.Getpid())
 	logger.Info("started", "version", version(), "caller", caller, "args", strings.Join(args, " "))
-	var refusal *protocol.Error
+	var refusal *errcode.Error
 	if !admitted {
 		// The browser checks its manifest's allow list; this is the second lock.
 		logger.Error("refusing a caller the installed manifests do not admit", "caller", caller)
-		refusal = protocol.Errorf(protocol.CodeOriginNotAllowed,
+		refusal = errcode.Errorf(errcode.OriginNotAllowed,
 			"cif-host was started for %s, which is not the CIF Bridge extension it was installed for; if that extension is yours, run `cif-host install --extension-id ID` with its id", caller)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -111,7 +112,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			return
 		}
 		assert.Nil(t, req)
-		assert.Contains(t, []Code{CodeParseError, CodeInvalidRequest, CodeInvalidParams}, perr.Code)
+		assert.Contains(t, []errcode.Code{errcode.ParseError, errcode.InvalidRequest, errcode.InvalidParams}, perr.Code)
 		assert.NotEmpty(t, perr.Message)
 		if len(id) == 0 { // no id: answered with null all the same
 			id = json.RawMessage("null")
@@ -173,7 +174,7 @@ func TestDecodeRequestLimitsNesting(t *testing.T) {
 	const msg = "request nests objects and arrays more than 64 levels deep, which cif-host does not accept; send flatter parameters"
 	_, id, perr := DecodeRequest(body(`"deep"`, MaxNesting+1))
 	require.NotNil(t, perr)
-	assert.Equal(t, CodeInvalidParams, perr.Code)
+	assert.Equal(t, errcode.InvalidParams, perr.Code)
 	assert.Equal(t, msg, perr.Message)
 	assert.JSONEq(t, `"deep"`, string(id), "the refusal reaches the caller")
 

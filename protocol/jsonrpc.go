@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
+
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // Version is the JSON-RPC version every envelope carries.
@@ -33,7 +35,7 @@ type Response struct {
 	JSONRPC string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
 	Result  json.RawMessage `json:"result,omitempty"`
-	Error   *Error          `json:"error,omitempty"`
+	Error   *errcode.Error  `json:"error,omitempty"`
 }
 
 // Notification is a message the host sends on its own: an event.
@@ -56,41 +58,41 @@ const MaxNesting = 64
 // On failure it returns the error to
 // send back and the request id when one could be read (else JSON null), so
 // that even a bad request is answered where JSON-RPC says it should be.
-func DecodeRequest(body []byte) (*Request, json.RawMessage, *Error) {
+func DecodeRequest(body []byte) (*Request, json.RawMessage, *errcode.Error) {
 	if !utf8.Valid(body) {
-		return nil, nullID, Errorf(CodeParseError, "request is not valid UTF-8; send JSON text encoded as UTF-8")
+		return nil, nullID, errcode.Errorf(errcode.ParseError, "request is not valid UTF-8; send JSON text encoded as UTF-8")
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '[' {
-		return nil, nullID, Errorf(CodeInvalidRequest, "batch requests are not supported; send one JSON-RPC request per frame")
+		return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "batch requests are not supported; send one JSON-RPC request per frame")
 	}
 	if tooDeep(body, MaxNesting) {
-		return nil, envelopeID(body), Errorf(CodeInvalidParams, "request nests objects and arrays more than %d levels deep, which cif-host does not accept; send flatter parameters", MaxNesting)
+		return nil, envelopeID(body), errcode.Errorf(errcode.InvalidParams, "request nests objects and arrays more than %d levels deep, which cif-host does not accept; send flatter parameters", MaxNesting)
 	}
 	req, plain := plainRequest(body)
 	if !plain {
 		if err := json.Unmarshal(body, &req); err != nil {
 			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 				if te.Field == "" {
-					return nil, nullID, Errorf(CodeInvalidRequest, "request must be a JSON-RPC 2.0 object, not a %s", te.Value)
+					return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "request must be a JSON-RPC 2.0 object, not a %s", te.Value)
 				}
-				return nil, nullID, Errorf(CodeInvalidRequest, "request field %q must be a %s, not a %s", te.Field, te.Type.Kind(), te.Value)
+				return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "request field %q must be a %s, not a %s", te.Field, te.Type.Kind(), te.Value)
 			}
-			return nil, nullID, Errorf(CodeParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
+			return nil, nullID, errcode.Errorf(errcode.ParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
 		}
 	}
 	id, ok := validID(req.ID)
 	if !ok {
-		return nil, nullID, Errorf(CodeInvalidRequest, "request id must be a string or a number")
+		return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "request id must be a string or a number")
 	}
 	switch {
 	case req.JSONRPC != Version:
-		return nil, id, Errorf(CodeInvalidRequest, `request must have "jsonrpc": "2.0"`)
+		return nil, id, errcode.Errorf(errcode.InvalidRequest, `request must have "jsonrpc": "2.0"`)
 	case req.Method == "":
-		return nil, id, Errorf(CodeInvalidRequest, "request has no method; name the CIF method to call")
+		return nil, id, errcode.Errorf(errcode.InvalidRequest, "request has no method; name the CIF method to call")
 	}
 	if p := bytes.TrimSpace(req.Params); len(p) > 0 && p[0] != '{' && !bytes.Equal(p, []byte("null")) {
-		return nil, id, Errorf(CodeInvalidParams, "params of %s must be an object of named parameters", req.Method)
+		return nil, id, errcode.Errorf(errcode.InvalidParams, "params of %s must be an object of named parameters", req.Method)
 	}
 	return &req, id, nil
 }
@@ -215,13 +217,13 @@ func EncodeResult(id json.RawMessage, result any) ([]byte, error) {
 }
 
 // EncodeError builds an error response.
-func EncodeError(id json.RawMessage, e *Error) []byte {
+func EncodeError(id json.RawMessage, e *errcode.Error) []byte {
 	if len(id) == 0 {
 		id = nullID
 	}
 	b, err := json.Marshal(Response{JSONRPC: Version, ID: id, Error: e})
-	if err != nil { // only Data can fail to encode; drop it
-		b, _ = json.Marshal(Response{JSONRPC: Version, ID: id, Error: &Error{Code: e.Code, Message: e.Message}})
+	if err != nil { // an id that is not JSON: answer as to an unreadable one
+		b, _ = json.Marshal(Response{JSONRPC: Version, ID: nullID, Error: e})
 	}
 	return b
 }

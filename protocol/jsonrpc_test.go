@@ -2,9 +2,9 @@ package protocol
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,20 +26,20 @@ func TestDecodeRequest(t *testing.T) {
 func TestDecodeRequestRejectsBadInputWithTypedErrors(t *testing.T) {
 	tests := []struct {
 		name, body string
-		code       Code
+		code       errcode.Code
 		id         string
 		message    string
 	}{
-		{"invalid UTF-8", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\xff\"}", CodeParseError, "null", "request is not valid UTF-8; send JSON text encoded as UTF-8"},
-		{"invalid JSON", `{"jsonrpc":`, CodeParseError, "null", "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame"},
-		{"empty body", ``, CodeParseError, "null", "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame"},
-		{"not an object", `"hello"`, CodeInvalidRequest, "null", "request must be a JSON-RPC 2.0 object, not a string"},
-		{"batch", ` [{"jsonrpc":"2.0","id":1,"method":"a"}]`, CodeInvalidRequest, "null", "batch requests are not supported; send one JSON-RPC request per frame"},
-		{"method not a string", `{"jsonrpc":"2.0","id":1,"method":5}`, CodeInvalidRequest, "null", `request field "method" must be a string, not a number`},
-		{"id an object", `{"jsonrpc":"2.0","id":{},"method":"a"}`, CodeInvalidRequest, "null", "request id must be a string or a number"},
-		{"wrong version", `{"jsonrpc":"1.0","id":"a","method":"a"}`, CodeInvalidRequest, `"a"`, `request must have "jsonrpc": "2.0"`},
-		{"no method", `{"jsonrpc":"2.0","id":2}`, CodeInvalidRequest, "2", "request has no method; name the CIF method to call"},
-		{"positional params", `{"jsonrpc":"2.0","id":3,"method":"getSession","params":["s"]}`, CodeInvalidParams, "3", "params of getSession must be an object of named parameters"},
+		{"invalid UTF-8", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\xff\"}", errcode.ParseError, "null", "request is not valid UTF-8; send JSON text encoded as UTF-8"},
+		{"invalid JSON", `{"jsonrpc":`, errcode.ParseError, "null", "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame"},
+		{"empty body", ``, errcode.ParseError, "null", "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame"},
+		{"not an object", `"hello"`, errcode.InvalidRequest, "null", "request must be a JSON-RPC 2.0 object, not a string"},
+		{"batch", ` [{"jsonrpc":"2.0","id":1,"method":"a"}]`, errcode.InvalidRequest, "null", "batch requests are not supported; send one JSON-RPC request per frame"},
+		{"method not a string", `{"jsonrpc":"2.0","id":1,"method":5}`, errcode.InvalidRequest, "null", `request field "method" must be a string, not a number`},
+		{"id an object", `{"jsonrpc":"2.0","id":{},"method":"a"}`, errcode.InvalidRequest, "null", "request id must be a string or a number"},
+		{"wrong version", `{"jsonrpc":"1.0","id":"a","method":"a"}`, errcode.InvalidRequest, `"a"`, `request must have "jsonrpc": "2.0"`},
+		{"no method", `{"jsonrpc":"2.0","id":2}`, errcode.InvalidRequest, "2", "request has no method; name the CIF method to call"},
+		{"positional params", `{"jsonrpc":"2.0","id":3,"method":"getSession","params":["s"]}`, errcode.InvalidParams, "3", "params of getSession must be an object of named parameters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,27 +62,10 @@ func TestEncodeResponses(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"jsonrpc":"2.0","id":1,"result":null}`, string(b), "a null result is still a result")
 
-	b = EncodeError(nil, Errorf(CodeSessionLimit, "limit %d", 10))
+	b = EncodeError(nil, errcode.Errorf(errcode.SessionLimit, "limit %d", 10))
 	assert.JSONEq(t, `{"jsonrpc":"2.0","id":null,"error":{"code":1003,"message":"limit 10"}}`, string(b))
-
-	b = EncodeError(json.RawMessage(`2`), &Error{Code: CodeInternal, Message: "m", Data: func() {}})
-	assert.JSONEq(t, `{"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"m"}}`, string(b), "unencodable data is dropped, the error still goes out")
 
 	b, err = EncodeNotification("onSessionClosed", map[string]string{"sessionId": "s"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"jsonrpc":"2.0","method":"onSessionClosed","params":{"sessionId":"s"}}`, string(b))
-}
-
-func TestCodesHaveUniqueNames(t *testing.T) {
-	codes := Codes()
-	assert.Len(t, codes, len(codeNames))
-	assert.Equal(t, CodeSessionLimit, codes["SessionLimit"])
-	assert.Equal(t, "SessionLimit", CodeSessionLimit.String())
-	assert.Equal(t, "Code(42)", Code(42).String())
-}
-
-func TestClip(t *testing.T) {
-	assert.Equal(t, "short", Clip("short"))
-	long := strings.Repeat("é", 100)
-	assert.Equal(t, strings.Repeat("é", 80)+"… (100 characters)", Clip(long))
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/manifest"
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // location is the manifest a browser would use, found as the browser
@@ -196,7 +196,7 @@ func helloCheck(env Env, b manifest.Browser, host string, loc location) Check {
 func helloFix(err error, host string) string {
 	var refused *refusedError
 	switch {
-	case errors.As(err, &refused) && refused.err.Code == protocol.CodeProtocolMismatch:
+	case errors.As(err, &refused) && refused.err.Code == errcode.ProtocolMismatch:
 		return "install cif-host and the extension from the same checkout: run ./install.sh there and reload the extension"
 	case errors.As(err, &refused):
 		return "do what cif-host's message says, then run doctor again"

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // helloResult is what doctor reads of hello's answer.
@@ -26,7 +27,7 @@ type helloResult struct {
 }
 
 // refusedError is hello answered with an error.
-type refusedError struct{ err *protocol.Error }
+type refusedError struct{ err *errcode.Error }
 
 func (e *refusedError) Error() string {
 	return fmt.Sprintf("it answered hello with error %d: %s", e.err.Code, e.err.Message)
@@ -92,7 +93,7 @@ func hello(host string, args, env []string, timeout time.Duration) (helloResult,
 	}
 	var resp struct {
 		Result json.RawMessage `json:"result"`
-		Error  *protocol.Error `json:"error"`
+		Error  *errcode.Error  `json:"error"`
 	}
 	if err := json.Unmarshal(f.body, &resp); err != nil {
 		return helloResult{}, fmt.Errorf("it answered with something that is not JSON-RPC (%v): %.80q", err, f.body)

@@ -16,6 +16,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // separator splits one fuzz input into the bodies of several frames, so
@@ -137,7 +138,7 @@ type message struct {
 	ID     json.RawMessage `json:"id"`
 	Method string          `json:"method"`
 	Result json.RawMessage `json:"result"`
-	Error  *protocol.Error `json:"error"`
+	Error  *errcode.Error  `json:"error"`
 }
 
 // response reads frames up to the next response, which must have this id.

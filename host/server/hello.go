@@ -11,6 +11,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // workspace is one browser profile's sessions, opened by hello.
@@ -53,12 +54,12 @@ func (c *conn) hello(raw json.RawMessage) (any, error) {
 		return nil, err
 	}
 	if p.ProtocolVersion != protocol.ProtocolVersion {
-		return nil, protocol.Errorf(protocol.CodeProtocolMismatch,
+		return nil, errcode.Errorf(errcode.ProtocolMismatch,
 			"the extension (version %q) speaks protocol %d and cif-host %s speaks protocol %d; install matching versions of both (run ./install.sh from the same checkout as the extension)",
 			p.ExtensionVersion, p.ProtocolVersion, c.cfg.HostVersion, protocol.ProtocolVersion)
 	}
 	if !store.ValidProfile(p.ProfileID) {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "hello: profileId %q must be 1 to 64 letters, digits, '-' or '_' (the extension makes a random one)", p.ProfileID)
+		return nil, errcode.Errorf(errcode.InvalidParams, "hello: profileId %q must be 1 to 64 letters, digits, '-' or '_' (the extension makes a random one)", p.ProfileID)
 	}
 	if c.ws == nil {
 		ws, err := c.open(p.ProfileID)
@@ -70,7 +71,7 @@ func (c *conn) hello(raw json.RawMessage) (any, error) {
 		view, _ := ws.manager.View()
 		c.log.Info("hello", "extensionVersion", p.ExtensionVersion, "sessions", len(view.Sessions))
 	} else if c.ws.profile != p.ProfileID {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "hello: this connection already serves profile %s; open a new connection for another profile", c.ws.profile)
+		return nil, errcode.Errorf(errcode.InvalidRequest, "hello: this connection already serves profile %s; open a new connection for another profile", c.ws.profile)
 	}
 	return HelloResult{
 		HostVersion:     c.cfg.HostVersion,
@@ -93,13 +94,13 @@ func (c *conn) hello(raw json.RawMessage) (any, error) {
 func (c *conn) open(profile string) (*workspace, error) {
 	file, err := store.Open(c.cfg.Dirs.ProfilesDir(), profile)
 	if err != nil {
-		return nil, protocol.Errorf(protocol.CodeStateUnavailable, "cannot open the state of profile %s: %v; check that %s is writable", profile, err, c.cfg.Dirs.State)
+		return nil, errcode.Errorf(errcode.StateUnavailable, "cannot open the state of profile %s: %v; check that %s is writable", profile, err, c.cfg.Dirs.State)
 	}
 	if err := file.Lock(c.cfg.LockWait); err != nil {
 		if errors.Is(err, store.ErrBusy) {
-			return nil, protocol.Errorf(protocol.CodeProfileBusy, "%v (state %s); close the other browser window using this profile, or wait for the old host to exit, then retry", err, file.Path())
+			return nil, errcode.Errorf(errcode.ProfileBusy, "%v (state %s); close the other browser window using this profile, or wait for the old host to exit, then retry", err, file.Path())
 		}
-		return nil, protocol.Errorf(protocol.CodeStateUnavailable, "cannot lock the state of profile %s: %v", profile, err)
+		return nil, errcode.Errorf(errcode.StateUnavailable, "cannot lock the state of profile %s: %v", profile, err)
 	}
 	state, version, err := c.load(file)
 	if err != nil {
@@ -122,7 +123,7 @@ func (c *conn) open(profile string) (*workspace, error) {
 func (c *conn) load(file *store.File) (*session.State, uint64, error) {
 	data, err := file.Load()
 	if err != nil {
-		return nil, 0, protocol.Errorf(protocol.CodeStateUnavailable, "cannot read %s: %v; check its permissions", file.Path(), err)
+		return nil, 0, errcode.Errorf(errcode.StateUnavailable, "cannot read %s: %v; check its permissions", file.Path(), err)
 	}
 	state, version, err := session.Decode(data)
 	if err == nil {
@@ -130,7 +131,7 @@ func (c *conn) load(file *store.File) (*session.State, uint64, error) {
 	}
 	aside, qerr := file.Quarantine(c.cfg.Now())
 	if qerr != nil {
-		return nil, 0, protocol.Errorf(protocol.CodeStateUnavailable, "%s is unreadable (%v) and could not be moved aside (%v); move it away by hand", file.Path(), err, qerr)
+		return nil, 0, errcode.Errorf(errcode.StateUnavailable, "%s is unreadable (%v) and could not be moved aside (%v); move it away by hand", file.Path(), err, qerr)
 	}
 	c.log.Error("state file unreadable; moved it aside and started with no sessions", "error", err, "movedTo", aside)
 	return &session.State{}, 0, nil

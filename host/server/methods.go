@@ -13,6 +13,7 @@ import (
 
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // method is one callable: a CIF method a web page reaches through the
@@ -69,11 +70,11 @@ func (c *conn) dispatch(req *protocol.Request) (any, error) {
 		return c.hello(req.Params)
 	}
 	if c.ws == nil {
-		return nil, protocol.Errorf(protocol.CodeHandshakeRequired, "%s called before hello; the extension must send hello first on every connection", protocol.Clip(req.Method))
+		return nil, errcode.Errorf(errcode.HandshakeRequired, "%s called before hello; the extension must send hello first on every connection", errcode.Clip(req.Method))
 	}
 	m, ok := methodTable[req.Method]
 	if !ok {
-		return nil, protocol.Errorf(protocol.CodeMethodNotFound, "cif-host has no method %q; hello's capabilities list the methods it has", protocol.Clip(req.Method))
+		return nil, errcode.Errorf(errcode.MethodNotFound, "cif-host has no method %q; hello's capabilities list the methods it has", errcode.Clip(req.Method))
 	}
 	base, err := decodeCommon(req.Method, req.Params)
 	if err != nil {
@@ -81,9 +82,9 @@ func (c *conn) dispatch(req *protocol.Request) (any, error) {
 	}
 	switch {
 	case m.agent && base.Provider != "":
-		return nil, protocol.Errorf(protocol.CodeAgentOnly, "%s is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)", protocol.Clip(req.Method))
+		return nil, errcode.Errorf(errcode.AgentOnly, "%s is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)", errcode.Clip(req.Method))
 	case !m.agent && !validOrigin(base.Provider):
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: provider %q is not a web origin such as https://example.com; the extension must pass the calling page's origin", req.Method, protocol.Clip(base.Provider))
+		return nil, errcode.Errorf(errcode.InvalidParams, "%s: provider %q is not a web origin such as https://example.com; the extension must pass the calling page's origin", req.Method, errcode.Clip(base.Provider))
 	}
 	if base.CorrelationID != "" {
 		c.log.Debug("call", "method", req.Method, "provider", base.Provider, "correlationId", base.CorrelationID)
@@ -135,9 +136,9 @@ func decode[T any](method string, raw json.RawMessage) (T, error) {
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-			return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type), jsonValue(te.Value))
+			return v, errcode.Errorf(errcode.InvalidParams, "%s: parameter %s must be %s, not %s", method, te.Field, jsonKind(te.Type), jsonValue(te.Value))
 		}
-		return v, protocol.Errorf(protocol.CodeInvalidParams, "%s: %v", method, err)
+		return v, errcode.Errorf(errcode.InvalidParams, "%s: %v", method, err)
 	}
 	return v, nil
 }
@@ -267,7 +268,7 @@ func createSession(m *session.Manager, provider string, r json.RawMessage) (any,
 		return nil, err
 	}
 	if p.Input == nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "Some of required parameters are null: createSession needs an input object such as {templateName: \"msdyn_chat_session\"}")
+		return nil, errcode.Errorf(errcode.InvalidParams, "Some of required parameters are null: createSession needs an input object such as {templateName: \"msdyn_chat_session\"}")
 	}
 	return m.CreateSession(provider, session.CreateInput{
 		TemplateName:       p.Input.TemplateName,
@@ -318,7 +319,7 @@ func notifyNewActivity(m *session.Manager, provider string, r json.RawMessage) (
 		return nil, err
 	}
 	if p.Count == nil || *p.Count != math.Trunc(*p.Count) || *p.Count > math.MaxInt32 {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "notifyNewActivity: count must be a whole number of new activities, such as 1")
+		return nil, errcode.Errorf(errcode.InvalidParams, "notifyNewActivity: count must be a whole number of new activities, such as 1")
 	}
 	return nil, m.NotifyNewActivity(provider, p.SessionID, int(*p.Count))
 }
@@ -345,7 +346,7 @@ func updateContext(m *session.Manager, provider string, r json.RawMessage) (any,
 		return nil, err
 	}
 	if raw(p.Input) == nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The input parameter is null. Provide a value to the parameter: an object of values to merge, or with isDelete the keys to remove")
+		return nil, errcode.Errorf(errcode.InvalidParams, "The input parameter is null. Provide a value to the parameter: an object of values to merge, or with isDelete the keys to remove")
 	}
 	if p.IsDelete {
 		keys, err := deleteKeys(p.Input)
@@ -356,7 +357,7 @@ func updateContext(m *session.Manager, provider string, r json.RawMessage) (any,
 	}
 	var values object
 	if values.UnmarshalJSON(p.Input) != nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: parameter input must be an object of values to merge, not %s; to remove keys pass an array of them with isDelete true", jsonValue(kindOf(p.Input)))
+		return nil, errcode.Errorf(errcode.InvalidParams, "updateContext: parameter input must be an object of values to merge, not %s; to remove keys pass an array of them with isDelete true", jsonValue(kindOf(p.Input)))
 	}
 	return m.UpdateContext(provider, p.SessionID, values, nil, false)
 }
@@ -372,7 +373,7 @@ func deleteKeys(input json.RawMessage) ([]string, error) {
 	if json.Unmarshal(input, &values) == nil {
 		return slices.Sorted(maps.Keys(values)), nil
 	}
-	return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: with isDelete, parameter input must be an array of the keys to remove, not %s", jsonValue(kindOf(input)))
+	return nil, errcode.Errorf(errcode.InvalidParams, "updateContext: with isDelete, parameter input must be an array of the keys to remove, not %s", jsonValue(kindOf(input)))
 }
 
 func createTab(m *session.Manager, provider string, r json.RawMessage) (any, error) {
@@ -387,7 +388,7 @@ func createTab(m *session.Manager, provider string, r json.RawMessage) (any, err
 		return nil, err
 	}
 	if p.Input == nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "Some of the required parameters are Null: createTab needs an input object such as {templateName: \"msdyn_website_tab\"}")
+		return nil, errcode.Errorf(errcode.InvalidParams, "Some of the required parameters are Null: createTab needs an input object such as {templateName: \"msdyn_website_tab\"}")
 	}
 	return m.CreateTab(provider, session.TabInput{
 		TemplateName:       p.Input.TemplateName,
@@ -474,7 +475,7 @@ func agentSessionCall(name string, f func(*session.Manager, string) error) func(
 			return nil, err
 		}
 		if p.SessionID == "" && !strings.HasSuffix(name, "switchSession") {
-			return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: sessionId is required", name)
+			return nil, errcode.Errorf(errcode.InvalidParams, "%s: sessionId is required", name)
 		}
 		return nil, f(m, p.SessionID)
 	}
@@ -487,7 +488,7 @@ func agentTabCall(name string, f func(*session.Manager, string) error) func(*ses
 			return nil, err
 		}
 		if p.TabID == "" {
-			return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: tabId is required", name)
+			return nil, errcode.Errorf(errcode.InvalidParams, "%s: tabId is required", name)
 		}
 		return nil, f(m, p.TabID)
 	}

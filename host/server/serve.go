@@ -18,6 +18,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // Config is what a server needs besides its pipes.
@@ -37,7 +38,7 @@ type Config struct {
 	Now func() time.Time
 	// Refusal, when set, answers every request: the caller is not an
 	// extension this host admits.
-	Refusal *protocol.Error
+	Refusal *errcode.Error
 }
 
 // DefaultLockWait covers a browser's shutdown of the previous host:
@@ -151,7 +152,7 @@ func (c *conn) serve(r *protocol.Reader) error {
 			out = c.handle(body)
 		case ok:
 			c.log.Warn("skipped an oversized request", "bytes", tooLarge.Size, "limit", tooLarge.Limit)
-			out = &reply{id: json.RawMessage("null"), frames: [][]byte{protocol.EncodeError(nil, &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()})}}
+			out = &reply{id: json.RawMessage("null"), frames: [][]byte{protocol.EncodeError(nil, &errcode.Error{Code: errcode.MessageTooLarge, Message: tooLarge.Error()})}}
 		default:
 			c.turn.Unlock()
 			return c.endOfInput(err)
@@ -205,7 +206,7 @@ func (c *conn) handle(body []byte) *reply {
 		frame, err = protocol.EncodeResult(id, result)
 	}
 	if err != nil {
-		perr := protocol.AsError(err)
+		perr := errcode.As(err)
 		c.log.Debug("call failed", "method", req.Method, "code", perr.Code, "error", perr.Message)
 		frame = protocol.EncodeError(id, perr)
 	}
@@ -299,7 +300,7 @@ func (c *conn) writeReply(r reply) {
 	if r.need > 0 {
 		if err := c.ws.persister.WaitDurable(r.need); err != nil && r.mutated {
 			c.wlog.Error("state not saved", "error", err)
-			r.frames[0] = protocol.EncodeError(r.id, protocol.Errorf(protocol.CodeStateUnavailable,
+			r.frames[0] = protocol.EncodeError(r.id, errcode.Errorf(errcode.StateUnavailable,
 				"the change is in effect but could not be saved (%v), so it will be lost if the host restarts; check the disk space and permissions of %s", err, c.cfg.Dirs.State))
 		}
 	}
@@ -353,7 +354,7 @@ func (c *conn) writeFrame(id json.RawMessage, f []byte, isResponse bool) error {
 		return err
 	case isResponse:
 		c.wlog.Warn("reply too large for the browser", "bytes", tooLarge.Size)
-		e := &protocol.Error{Code: protocol.CodeMessageTooLarge, Message: tooLarge.Error()}
+		e := &errcode.Error{Code: errcode.MessageTooLarge, Message: tooLarge.Error()}
 		err := fw.Queue(protocol.EncodeError(id, e))
 		if _, ok := errors.AsType[*protocol.FrameTooLargeError](err); ok {
 			// The id alone nearly fills a frame (no extension makes such

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // The writer logs a reply too large to send while hello, on the loop's
@@ -18,7 +19,7 @@ func TestAReplyTooLargeToEchoItsIDGoesOutWithIDNull(t *testing.T) {
 	h.send([]byte(`{"jsonrpc":"2.0","id":"` + strings.Repeat("i", protocol.DefaultMaxIncoming-60) + `","method":"x"}`))
 	h.send([]byte(`{"jsonrpc":"2.0","id":"hello","method":"hello","params":{"protocolVersion":1,"profileId":"p"}}`))
 	m := h.response(`null`)
-	assert.Equal(t, protocol.CodeMessageTooLarge, m.Error.Code)
+	assert.Equal(t, errcode.MessageTooLarge, m.Error.Code)
 	h.response(`"hello"`)
 	h.close()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 const page = "http://localhost:3000"
@@ -44,7 +45,7 @@ type message struct {
 	Method string          `json:"method"`
 	Params json.RawMessage `json:"params"`
 	Result json.RawMessage `json:"result"`
-	Error  *protocol.Error `json:"error"`
+	Error  *errcode.Error  `json:"error"`
 }
 
 type syncBuffer struct {
@@ -161,7 +162,7 @@ func (c *client) ok(method string, params any) string {
 }
 
 // fails calls a method that must fail with code and message.
-func (c *client) fails(method string, params any, code protocol.Code, message string) {
+func (c *client) fails(method string, params any, code errcode.Code, message string) {
 	c.t.Helper()
 	m := c.call(method, params)
 	require.NotNil(c.t, m.Error, "%s succeeded: %s", method, m.Result)
@@ -193,7 +194,7 @@ func with(provider string, params map[string]any) map[string]any {
 
 func TestCallsNeedHelloFirst(t *testing.T) {
 	c := serve(t, testConfig(t))
-	c.fails("getAllSessions", with(page, nil), protocol.CodeHandshakeRequired, "getAllSessions called before hello; the extension must send hello first on every connection")
+	c.fails("getAllSessions", with(page, nil), errcode.HandshakeRequired, "getAllSessions called before hello; the extension must send hello first on every connection")
 	c.hello("p1")
 	c.ok("getAllSessions", with(page, nil))
 }
@@ -212,11 +213,11 @@ func TestHello(t *testing.T) {
 	assert.Contains(t, res["capabilities"], "workspace.closeSession")
 
 	c.hello("p1") // again, same profile: fine
-	c.fails("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p2"}, protocol.CodeInvalidRequest,
+	c.fails("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p2"}, errcode.InvalidRequest,
 		"hello: this connection already serves profile p1; open a new connection for another profile")
-	c.fails("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "../p"}, protocol.CodeInvalidParams,
+	c.fails("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "../p"}, errcode.InvalidParams,
 		`hello: profileId "../p" must be 1 to 64 letters, digits, '-' or '_' (the extension makes a random one)`)
-	c.fails("hello", map[string]any{"protocolVersion": "1"}, protocol.CodeInvalidParams, "hello: parameter protocolVersion must be a number, not a string")
+	c.fails("hello", map[string]any{"protocolVersion": "1"}, errcode.InvalidParams, "hello: parameter protocolVersion must be a number, not a string")
 }
 
 func TestHelloRefusesAProfileAnotherHostServes(t *testing.T) {
@@ -229,27 +230,27 @@ func TestHelloRefusesAProfileAnotherHostServes(t *testing.T) {
 	c := serve(t, cfg)
 	m := c.call("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p1"})
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeProfileBusy, m.Error.Code)
+	assert.Equal(t, errcode.ProfileBusy, m.Error.Code)
 	assert.Equal(t, "another cif-host process is serving this browser profile (state "+f.Path()+"); close the other browser window using this profile, or wait for the old host to exit, then retry", m.Error.Message)
 }
 
 func TestDispatchChecksTheCaller(t *testing.T) {
 	c := serve(t, testConfig(t))
 	c.hello("p1")
-	c.fails("nope", with(page, nil), protocol.CodeMethodNotFound, `cif-host has no method "nope"; hello's capabilities list the methods it has`)
+	c.fails("nope", with(page, nil), errcode.MethodNotFound, `cif-host has no method "nope"; hello's capabilities list the methods it has`)
 	for _, agentOp := range []string{"workspace.get", "workspace.switchSession", "workspace.closeSession", "workspace.closeTab", "workspace.focusTab"} {
-		c.fails(agentOp, with(page, map[string]any{"sessionId": "s", "tabId": "t"}), protocol.CodeAgentOnly,
+		c.fails(agentOp, with(page, map[string]any{"sessionId": "s", "tabId": "t"}), errcode.AgentOnly,
 			agentOp+" is one of the agent's own operations; web pages cannot call it (only the agent switches and closes sessions)")
 	}
 	for _, bad := range []any{"", nil, "null", "chrome-extension://abc", "moz-extension://abc", "file:///tmp/x.html", "https://a.example/path",
 		"https://a.example?q", "https://a.example#f", "https://u@a.example", "https://", "a.example", 5} {
 		m := c.call("getAllSessions", map[string]any{"provider": bad})
 		require.NotNil(t, m.Error, "%v", bad)
-		assert.Equal(t, protocol.CodeInvalidParams, m.Error.Code, "%v", bad)
+		assert.Equal(t, errcode.InvalidParams, m.Error.Code, "%v", bad)
 	}
-	c.fails("getAllSessions", with("chrome-extension://abc", nil), protocol.CodeInvalidParams,
+	c.fails("getAllSessions", with("chrome-extension://abc", nil), errcode.InvalidParams,
 		`getAllSessions: provider "chrome-extension://abc" is not a web origin such as https://example.com; the extension must pass the calling page's origin`)
-	c.fails("getAllSessions", map[string]any{}, protocol.CodeInvalidParams,
+	c.fails("getAllSessions", map[string]any{}, errcode.InvalidParams,
 		`getAllSessions: provider "" is not a web origin such as https://example.com; the extension must pass the calling page's origin`)
 	for _, good := range []string{"http://localhost", "http://127.0.0.1:8080", "https://a.example:8443", "https://[::1]:3000"} {
 		c.ok("getAllSessions", with(good, nil))
@@ -294,7 +295,7 @@ func TestParameterTypeErrorsNameTheParameter(t *testing.T) {
 			if strings.HasPrefix(tt.method, "workspace.") {
 				params = tt.params
 			}
-			c.fails(tt.method, params, protocol.CodeInvalidParams, tt.message)
+			c.fails(tt.method, params, errcode.InvalidParams, tt.message)
 		})
 	}
 }
@@ -386,7 +387,7 @@ func TestAFailedSaveIsReportedAndTheNextCallSaves(t *testing.T) {
 
 	m := c.call("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
 	require.NotNil(t, m.Error)
-	assert.Equal(t, protocol.CodeStateUnavailable, m.Error.Code)
+	assert.Equal(t, errcode.StateUnavailable, m.Error.Code)
 	assert.True(t, strings.HasPrefix(m.Error.Message, "the change is in effect but could not be saved (save session state: create temporary state file: "), m.Error.Message)
 	assert.True(t, strings.HasSuffix(m.Error.Message, "so it will be lost if the host restarts; check the disk space and permissions of "+cfg.Dirs.State), m.Error.Message)
 	assert.Contains(t, c.log.String(), `msg="state not saved"`)

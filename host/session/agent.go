@@ -3,18 +3,18 @@ package session
 import (
 	"slices"
 
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // The agent's own operations. Only the extension's pages (its popup and
 // panel) reach these; no web page may, since in CIF providers cannot
 // switch or close sessions.
 
-func agentSession(m *Manager, id string) (*Session, *protocol.Error) {
+func agentSession(m *Manager, id string) (*Session, *errcode.Error) {
 	if s := m.find(id); s != nil {
 		return s, nil
 	}
-	return nil, protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist; it may have been closed already", protocol.Clip(id))
+	return nil, errcode.Errorf(errcode.SessionNotFound, "Session with ID:%s does not exist; it may have been closed already", errcode.Clip(id))
 }
 
 // SwitchSession focuses a session (or, with "", the home session).
@@ -59,13 +59,13 @@ func (m *Manager) closeSession(s *Session) {
 }
 
 // agentTab finds a tab in any session.
-func (m *Manager) agentTab(tabID string) (*Session, *Tab, *protocol.Error) {
+func (m *Manager) agentTab(tabID string) (*Session, *Tab, *errcode.Error) {
 	for _, s := range m.state.Sessions {
 		if t := s.tab(tabID); t != nil {
 			return s, t, nil
 		}
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist; it may have been closed already", protocol.Clip(tabID))
+	return nil, nil, errcode.Errorf(errcode.TabNotFound, "Tab with ID:%s does not exist; it may have been closed already", errcode.Clip(tabID))
 }
 
 // CloseAgentTab closes a tab because the agent closed it. Closing a

@@ -4,10 +4,9 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 // threeSessions opens a (alice), b (bob) and c (alice), in that order;
@@ -50,7 +49,7 @@ func TestSwitchSession(t *testing.T) {
 	assert.Equal(t, []string{switched(alice, a, true, `{"n":"a"}`)}, h.take(t))
 
 	v := h.Version()
-	requireError(t, h.SwitchSession("session-x"), protocol.CodeSessionNotFound, "Session with ID:session-x does not exist; it may have been closed already")
+	requireError(t, h.SwitchSession("session-x"), errcode.SessionNotFound, "Session with ID:session-x does not exist; it may have been closed already")
 	h.unchanged(t, v)
 }
 
@@ -96,7 +95,7 @@ func TestClosingTheLastSessionGoesHome(t *testing.T) {
 	assert.Equal(t, []string{closed(alice, a, "")}, h.take(t), "no context, no key")
 	assert.Equal(t, "", h.workspace().Focused)
 	assert.Nil(t, h.GetFocusedSession(alice))
-	requireError(t, h.CloseSession(a), protocol.CodeSessionNotFound, "Session with ID:"+a+" does not exist; it may have been closed already")
+	requireError(t, h.CloseSession(a), errcode.SessionNotFound, "Session with ID:"+a+" does not exist; it may have been closed already")
 }
 
 func TestCloseAgentTab(t *testing.T) {
@@ -105,9 +104,9 @@ func TestCloseAgentTab(t *testing.T) {
 	require.NoError(t, err)
 
 	v := h.Version()
-	requireError(t, h.CloseAgentTab("tab-3"), protocol.CodeTabNotClosable,
+	requireError(t, h.CloseAgentTab("tab-3"), errcode.TabNotClosable,
 		"Tab tab-3 cannot be closed: its template t_extra is not closable (canClose false, or one of the session template's additionalTabs)")
-	requireError(t, h.CloseAgentTab("tab-x"), protocol.CodeTabNotFound, "Tab with ID:tab-x does not exist; it may have been closed already")
+	requireError(t, h.CloseAgentTab("tab-x"), errcode.TabNotFound, "Tab with ID:tab-x does not exist; it may have been closed already")
 	h.unchanged(t, v)
 
 	require.NoError(t, h.CloseAgentTab(web))
@@ -125,5 +124,5 @@ func TestFocusAgentTabSwitchesToItsSession(t *testing.T) {
 	require.NoError(t, h.FocusAgentTab("tab-3"))
 	assert.Equal(t, []string{switched(bob, "session-4", false, ""), switched(alice, "session-1", true, "")}, h.take(t))
 	assert.Equal(t, "tab-3", *h.GetFocusedTab(alice))
-	requireError(t, h.FocusAgentTab("tab-x"), protocol.CodeTabNotFound, "Tab with ID:tab-x does not exist; it may have been closed already")
+	requireError(t, h.FocusAgentTab("tab-x"), errcode.TabNotFound, "Tab with ID:tab-x does not exist; it may have been closed already")
 }

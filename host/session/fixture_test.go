@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/host/templates"
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 const (
@@ -109,9 +109,9 @@ func (h *harness) session(t *testing.T, id string) *Session {
 }
 
 // requireError checks an error's code and its exact text.
-func requireError(t *testing.T, err error, code protocol.Code, message string) {
+func requireError(t *testing.T, err error, code errcode.Code, message string) {
 	t.Helper()
-	var pe *protocol.Error
+	var pe *errcode.Error
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, code.String(), pe.Code.String())
 	assert.Equal(t, message, pe.Message)

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cifbridge/cif-bridge/host/templates"
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // DefaultMaxSessions is CIF's limit of open sessions.
@@ -214,9 +214,9 @@ const (
 // owned returns the provider's session with that id. Another provider's
 // session does not exist as far as this one can tell, as in CIF. blank is
 // CIF's text for a missing id.
-func (m *Manager) owned(provider, id, blank string) (*Session, *protocol.Error) {
+func (m *Manager) owned(provider, id, blank string) (*Session, *errcode.Error) {
 	if id == "" {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: pass the id createSession resolved with", blank)
+		return nil, errcode.Errorf(errcode.InvalidParams, "%s: pass the id createSession resolved with", blank)
 	}
 	if s := m.find(id); s != nil && s.Provider == provider {
 		return s, nil
@@ -227,18 +227,18 @@ func (m *Manager) owned(provider, id, blank string) (*Session, *protocol.Error) 
 // ownedOrFocused returns the provider's session with that id or, with no
 // id, the focused session when it is the provider's: CIF's host acts on
 // the focused session for setSessionTitle and updateContext.
-func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, *protocol.Error) {
+func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, *errcode.Error) {
 	if id != "" {
 		return m.owned(provider, id, sessionIDNull)
 	}
 	if f := m.focused(); f != nil && f.Provider == provider {
 		return f, nil
 	}
-	return nil, protocol.Errorf(protocol.CodeNotOwner, "Focused session does not belong to the provider: %s without a sessionId acts on the focused session, which is not yours; pass sessionId", method)
+	return nil, errcode.Errorf(errcode.NotOwner, "Focused session does not belong to the provider: %s without a sessionId acts on the focused session, which is not yours; pass sessionId", method)
 }
 
-func sessionNotFound(id string) *protocol.Error {
-	return protocol.Errorf(protocol.CodeSessionNotFound, "Session with ID:%s does not exist. It was closed or belongs to another provider; getAllSessions lists this provider's open sessions", protocol.Clip(id))
+func sessionNotFound(id string) *errcode.Error {
+	return errcode.Errorf(errcode.SessionNotFound, "Session with ID:%s does not exist. It was closed or belongs to another provider; getAllSessions lists this provider's open sessions", errcode.Clip(id))
 }
 
 // focused returns the focused session, or nil on the home session.
@@ -296,7 +296,7 @@ func (m *Manager) CreateSession(provider string, in CreateInput) (string, error)
 		return "", err
 	}
 	if n := len(m.state.Sessions); n >= m.opts.MaxSessions {
-		return "", protocol.Errorf(protocol.CodeSessionLimit, "Cannot add the Session. Maximum Sessions limit reached. Limit: %d. The agent must close a session first; canCreateSession tells when one can be created", m.opts.MaxSessions)
+		return "", errcode.Errorf(errcode.SessionLimit, "Cannot add the Session. Maximum Sessions limit reached. Limit: %d. The agent must close a session first; canCreateSession tells when one can be created", m.opts.MaxSessions)
 	}
 	// input.customerName and templateParameters.customerName are one value
 	// (the first wins), so the {customerName} slug reads it either way.
@@ -336,20 +336,20 @@ func (m *Manager) sessionTemplate(in CreateInput) (*templates.Session, error) {
 	case in.TemplateName != "":
 		t, ok := m.opts.Catalog.Session(in.TemplateName)
 		if !ok {
-			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to templates.json (see docs/templates.md)", protocol.Clip(in.TemplateName), joinNames(m.opts.Catalog.SessionNames()))
+			return nil, errcode.Errorf(errcode.TemplateNotFound, "Did not find template by name (%s). Known session templates: %s; add yours to templates.json (see docs/templates.md)", errcode.Clip(in.TemplateName), joinNames(m.opts.Catalog.SessionNames()))
 		}
 		tpl = t
 	case in.TemplateTag != "":
 		t, ok := m.opts.Catalog.SessionByTag(in.TemplateTag)
 		if !ok {
-			return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Error retrieving template by tag (%s) : no session template has this tag; add it to a template's tags in the templates file", protocol.Clip(in.TemplateTag))
+			return nil, errcode.Errorf(errcode.TemplateNotFound, "Error retrieving template by tag (%s) : no session template has this tag; add it to a template's tags in the templates file", errcode.Clip(in.TemplateTag))
 		}
 		tpl = t
 	default:
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "The templateName parameter is null. Provide a value to the parameter: input.templateName names a session template, such as msdyn_chat_session")
+		return nil, errcode.Errorf(errcode.InvalidParams, "The templateName parameter is null. Provide a value to the parameter: input.templateName names a session template, such as msdyn_chat_session")
 	}
 	if tpl.Type != templates.Generic {
-		return nil, protocol.Errorf(protocol.CodeUnsupportedTemplate, "Template %s is of type %s; createSession supports Generic session templates only. Use a generic template", tpl.UniqueName, tpl.Type)
+		return nil, errcode.Errorf(errcode.UnsupportedTemplate, "Template %s is of type %s; createSession supports Generic session templates only. Use a generic template", tpl.UniqueName, tpl.Type)
 	}
 	return tpl, nil
 }
@@ -406,15 +406,15 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	tpl, ok := m.opts.Catalog.Tab(template)
 	if !ok {
-		return nil, protocol.Errorf(protocol.CodeTemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to templates.json (see docs/templates.md)", protocol.Clip(template), joinNames(m.opts.Catalog.TabNames()))
+		return nil, errcode.Errorf(errcode.TemplateNotFound, "Did not find template by name (%s). Known application tab templates: %s; add yours to templates.json (see docs/templates.md)", errcode.Clip(template), joinNames(m.opts.Catalog.TabNames()))
 	}
 	params, err := v.TabParams(tpl)
 	if err != nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%v", err)
+		return nil, errcode.Errorf(errcode.InvalidParams, "%v", err)
 	}
 	url, err := templates.URL(tpl, params, m.opts.OrgURL)
 	if err != nil {
-		return nil, protocol.Errorf(protocol.CodeInvalidParams, "%v", err)
+		return nil, errcode.Errorf(errcode.InvalidParams, "%v", err)
 	}
 	return &Tab{
 		ID:          "tab-" + m.opts.NewID(),

@@ -11,27 +11,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/host/templates"
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 func TestCreateSessionRefuses(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      CreateInput
-		code    protocol.Code
+		code    errcode.Code
 		message string
 	}{
-		{"no template", CreateInput{}, protocol.CodeInvalidParams,
+		{"no template", CreateInput{}, errcode.InvalidParams,
 			"The templateName parameter is null. Provide a value to the parameter: input.templateName names a session template, such as msdyn_chat_session"},
-		{"unknown name", CreateInput{TemplateName: "nope"}, protocol.CodeTemplateNotFound,
+		{"unknown name", CreateInput{TemplateName: "nope"}, errcode.TemplateNotFound,
 			"Did not find template by name (nope). Known session templates: s_chat, s_entity, s_named, s_plain, s_record, s_web; add yours to templates.json (see docs/templates.md)"},
-		{"unknown tag", CreateInput{TemplateTag: "sms"}, protocol.CodeTemplateNotFound,
+		{"unknown tag", CreateInput{TemplateTag: "sms"}, errcode.TemplateNotFound,
 			"Error retrieving template by tag (sms) : no session template has this tag; add it to a template's tags in the templates file"},
-		{"entity template", CreateInput{TemplateName: "s_entity"}, protocol.CodeUnsupportedTemplate,
+		{"entity template", CreateInput{TemplateName: "s_entity"}, errcode.UnsupportedTemplate,
 			"Template s_entity is of type entity; createSession supports Generic session templates only. Use a generic template"},
-		{"parameter of the wrong type", CreateInput{TemplateName: "s_record", TemplateParameters: map[string]any{"validateRecord": "maybe"}}, protocol.CodeInvalidParams,
+		{"parameter of the wrong type", CreateInput{TemplateName: "s_record", TemplateParameters: map[string]any{"validateRecord": "maybe"}}, errcode.InvalidParams,
 			`parameter "validateRecord" of tab template "t_record" must be a boolean, but resolves to "maybe"; pass a boolean in templateParameters`},
-		{"address that is not a web address", CreateInput{TemplateName: "s_web", TemplateParameters: map[string]any{"url": "javascript:alert(1)"}}, protocol.CodeInvalidParams,
+		{"address that is not a web address", CreateInput{TemplateName: "s_web", TemplateParameters: map[string]any{"url": "javascript:alert(1)"}}, errcode.InvalidParams,
 			`tab template "t_web" resolves to the address "javascript:alert(1)", which is not an absolute http or https URL; pass a full URL such as https://example.com/ in templateParameters`},
 	}
 	for _, tt := range tests {
@@ -146,7 +146,7 @@ func TestTheLimitCountsEveryProvidersSessions(t *testing.T) {
 
 	v := h.Version()
 	_, err := h.CreateSession(alice, CreateInput{TemplateName: "s_plain"})
-	requireError(t, err, protocol.CodeSessionLimit,
+	requireError(t, err, errcode.SessionLimit,
 		"Cannot add the Session. Maximum Sessions limit reached. Limit: 2. The agent must close a session first; canCreateSession tells when one can be created")
 	h.unchanged(t, v)
 
@@ -179,11 +179,11 @@ func TestTheLimitHoldsUnderConcurrentCalls(t *testing.T) {
 					_, err := h.CreateSession(provider, CreateInput{TemplateName: "s_chat"})
 					mu.Lock()
 					defer mu.Unlock()
-					var pe *protocol.Error
+					var pe *errcode.Error
 					switch {
 					case err == nil:
 						created++
-					case errors.As(err, &pe) && pe.Code == protocol.CodeSessionLimit:
+					case errors.As(err, &pe) && pe.Code == errcode.SessionLimit:
 						refused++
 					default:
 						other = append(other, err)

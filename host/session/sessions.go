@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // Info is what getSession resolves with. The page turns it into a Map
@@ -81,7 +81,7 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if input == nil {
-		return "", protocol.Errorf(protocol.CodeInvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}")
+		return "", errcode.Errorf(errcode.InvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}")
 	}
 	id, _ := input["sessionId"].(string)
 	s, err := m.ownedOrFocused(provider, id, "setSessionTitle")
@@ -130,7 +130,7 @@ func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
 		return err
 	}
 	if count < 0 {
-		return protocol.Errorf(protocol.CodeInvalidParams, "The count parameter must be zero or a positive number, not %d", count)
+		return errcode.Errorf(errcode.InvalidParams, "The count parameter must be zero or a positive number, not %d", count)
 	}
 	if m.state.Focused != s.ID && s.Attention.NewActivity != count {
 		s.Attention.NewActivity = count
@@ -155,7 +155,7 @@ func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.
 		details = nil
 	}
 	if len(details) > MaxKPIDetails {
-		return protocol.Errorf(protocol.CodeInvalidParams, "notifyKpiBreach: details are %d bytes; the agent's views show at most %d, so pass a short text or a small object", len(details), MaxKPIDetails)
+		return errcode.Errorf(errcode.InvalidParams, "notifyKpiBreach: details are %d bytes; the agent's views show at most %d, so pass a short text or a small object", len(details), MaxKPIDetails)
 	}
 	if s.Attention.KPIBreach != !reset || !bytes.Equal(s.Attention.KPIDetails, details) {
 		s.Attention.KPIBreach = !reset
@@ -184,7 +184,7 @@ func (m *Manager) UpdateContext(provider, id string, values map[string]any, dele
 	} else {
 		maps.Copy(params, values)
 		if b, err := json.Marshal(params); err != nil || len(b) > MaxParamsBytes {
-			return nil, protocol.Errorf(protocol.CodeInvalidParams, "updateContext: the session's parameters would grow to %d bytes, over the limit of %d; remove keys you no longer need (isDelete) or keep large data out of them", len(b), MaxParamsBytes)
+			return nil, errcode.Errorf(errcode.InvalidParams, "updateContext: the session's parameters would grow to %d bytes, over the limit of %d; remove keys you no longer need (isDelete) or keep large data out of them", len(b), MaxParamsBytes)
 		}
 	}
 	s.Params = params

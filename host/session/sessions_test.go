@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 const (
@@ -45,11 +44,11 @@ func TestGetSession(t *testing.T) {
 	assert.Equal(t, []string{}, info.Tabs)
 
 	_, err = h.GetSession(bob, a)
-	requireError(t, err, protocol.CodeSessionNotFound, "Session with ID:"+a+notMine)
+	requireError(t, err, errcode.SessionNotFound, "Session with ID:"+a+notMine)
 	_, err = h.GetSession(alice, "session-x")
-	requireError(t, err, protocol.CodeSessionNotFound, "Session with ID:session-x"+notMine)
+	requireError(t, err, errcode.SessionNotFound, "Session with ID:session-x"+notMine)
 	_, err = h.GetSession(alice, "")
-	requireError(t, err, protocol.CodeInvalidParams, blankSessionID)
+	requireError(t, err, errcode.InvalidParams, blankSessionID)
 }
 
 func TestGetFocusedAndAllSessionsSeeOnlyTheProvidersOwn(t *testing.T) {
@@ -74,7 +73,7 @@ func TestSetSessionTitle(t *testing.T) {
 		caller  string
 		input   func(a, b string) map[string]any
 		want    string
-		code    protocol.Code
+		code    errcode.Code
 		message string
 	}{
 		{"slug values from the input", alice, func(a, _ string) map[string]any { return map[string]any{"sessionId": a, "customer": "Fabrikam"} },
@@ -86,11 +85,11 @@ func TestSetSessionTitle(t *testing.T) {
 		{"without sessionId, the focused session", bob, func(string, string) map[string]any { return map[string]any{} },
 			"Plain", 0, ""},
 		{"without sessionId, another provider's focused session", alice, func(string, string) map[string]any { return map[string]any{"customer": "x"} },
-			"", protocol.CodeNotOwner, "Focused session does not belong to the provider: setSessionTitle without a sessionId acts on the focused session, which is not yours; pass sessionId"},
+			"", errcode.NotOwner, "Focused session does not belong to the provider: setSessionTitle without a sessionId acts on the focused session, which is not yours; pass sessionId"},
 		{"another provider's session", bob, func(a, _ string) map[string]any { return map[string]any{"sessionId": a} },
-			"", protocol.CodeSessionNotFound, "Session with ID:session-1" + notMine},
+			"", errcode.SessionNotFound, "Session with ID:session-1" + notMine},
 		{"no input", alice, func(string, string) map[string]any { return nil },
-			"", protocol.CodeInvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}"},
+			"", errcode.InvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,8 +128,8 @@ func TestRequestFocusSessionOnlyFlagsTheSession(t *testing.T) {
 	require.NoError(t, h.RequestFocusSession(alice, a))
 	assert.False(t, h.session(t, a).Attention.FocusRequested, "a focused session needs no flag")
 
-	requireError(t, h.RequestFocusSession(alice, ""), protocol.CodeInvalidParams, "SessionID is null or undefined: pass the id createSession resolved with")
-	requireError(t, h.RequestFocusSession(alice, b), protocol.CodeSessionNotFound, "Session with ID:"+b+notMine)
+	requireError(t, h.RequestFocusSession(alice, ""), errcode.InvalidParams, "SessionID is null or undefined: pass the id createSession resolved with")
+	requireError(t, h.RequestFocusSession(alice, b), errcode.SessionNotFound, "Session with ID:"+b+notMine)
 }
 
 func TestNotifyNewActivity(t *testing.T) {
@@ -141,9 +140,9 @@ func TestNotifyNewActivity(t *testing.T) {
 	assert.Zero(t, h.session(t, b).Attention.NewActivity, "the focused session shows no count")
 
 	v := h.Version()
-	requireError(t, h.NotifyNewActivity(alice, a, -1), protocol.CodeInvalidParams, "The count parameter must be zero or a positive number, not -1")
-	requireError(t, h.NotifyNewActivity(alice, "", 1), protocol.CodeInvalidParams, blankSessionID)
-	requireError(t, h.NotifyNewActivity(bob, a, 1), protocol.CodeSessionNotFound, "Session with ID:"+a+notMine)
+	requireError(t, h.NotifyNewActivity(alice, a, -1), errcode.InvalidParams, "The count parameter must be zero or a positive number, not -1")
+	requireError(t, h.NotifyNewActivity(alice, "", 1), errcode.InvalidParams, blankSessionID)
+	requireError(t, h.NotifyNewActivity(bob, a, 1), errcode.SessionNotFound, "Session with ID:"+a+notMine)
 	h.unchanged(t, v)
 
 	require.NoError(t, h.SwitchSession(a))
@@ -166,8 +165,8 @@ func TestNotifyKpiBreach(t *testing.T) {
 	require.NoError(t, h.NotifyKpiBreach(alice, a, true, json.RawMessage(`{"ignored":1}`)))
 	assert.Equal(t, Attention{}, h.session(t, a).Attention)
 
-	requireError(t, h.NotifyKpiBreach(alice, "", false, nil), protocol.CodeInvalidParams, blankSessionID)
-	requireError(t, h.NotifyKpiBreach(alice, b, false, nil), protocol.CodeSessionNotFound, "Session with ID:"+b+notMine)
+	requireError(t, h.NotifyKpiBreach(alice, "", false, nil), errcode.InvalidParams, blankSessionID)
+	requireError(t, h.NotifyKpiBreach(alice, b, false, nil), errcode.SessionNotFound, "Session with ID:"+b+notMine)
 }
 
 func TestUpdateContext(t *testing.T) {
@@ -194,9 +193,9 @@ func TestUpdateContext(t *testing.T) {
 
 	v := h.Version()
 	_, err = h.UpdateContext(alice, "", map[string]any{"x": 1.0}, nil, false)
-	requireError(t, err, protocol.CodeNotOwner, "Focused session does not belong to the provider: updateContext without a sessionId acts on the focused session, which is not yours; pass sessionId")
+	requireError(t, err, errcode.NotOwner, "Focused session does not belong to the provider: updateContext without a sessionId acts on the focused session, which is not yours; pass sessionId")
 	_, err = h.UpdateContext(alice, b, map[string]any{"x": 1.0}, nil, false)
-	requireError(t, err, protocol.CodeSessionNotFound, "Session with ID:"+b+notMine)
+	requireError(t, err, errcode.SessionNotFound, "Session with ID:"+b+notMine)
 	h.unchanged(t, v)
 }
 
@@ -208,7 +207,7 @@ func TestUpdateContextCannotGrowTheParametersWithoutBound(t *testing.T) {
 	require.NoError(t, err)
 	v := h.Version()
 	_, err = h.UpdateContext(alice, id, map[string]any{"b": big}, nil, false)
-	requireError(t, err, protocol.CodeInvalidParams, "updateContext: the session's parameters would grow to 1228815 bytes, over the limit of 1048576; remove keys you no longer need (isDelete) or keep large data out of them")
+	requireError(t, err, errcode.InvalidParams, "updateContext: the session's parameters would grow to 1228815 bytes, over the limit of 1048576; remove keys you no longer need (isDelete) or keep large data out of them")
 	h.unchanged(t, v)
 	assert.Equal(t, []string{"a"}, slices.Sorted(maps.Keys(h.session(t, id).Params)))
 }

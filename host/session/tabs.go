@@ -3,7 +3,7 @@ package session
 import (
 	"slices"
 
-	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // Texts CIF rejects a blank tab id with, by method.
@@ -16,26 +16,26 @@ const (
 // CIF act on the focused session only and only when it is the caller's.
 // CIF also lets them act on the home (default) session; CIF Bridge's home
 // session has no tabs, so that is refused with its own code.
-func (m *Manager) providerFocus(provider, method string) (*Session, *protocol.Error) {
+func (m *Manager) providerFocus(provider, method string) (*Session, *errcode.Error) {
 	s := m.focused()
 	notYours, home := "Focused session is neither the default session nor it belongs to the provider", "No session of yours is focused"
 	if method == "getTabs" {
 		notYours, home = "Session not in focus", "Session not in focus"
 	}
 	if s == nil {
-		return nil, protocol.Errorf(protocol.CodeNoFocusedSession, "%s: the agent is on the home session, which has no application tabs in CIF Bridge; %s works only while one of your sessions is focused (wait for onSessionSwitched with focused true, or create a session)", home, method)
+		return nil, errcode.Errorf(errcode.NoFocusedSession, "%s: the agent is on the home session, which has no application tabs in CIF Bridge; %s works only while one of your sessions is focused (wait for onSessionSwitched with focused true, or create a session)", home, method)
 	}
 	if s.Provider != provider {
-		return nil, protocol.Errorf(protocol.CodeNotOwner, "%s; %s works only while one of your sessions is focused (wait for onSessionSwitched with focused true)", notYours, method)
+		return nil, errcode.Errorf(errcode.NotOwner, "%s; %s works only while one of your sessions is focused (wait for onSessionSwitched with focused true)", notYours, method)
 	}
 	return s, nil
 }
 
 // focusedTab finds a tab of the focused session, which must be the
 // provider's. blank is CIF's text for a missing tab id.
-func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *Tab, *protocol.Error) {
+func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *Tab, *errcode.Error) {
 	if tabID == "" {
-		return nil, nil, protocol.Errorf(protocol.CodeInvalidParams, "%s: pass the id createTab, getTabs or getFocusedTab gave", blank)
+		return nil, nil, errcode.Errorf(errcode.InvalidParams, "%s: pass the id createTab, getTabs or getFocusedTab gave", blank)
 	}
 	s, err := m.providerFocus(provider, method)
 	if err != nil {
@@ -46,10 +46,10 @@ func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *
 	}
 	for _, other := range m.state.Sessions {
 		if other.Provider == provider && other.tab(tabID) != nil {
-			return nil, nil, protocol.Errorf(protocol.CodeNotOwner, "Tab %s belongs to session %s, which is not focused; %s works on the focused session's tabs only (see onSessionSwitched)", tabID, other.ID, method)
+			return nil, nil, errcode.Errorf(errcode.NotOwner, "Tab %s belongs to session %s, which is not focused; %s works on the focused session's tabs only (see onSessionSwitched)", tabID, other.ID, method)
 		}
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeTabNotFound, "Tab with ID:%s does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs", protocol.Clip(tabID))
+	return nil, nil, errcode.Errorf(errcode.TabNotFound, "Tab with ID:%s does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs", errcode.Clip(tabID))
 }
 
 func (s *Session) tab(id string) *Tab {
@@ -76,7 +76,7 @@ func (m *Manager) CreateTab(provider string, in TabInput) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if in.TemplateName == "" {
-		return "", protocol.Errorf(protocol.CodeInvalidParams, "Some of the required parameters are Null: input.templateName names an application tab template, such as msdyn_website_tab")
+		return "", errcode.Errorf(errcode.InvalidParams, "Some of the required parameters are Null: input.templateName names an application tab template, such as msdyn_website_tab")
 	}
 	s, err := m.providerFocus(provider, "createTab")
 	if err != nil {
@@ -177,7 +177,7 @@ func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (str
 		return "", err
 	}
 	if input == nil {
-		return "", protocol.Errorf(protocol.CodeInvalidParams, "The input Parameter cannot be NULL: pass the values of the tab template's title slugs, such as {title: \"…\"} for a title of \"{title}\"")
+		return "", errcode.Errorf(errcode.InvalidParams, "The input Parameter cannot be NULL: pass the values of the tab template's title slugs, such as {title: \"…\"} for a title of \"{title}\"")
 	}
 	v := s.values()
 	v.Params = mergeParams(s.Params, t.TemplateParameters)
@@ -208,12 +208,12 @@ func (m *Manager) CloseTab(provider, tabID string) error {
 
 // notClosable refuses to close an anchor tab or a tab whose template (or
 // whose place among the session's additional tabs) keeps it open.
-func notClosable(t *Tab) *protocol.Error {
+func notClosable(t *Tab) *errcode.Error {
 	switch {
 	case t.Anchor:
-		return protocol.Errorf(protocol.CodeTabNotClosable, "Tab %s is the session's anchor tab and cannot be closed; it closes with its session, which only the agent ends", t.ID)
+		return errcode.Errorf(errcode.TabNotClosable, "Tab %s is the session's anchor tab and cannot be closed; it closes with its session, which only the agent ends", t.ID)
 	case !t.Closable:
-		return protocol.Errorf(protocol.CodeTabNotClosable, "Tab %s cannot be closed: its template %s is not closable (canClose false, or one of the session template's additionalTabs)", t.ID, t.Template)
+		return errcode.Errorf(errcode.TabNotClosable, "Tab %s cannot be closed: its template %s is not closable (canClose false, or one of the session template's additionalTabs)", t.ID, t.Template)
 	}
 	return nil
 }

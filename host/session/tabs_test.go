@@ -3,10 +3,9 @@ package session
 import (
 	"testing"
 
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 const (
@@ -57,22 +56,22 @@ func TestCreateTabFocusesTheFirstTabOfASessionWithout(t *testing.T) {
 func TestCreateTabRefuses(t *testing.T) {
 	h := newHarness(t, Options{})
 	_, err := h.CreateTab(alice, TabInput{TemplateName: "t_web"})
-	requireError(t, err, protocol.CodeNoFocusedSession, sprintf(homeFocus, "createTab"))
+	requireError(t, err, errcode.NoFocusedSession, sprintf(homeFocus, "createTab"))
 
 	h.create(t, alice, CreateInput{TemplateName: "s_chat"})
 	v := h.Version()
 	for _, tt := range []struct {
 		name, caller string
 		in           TabInput
-		code         protocol.Code
+		code         errcode.Code
 		message      string
 	}{
-		{"no template", alice, TabInput{}, protocol.CodeInvalidParams,
+		{"no template", alice, TabInput{}, errcode.InvalidParams,
 			"Some of the required parameters are Null: input.templateName names an application tab template, such as msdyn_website_tab"},
-		{"unknown template", alice, TabInput{TemplateName: "nope"}, protocol.CodeTemplateNotFound,
+		{"unknown template", alice, TabInput{TemplateName: "nope"}, errcode.TemplateNotFound,
 			"Did not find template by name (nope). Known application tab templates: t_anchor, t_extra, t_fixed, t_named, t_record, t_web; add yours to templates.json (see docs/templates.md)"},
-		{"another provider's focus", bob, TabInput{TemplateName: "t_web"}, protocol.CodeNotOwner, sprintf(notYourFocus, "createTab")},
-		{"bad parameter", alice, TabInput{TemplateName: "t_record", TemplateParameters: map[string]any{"t_record": map[string]any{"validateRecord": 2.0}}}, protocol.CodeInvalidParams,
+		{"another provider's focus", bob, TabInput{TemplateName: "t_web"}, errcode.NotOwner, sprintf(notYourFocus, "createTab")},
+		{"bad parameter", alice, TabInput{TemplateName: "t_record", TemplateParameters: map[string]any{"t_record": map[string]any{"validateRecord": 2.0}}}, errcode.InvalidParams,
 			`parameter "validateRecord" of tab template "t_record" must be a boolean, but resolves to "2"; pass a boolean in templateParameters`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,10 +110,10 @@ func TestGetTabs(t *testing.T) {
 		})
 	}
 	_, err = h.GetTabs(bob, "", nil)
-	requireError(t, err, protocol.CodeNotOwner, "Session not in focus; getTabs works only while one of your sessions is focused (wait for onSessionSwitched with focused true)")
+	requireError(t, err, errcode.NotOwner, "Session not in focus; getTabs works only while one of your sessions is focused (wait for onSessionSwitched with focused true)")
 	require.NoError(t, h.SwitchSession(""))
 	_, err = h.GetTabs(alice, "", nil)
-	requireError(t, err, protocol.CodeNoFocusedSession, "Session not in focus: the agent is on the home session, which has no application tabs in CIF Bridge; getTabs works only while one of your sessions is focused (wait for onSessionSwitched with focused true, or create a session)")
+	requireError(t, err, errcode.NoFocusedSession, "Session not in focus: the agent is on the home session, which has no application tabs in CIF Bridge; getTabs works only while one of your sessions is focused (wait for onSessionSwitched with focused true, or create a session)")
 }
 
 func TestGetFocusedTab(t *testing.T) {
@@ -149,19 +148,19 @@ func TestTabMethodsActOnTheCallersFocusedSessionOnly(t *testing.T) {
 			h.create(t, bob, CreateInput{TemplateName: "s_chat"})
 			// bob: session-7 (focused), tab-8, tab-9
 			v := h.Version()
-			requireError(t, m.call(h, alice, ""), protocol.CodeInvalidParams, m.blank)
-			requireError(t, m.call(h, alice, "tab-5"), protocol.CodeNotOwner, sprintf(notYourFocus, m.name))
+			requireError(t, m.call(h, alice, ""), errcode.InvalidParams, m.blank)
+			requireError(t, m.call(h, alice, "tab-5"), errcode.NotOwner, sprintf(notYourFocus, m.name))
 			require.NoError(t, h.SwitchSession("session-4"))
 			v = h.Version()
-			requireError(t, m.call(h, alice, "tab-2"), protocol.CodeNotOwner,
+			requireError(t, m.call(h, alice, "tab-2"), errcode.NotOwner,
 				"Tab tab-2 belongs to session session-1, which is not focused; "+m.name+" works on the focused session's tabs only (see onSessionSwitched)")
-			requireError(t, m.call(h, alice, "tab-8"), protocol.CodeTabNotFound,
+			requireError(t, m.call(h, alice, "tab-8"), errcode.TabNotFound,
 				"Tab with ID:tab-8 does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs")
-			requireError(t, m.call(h, bob, "tab-8"), protocol.CodeNotOwner, sprintf(notYourFocus, m.name))
+			requireError(t, m.call(h, bob, "tab-8"), errcode.NotOwner, sprintf(notYourFocus, m.name))
 			h.take(t)
 			h.unchanged(t, v)
 			require.NoError(t, h.SwitchSession(""))
-			requireError(t, m.call(h, alice, "tab-5"), protocol.CodeNoFocusedSession, sprintf(homeFocus, m.name))
+			requireError(t, m.call(h, alice, "tab-5"), errcode.NoFocusedSession, sprintf(homeFocus, m.name))
 		})
 	}
 }
@@ -210,7 +209,7 @@ func TestSetTabTitle(t *testing.T) {
 		})
 	}
 	_, err = h.SetTabTitle(alice, web, nil)
-	requireError(t, err, protocol.CodeInvalidParams, `The input Parameter cannot be NULL: pass the values of the tab template's title slugs, such as {title: "…"} for a title of "{title}"`)
+	requireError(t, err, errcode.InvalidParams, `The input Parameter cannot be NULL: pass the values of the tab template's title slugs, such as {title: "…"} for a title of "{title}"`)
 }
 
 func TestCloseTab(t *testing.T) {
@@ -221,11 +220,11 @@ func TestCloseTab(t *testing.T) {
 	require.NoError(t, err)
 
 	v := h.Version()
-	requireError(t, h.CloseTab(alice, "tab-2"), protocol.CodeTabNotClosable,
+	requireError(t, h.CloseTab(alice, "tab-2"), errcode.TabNotClosable,
 		"Tab tab-2 is the session's anchor tab and cannot be closed; it closes with its session, which only the agent ends")
-	requireError(t, h.CloseTab(alice, "tab-3"), protocol.CodeTabNotClosable,
+	requireError(t, h.CloseTab(alice, "tab-3"), errcode.TabNotClosable,
 		"Tab tab-3 cannot be closed: its template t_extra is not closable (canClose false, or one of the session template's additionalTabs)")
-	requireError(t, h.CloseTab(alice, fixed), protocol.CodeTabNotClosable,
+	requireError(t, h.CloseTab(alice, fixed), errcode.TabNotClosable,
 		"Tab "+fixed+" cannot be closed: its template t_fixed is not closable (canClose false, or one of the session template's additionalTabs)")
 	h.unchanged(t, v)
 
@@ -235,6 +234,6 @@ func TestCloseTab(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"tab-2", "tab-3", fixed}, tabs)
 	assert.Empty(t, h.take(t))
-	requireError(t, h.CloseTab(alice, web), protocol.CodeTabNotFound,
+	requireError(t, h.CloseTab(alice, web), errcode.TabNotFound,
 		"Tab with ID:"+web+" does not exist in the focused session. It was closed or belongs to another session; getTabs lists the focused session's tabs")
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/protocol"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // Main builds cif-host (with the race detector when the tests have it),
@@ -178,7 +179,7 @@ type Message struct {
 	Method string          `json:"method"`
 	Params json.RawMessage `json:"params"`
 	Result json.RawMessage `json:"result"`
-	Error  *protocol.Error `json:"error"`
+	Error  *errcode.Error  `json:"error"`
 }
 
 // Read returns the next frame the host writes, failing the test if none
