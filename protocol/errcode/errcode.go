@@ -45,6 +45,12 @@ const (
 	NoFocusedSession     Code = 1017
 	HandshakeRequired    Code = 1018
 	StateUnavailable     Code = 1019
+	EntityNotFound       Code = 1020
+	RecordNotFound       Code = 1021
+	InvalidQuery         Code = 1022
+	RecordConflict       Code = 1023
+	RecordsUnavailable   Code = 1024
+	RecordsNotAllowed    Code = 1025
 )
 
 // Def is one code as the docs and the extension know it.
@@ -81,6 +87,12 @@ var defs = []Def{
 	{NoFocusedSession, "NoFocusedSession", "a tab method while the agent is on the home session, which has no tabs"},
 	{HandshakeRequired, "HandshakeRequired", "a call before hello"},
 	{StateUnavailable, "StateUnavailable", "the state cannot be read or saved; the message names the folder"},
+	{EntityNotFound, "EntityNotFound", "the organisation has no entity by that logical name"},
+	{RecordNotFound, "RecordNotFound", "no record of that entity has that id"},
+	{InvalidQuery, "InvalidQuery", "OData query options that are malformed, or name an option, function or attribute cif-host does not support"},
+	{RecordConflict, "RecordConflict", "the record changed since the version the update was based on (If-Match)"},
+	{RecordsUnavailable, "RecordsUnavailable", "the organisation's database cannot be opened or reached; the message says why"},
+	{RecordsNotAllowed, "RecordsNotAllowed", "the user has not allowed this site to read or write records"},
 }
 
 // Defs returns every code, in documentation order.
