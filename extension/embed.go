@@ -1,3 +1,5 @@
+//go:generate go run ../internal/contract/cmd
+
 // Package extension embeds the CIF Bridge WebExtension's files, so that Go
 // code (the installer, the tests) can read its manifest and serve or copy
 // its files without knowing where the checkout is.

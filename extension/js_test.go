@@ -1,15 +1,12 @@
 package extension
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 // node finds Node.js, which runs the extension's JavaScript tests. Without
@@ -37,20 +34,6 @@ func TestJavaScript(t *testing.T) {
 		t.Fatalf("node --test failed: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
-}
-
-// TestErrorCodesMatchTheHost keeps lib/errors.js equal to protocol's codes.
-func TestErrorCodesMatchTheHost(t *testing.T) {
-	out, err := exec.Command(node(t), "--input-type=module", "-e",
-		`import { ErrorCode } from "./lib/errors.js"; console.log(JSON.stringify(ErrorCode));`).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	var js map[string]errcode.Code
-	require.NoError(t, json.Unmarshal(out, &js))
-	want := map[string]errcode.Code{}
-	for _, d := range errcode.Defs() {
-		want[d.Name] = d.Code
-	}
-	assert.Equal(t, want, js)
 }
 
 // TestManifest checks what Go code reads from the manifest.

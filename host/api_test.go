@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cifbridge/cif-bridge/host/server"
+	"github.com/cifbridge/cif-bridge/host/api"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
@@ -35,7 +35,7 @@ func exchange(t *testing.T, p *hosttest.Proc, method string, params any) exchang
 	id := p.Send(method, params)
 	reply := p.Read()
 	require.JSONEq(t, string(mustJSON(t, id)), string(reply.ID), "the reply comes first, before any notification; got %s %s", reply.Method, reply.Params)
-	sentinel := p.Send("workspace.get", map[string]any{})
+	sentinel := p.Send("workspace.get", hosttest.View(nil))
 	out := exchanged{Result: reply.Result, Error: reply.Error}
 	for {
 		m := p.Read()
@@ -80,14 +80,8 @@ func refused(t *testing.T, p *hosttest.Proc, method string, params any, code err
 	return x.Error.Message
 }
 
-// as adds the calling page's origin to a method's parameters.
-func as(provider string, params map[string]any) map[string]any {
-	out := map[string]any{"provider": provider}
-	for k, v := range params {
-		out[k] = v
-	}
-	return out
-}
+// as builds a page's call params.
+func as(provider string, args map[string]any) map[string]any { return hosttest.As(provider, args) }
 
 // event renders a notification as exchange does.
 func event(method, provider string, data map[string]any) string {
@@ -124,7 +118,7 @@ func changed(t *testing.T, events []string) []string {
 	t.Helper()
 	require.NotEmpty(t, events)
 	last := events[len(events)-1]
-	assert.True(t, strings.HasPrefix(last, server.NotifyChanged+" "), "the last notification is %s", last)
+	assert.True(t, strings.HasPrefix(last, api.WorkspaceChanged+" "), "the last notification is %s", last)
 	return events[:len(events)-1]
 }
 
@@ -207,7 +201,7 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 		Focused     string `json:"focused"`
 		MaxSessions int    `json:"maxSessions"`
 	}
-	res, _ = ok(t, p, "workspace.get", map[string]any{})
+	res, _ = ok(t, p, "workspace.get", hosttest.View(nil))
 	require.NoError(t, json.Unmarshal([]byte(res), &ws))
 	require.Len(t, ws.Sessions, 1)
 	assert.Equal(t, "Search", ws.Sessions[0].Tabs[2].Title)
@@ -257,19 +251,19 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 	for _, op := range []string{"workspace.get", "workspace.switchSession", "workspace.closeSession", "workspace.closeTab", "workspace.focusTab"} {
 		refused(t, p, op, as(provider, map[string]any{"sessionId": a}), errcode.AgentOnly)
 	}
-	_, events = ok(t, p, "workspace.switchSession", map[string]any{"sessionId": a})
+	_, events = ok(t, p, "workspace.switchSession", hosttest.View(map[string]any{"sessionId": a}))
 	assert.Equal(t, []string{switchedEvent(other, b, false, ""), switchedEvent(provider, a, true, `{"ticket":42}`)}, changed(t, events))
-	res, _ = ok(t, p, "workspace.get", map[string]any{})
+	res, _ = ok(t, p, "workspace.get", hosttest.View(nil))
 	require.NoError(t, json.Unmarshal([]byte(res), &ws))
 	assert.Equal(t, map[string]any{"kpiBreach": true, "kpiDetails": map[string]any{"kpi": "wait"}}, ws.Sessions[0].Attention, "focus clears the focus request and the count, not the breach")
 
-	_, events = ok(t, p, "workspace.closeSession", map[string]any{"sessionId": b})
+	_, events = ok(t, p, "workspace.closeSession", hosttest.View(map[string]any{"sessionId": b}))
 	assert.Equal(t, []string{closedEvent(other, b, "")}, changed(t, events))
-	_, events = ok(t, p, "workspace.focusTab", map[string]any{"tabId": anchor})
+	_, events = ok(t, p, "workspace.focusTab", hosttest.View(map[string]any{"tabId": anchor}))
 	assert.Empty(t, events, "the anchor tab is already focused")
-	_, events = ok(t, p, "workspace.closeTab", map[string]any{"tabId": anchor})
+	_, events = ok(t, p, "workspace.closeTab", hosttest.View(map[string]any{"tabId": anchor}))
 	assert.Equal(t, []string{closedEvent(provider, a, `{"ticket":42}`)}, changed(t, events), "closing the anchor tab closes the session")
-	_, events = ok(t, p, "workspace.switchSession", map[string]any{"sessionId": ""})
+	_, events = ok(t, p, "workspace.switchSession", hosttest.View(map[string]any{"sessionId": ""}))
 	assert.Empty(t, events, "already home")
 
 	res, _ = ok(t, p, "getAllSessions", as(provider, nil))
@@ -279,8 +273,8 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 
 func TestErrorsThroughTheBinary(t *testing.T) {
 	dirs := hosttest.NewDirs(t)
-	require.NoError(t, os.MkdirAll(filepath.Dir(dirs.App("settings.json")), 0o700))
-	require.NoError(t, os.WriteFile(dirs.App("settings.json"), []byte(`{"maxSessions": 1}`), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Dir(dirs.App(t, "settings.json")), 0o700))
+	require.NoError(t, os.WriteFile(dirs.App(t, "settings.json"), []byte(`{"maxSessions": 1}`), 0o600))
 	p := hosttest.Start(t, dirs)
 	res := p.Hello("profile-1")
 	assert.Equal(t, 1.0, res["limits"].(map[string]any)["maxSessions"])
@@ -335,7 +329,7 @@ func TestSessionsSurviveARestart(t *testing.T) {
 	}}))
 	b, _ := ok(t, first, "createSession", as(other, map[string]any{"input": map[string]any{"templateName": "msdyn_voicecall_session"}}))
 	_, _ = ok(t, first, "createTab", as(other, map[string]any{"input": map[string]any{"templateName": "msdyn_knowledge_search_tab"}}))
-	before, _ := ok(t, first, "workspace.get", map[string]any{})
+	before, _ := ok(t, first, "workspace.get", hosttest.View(nil))
 	first.CloseStdin()
 	require.Equal(t, 0, first.Wait(5*time.Second))
 
@@ -350,16 +344,16 @@ func TestSessionsSurviveARestart(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(res), &info))
 	assert.Equal(t, []any{"kept", 1.0}, info["context"])
 	assert.Equal(t, "Contoso", info["title"])
-	after, _ := ok(t, second, "workspace.get", map[string]any{})
+	after, _ := ok(t, second, "workspace.get", hosttest.View(nil))
 	assert.JSONEq(t, before, after, "the same workspace, tab for tab")
 
-	_, events := ok(t, second, "workspace.switchSession", map[string]any{"sessionId": unquote(t, a)})
+	_, events := ok(t, second, "workspace.switchSession", hosttest.View(map[string]any{"sessionId": unquote(t, a)}))
 	assert.Equal(t, []string{switchedEvent(other, unquote(t, b), false, ""), switchedEvent(provider, unquote(t, a), true, `["kept",1]`)}, changed(t, events))
 }
 
 func TestACorruptStateFileIsMovedAside(t *testing.T) {
 	dirs := hosttest.NewDirs(t)
-	path := dirs.StateFile("profile-1")
+	path := dirs.StateFile(t, "profile-1")
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
 	require.NoError(t, os.WriteFile(path, []byte(`{"format":1,"state":{"sessions":[null]}}`), 0o600))
 
@@ -386,8 +380,8 @@ func TestACorruptStateFileIsMovedAside(t *testing.T) {
 
 func TestTemplateProblemsAreReportedAndTheRestStaysUsable(t *testing.T) {
 	dirs := hosttest.NewDirs(t)
-	require.NoError(t, os.MkdirAll(filepath.Dir(dirs.App("templates.json")), 0o700))
-	require.NoError(t, os.WriteFile(dirs.App("templates.json"), []byte(`{
+	require.NoError(t, os.MkdirAll(filepath.Dir(dirs.App(t, "templates.json")), 0o700))
+	require.NoError(t, os.WriteFile(dirs.App(t, "templates.json"), []byte(`{
 	  "sessionTemplates": [
 	    {"uniqueName": "contoso_call", "title": "Call {phone}", "anchorTab": "contoso_crm"},
 	    {"uniqueName": "contoso_broken", "title": "x", "anchorTab": "contoso_missing"}
@@ -401,7 +395,7 @@ func TestTemplateProblemsAreReportedAndTheRestStaysUsable(t *testing.T) {
 	p := hosttest.Start(t, dirs)
 	res := p.Hello("profile-1")
 	assert.Equal(t, []any{map[string]any{
-		"file":     dirs.App("templates.json"),
+		"file":     dirs.App(t, "templates.json"),
 		"template": "contoso_broken",
 		"field":    "anchorTab",
 		"message":  `names tab template "contoso_missing", which does not exist; add it to applicationTabTemplates or fix the name`,
@@ -412,7 +406,7 @@ func TestTemplateProblemsAreReportedAndTheRestStaysUsable(t *testing.T) {
 	id, _ := ok(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "contoso_call", "templateParameters": map[string]any{"phone": "555"}}}))
 	info, _ := ok(t, p, "getSession", as(provider, map[string]any{"sessionId": unquote(t, id)}))
 	assert.Contains(t, info, `"title":"Call 555"`)
-	ws, _ := ok(t, p, "workspace.get", map[string]any{})
+	ws, _ := ok(t, p, "workspace.get", hosttest.View(nil))
 	assert.Contains(t, ws, `"url":"https://crm.contoso.com/?phone=555"`)
 	_, _ = ok(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
 	refused(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "contoso_broken"}}), errcode.TemplateNotFound)
@@ -420,17 +414,17 @@ func TestTemplateProblemsAreReportedAndTheRestStaysUsable(t *testing.T) {
 
 func TestABrokenTemplatesFileLeavesTheDefaults(t *testing.T) {
 	dirs := hosttest.NewDirs(t)
-	require.NoError(t, os.MkdirAll(filepath.Dir(dirs.App("templates.json")), 0o700))
-	require.NoError(t, os.WriteFile(dirs.App("templates.json"), []byte(`{"sessionTemplates": [`), 0o600))
-	require.NoError(t, os.WriteFile(dirs.App("settings.json"), []byte(`{"maxSessions": 0.5}`), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Dir(dirs.App(t, "templates.json")), 0o700))
+	require.NoError(t, os.WriteFile(dirs.App(t, "templates.json"), []byte(`{"sessionTemplates": [`), 0o600))
+	require.NoError(t, os.WriteFile(dirs.App(t, "settings.json"), []byte(`{"maxSessions": 0.5}`), 0o600))
 
 	p := hosttest.Start(t, dirs)
 	res := p.Hello("profile-1")
 	problems := res["problems"].([]any)
 	require.Len(t, problems, 2)
-	assert.Equal(t, map[string]any{"file": dirs.App("templates.json"),
+	assert.Equal(t, map[string]any{"file": dirs.App(t, "templates.json"),
 		"message": "is not a valid templates file (unexpected EOF); see docs/templates.md for the format"}, problems[0])
-	assert.Equal(t, dirs.App("settings.json"), problems[1].(map[string]any)["file"])
+	assert.Equal(t, dirs.App(t, "settings.json"), problems[1].(map[string]any)["file"])
 	assert.Equal(t, 10.0, res["limits"].(map[string]any)["maxSessions"], "broken settings give the defaults")
 	_, _ = ok(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
 }

@@ -35,7 +35,7 @@ var helloRequest = rpc(1, "hello", map[string]any{"protocolVersion": 1, "extensi
 
 // readCall is the read-only call the benchmarks repeat, as a page sends it
 // through the extension.
-var readCall = rpc(7, "getFocusedSession", map[string]any{"provider": provider})
+var readCall = rpc(7, "getFocusedSession", hosttest.As(provider, nil))
 
 // hostBinary is the cif-host measured: this tree's, or the build named by
 // $CIF_BENCH_HOST (an earlier version, to compare).
@@ -93,7 +93,7 @@ func BenchmarkPipes(b *testing.B) {
 	})
 	// A write: createSession, then the agent's closeSession, each answered
 	// once the state is saved, with the events each sends after its reply.
-	create := rpc(11, "createSession", map[string]any{"provider": provider, "input": map[string]any{"templateName": "msdyn_chat_session"}})
+	create := rpc(11, "createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
 	b.Run("write", func(b *testing.B) {
 		bench.Versus(b,
 			func(n int) {
@@ -109,7 +109,7 @@ func BenchmarkPipes(b *testing.B) {
 						b.Fatal(err)
 					}
 					drainEvents(b, host)
-					mustResult(b, host.Call(rpc(12, "workspace.closeSession", map[string]any{"sessionId": id})))
+					mustResult(b, host.Call(rpc(12, "workspace.closeSession", hosttest.View(map[string]any{"sessionId": id}))))
 					drainEvents(b, host)
 				}
 			})
@@ -161,8 +161,7 @@ func BenchmarkPeakMemory(b *testing.B) {
 		var sessions []string
 		for i := range 10 {
 			var id string
-			raw := mustResult(b, host.Call(rpc(100+i, "createSession", map[string]any{"provider": provider,
-				"input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": fmt.Sprint("Customer ", i)}}})))
+			raw := mustResult(b, host.Call(rpc(100+i, "createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": fmt.Sprint("Customer ", i)}}}))))
 			if err := json.Unmarshal(raw, &id); err != nil {
 				b.Fatal(err)
 			}
@@ -172,11 +171,11 @@ func BenchmarkPeakMemory(b *testing.B) {
 		// Reads of every kind a page makes, across the sessions.
 		mixed := [][]byte{
 			readCall,
-			rpc(8, "getAllSessions", map[string]any{"provider": provider}),
-			rpc(9, "getFocusedTab", map[string]any{"provider": provider}),
+			rpc(8, "getAllSessions", hosttest.As(provider, nil)),
+			rpc(9, "getFocusedTab", hosttest.As(provider, nil)),
 		}
 		for _, id := range sessions {
-			mixed = append(mixed, rpc(10, "getSession", map[string]any{"provider": provider, "sessionId": id}))
+			mixed = append(mixed, rpc(10, "getSession", hosttest.As(provider, map[string]any{"sessionId": id})))
 		}
 		for done := 0; done < calls; {
 			for _, call := range mixed {

@@ -189,7 +189,7 @@ func (r *round) restart(history []*model) *model {
 	p.CloseStdin()
 	require.Equal(t, 0, p.Wait(exitBound))
 	require.NotContains(t, p.Stderr(), "state file unreadable")
-	data, err := os.ReadFile(p.Dirs.StateFile("profile-1"))
+	data, err := os.ReadFile(p.Dirs.StateFile(t, "profile-1"))
 	if !errors.Is(err, fs.ErrNotExist) { // no file: nothing was ever saved, an empty workspace
 		require.NoError(t, err)
 	}
@@ -284,10 +284,10 @@ func (r *round) next(m *model) (call, *model) {
 	}
 	switch choice {
 	case opCreate:
-		c := call{op: opCreate, mark: n, method: "createSession", params: map[string]any{"provider": provider, "input": map[string]any{
+		c := call{op: opCreate, mark: n, method: "createSession", params: hosttest.As(provider, map[string]any{"input": map[string]any{
 			"templateName": "msdyn_chat_session", "context": map[string]any{"mark": n},
 			"templateParameters": map[string]any{"customer": fmt.Sprint("c", n)},
-		}}}
+		}})}
 		if len(m.sessions) >= 10 {
 			c.fails = errcode.SessionLimit
 			return c, m
@@ -297,7 +297,7 @@ func (r *round) next(m *model) (call, *model) {
 		return c, m
 	case opClose:
 		i := m.index(mark)
-		c := call{op: opClose, mark: mark, method: "workspace.closeSession", params: map[string]any{"sessionId": m.sessions[i].id}}
+		c := call{op: opClose, mark: mark, method: "workspace.closeSession", params: hosttest.View(map[string]any{"sessionId": m.sessions[i].id})}
 		m.sessions = slices.Delete(m.sessions, i, i+1)
 		if m.focused == mark {
 			m.focused = -1
@@ -310,15 +310,15 @@ func (r *round) next(m *model) (call, *model) {
 		s := &m.sessions[m.index(mark)]
 		s.params = maps.Clone(s.params)
 		s.params[fmt.Sprint("k", n%3)] = float64(n)
-		return call{op: opUpdate, mark: mark, method: "updateContext", params: map[string]any{"provider": provider, "sessionId": s.id, "input": map[string]any{fmt.Sprint("k", n%3): n}}}, m
+		return call{op: opUpdate, mark: mark, method: "updateContext", params: hosttest.As(provider, map[string]any{"sessionId": s.id, "input": map[string]any{fmt.Sprint("k", n%3): n}})}, m
 	case opTitle:
 		s := &m.sessions[m.index(mark)]
 		s.title = fmt.Sprint("t", n)
-		return call{op: opTitle, mark: mark, method: "setSessionTitle", params: map[string]any{"provider": provider, "input": map[string]any{"sessionId": s.id, "customer": s.title}}}, m
+		return call{op: opTitle, mark: mark, method: "setSessionTitle", params: hosttest.As(provider, map[string]any{"input": map[string]any{"sessionId": s.id, "customer": s.title}})}, m
 	case opTab:
-		c := call{op: opTab, mark: m.focused, method: "createTab", params: map[string]any{"provider": provider, "input": map[string]any{
+		c := call{op: opTab, mark: m.focused, method: "createTab", params: hosttest.As(provider, map[string]any{"input": map[string]any{
 			"templateName": "msdyn_knowledge_search_tab", "templateParameters": map[string]any{"searchText": fmt.Sprint("s", n)},
-		}}}
+		}})}
 		if m.focused < 0 {
 			c.fails = errcode.NoFocusedSession
 			return c, m
@@ -327,7 +327,7 @@ func (r *round) next(m *model) (call, *model) {
 		return c, m
 	default:
 		m.focused = mark
-		return call{op: opSwitch, mark: mark, method: "workspace.switchSession", params: map[string]any{"sessionId": m.sessions[m.index(mark)].id}}, m
+		return call{op: opSwitch, mark: mark, method: "workspace.switchSession", params: hosttest.View(map[string]any{"sessionId": m.sessions[m.index(mark)].id})}, m
 	}
 }
 

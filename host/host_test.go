@@ -25,7 +25,7 @@ func TestHelloReportsVersionsCapabilitiesAndLimits(t *testing.T) {
 	assert.EqualValues(t, protocol.ProtocolVersion, res["protocolVersion"])
 	assert.Contains(t, res["capabilities"], "createSession")
 	assert.Equal(t, map[string]any{"maxSessions": 10.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
-	assert.Equal(t, p.Dirs.StateFile("profile-1"), res["stateFile"])
+	assert.Equal(t, p.Dirs.StateFile(t, "profile-1"), res["stateFile"])
 	assert.Empty(t, res["problems"])
 }
 
@@ -34,12 +34,12 @@ func TestHelloRefusesAnotherProtocolVersion(t *testing.T) {
 	m := p.Call("hello", map[string]any{"protocolVersion": 99, "extensionVersion": "9.0.0", "profileId": "p"})
 	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.ProtocolMismatch, m.Error.Code)
-	assert.Equal(t, `the extension (version "9.0.0") speaks protocol 99 and cif-host 0.1.0 speaks protocol 1; install matching versions of both (run ./install.sh from the same checkout as the extension)`, m.Error.Message)
+	assert.Equal(t, `the extension (version "9.0.0") speaks protocol 99 and cif-host 0.1.0 speaks protocol 2; install matching versions of both (run ./install.sh from the same checkout as the extension)`, m.Error.Message)
 }
 
 func TestCallsBeforeHelloAreRefused(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
-	m := p.Call("canCreateSession", map[string]any{"provider": provider})
+	m := p.Call("canCreateSession", hosttest.As(provider, nil))
 	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.HandshakeRequired, m.Error.Code)
 }
@@ -48,16 +48,16 @@ func TestCreateSessionThroughTheBinary(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
 	p.Hello("profile-1")
 	var can bool
-	p.Result("canCreateSession", map[string]any{"provider": provider}, &can)
+	p.Result("canCreateSession", hosttest.As(provider, nil), &can)
 	assert.True(t, can)
 
 	var id string
-	p.Result("createSession", map[string]any{"provider": provider, "input": map[string]any{
+	p.Result("createSession", hosttest.As(provider, map[string]any{"input": map[string]any{
 		"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": "Contoso"},
-	}}, &id)
+	}}), &id)
 	assert.Regexp(t, `^session-[0-9a-f-]{36}$`, id)
 
-	m := p.Call("createSession", map[string]any{"provider": provider, "input": map[string]any{"templateName": "nope"}})
+	m := p.Call("createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "nope"}}))
 	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.TemplateNotFound, m.Error.Code)
 	assert.Contains(t, m.Error.Message, "Did not find template by name (nope).")

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
@@ -15,7 +19,7 @@ const Version = "2.0"
 // ProtocolVersion is the version of CIF Bridge's protocol on top of
 // JSON-RPC: the methods, their parameters and results, and the events.
 // The extension and the host must speak the same one; hello checks it.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 // Request is a JSON-RPC request as the extension sends it: an id it made,
 // a CIF method name and an object of named parameters.
@@ -54,10 +58,11 @@ var nullID = json.RawMessage("null")
 // read more than 10000, which would make the whole state unreadable.
 const MaxNesting = 64
 
-// DecodeRequest parses one frame body; the request may share its memory.
-// On failure it returns the error to
-// send back and the request id when one could be read (else JSON null), so
-// that even a bad request is answered where JSON-RPC says it should be.
+// DecodeRequest parses one frame body strictly: exactly the members of a
+// JSON-RPC 2.0 request, each once, in their exact letter case; the
+// request may share the body's memory. On failure it returns the error to
+// send back and the request id when one could be read (else JSON null),
+// so that even a bad request is answered where JSON-RPC says it should be.
 func DecodeRequest(body []byte) (*Request, json.RawMessage, *errcode.Error) {
 	if !utf8.Valid(body) {
 		return nil, nullID, errcode.Errorf(errcode.ParseError, "request is not valid UTF-8; send JSON text encoded as UTF-8")
@@ -69,18 +74,16 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *errcode.Error) {
 	if tooDeep(body, MaxNesting) {
 		return nil, envelopeID(body), errcode.Errorf(errcode.InvalidParams, "request nests objects and arrays more than %d levels deep, which cif-host does not accept; send flatter parameters", MaxNesting)
 	}
-	req, plain := plainRequest(body)
-	if !plain {
-		if err := json.Unmarshal(body, &req); err != nil {
-			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-				if te.Field == "" {
-					return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "request must be a JSON-RPC 2.0 object, not a %s", te.Value)
-				}
-				return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "request field %q must be a %s, not a %s", te.Field, te.Type.Kind(), te.Value)
-			}
-			return nil, nullID, errcode.Errorf(errcode.ParseError, "request is not valid JSON (%s); send one JSON object per frame", err)
-		}
+	var env struct {
+		JSONRPC string         `json:"jsonrpc"`
+		ID      jsontext.Value `json:"id"`
+		Method  string         `json:"method"`
+		Params  jsontext.Value `json:"params"`
 	}
+	if err := jsonv2.Unmarshal(body, &env, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return nil, envelopeID(body), envelopeError(err)
+	}
+	req := Request{JSONRPC: env.JSONRPC, ID: json.RawMessage(env.ID), Method: env.Method, Params: json.RawMessage(env.Params)}
 	id, ok := validID(req.ID)
 	if !ok {
 		return nil, nullID, errcode.Errorf(errcode.InvalidRequest, "request id must be a string or a number")
@@ -92,51 +95,44 @@ func DecodeRequest(body []byte) (*Request, json.RawMessage, *errcode.Error) {
 		return nil, id, errcode.Errorf(errcode.InvalidRequest, "request has no method; name the CIF method to call")
 	}
 	if p := bytes.TrimSpace(req.Params); len(p) > 0 && p[0] != '{' && !bytes.Equal(p, []byte("null")) {
-		return nil, id, errcode.Errorf(errcode.InvalidParams, "params of %s must be an object of named parameters", req.Method)
+		return nil, id, errcode.Errorf(errcode.InvalidParams, "params of %s must be an object of named parameters", errcode.Clip(req.Method))
 	}
 	return &req, id, nil
 }
 
-// plainRequest reads a request as json.Unmarshal does, in the usual case
-// only: valid JSON, an object with at most the members jsonrpc and method
-// (strings), id (a number or a string) and params (an object), each once,
-// no key written with escapes nor in another case. It reports false for
-// anything else.
-func plainRequest(body []byte) (Request, bool) {
-	var req Request
-	if !json.Valid(body) {
-		return req, false
-	}
-	var seen struct{ jsonrpc, method, id, params bool }
-	once := func(b *bool) bool {
-		first := !*b
-		*b = true
-		return first
-	}
-	plain := ObjectFields(body, func(key, value []byte) bool {
-		switch string(key) {
-		case "jsonrpc":
-			s, ok := PlainString(value)
-			req.JSONRPC = string(s)
-			return ok && once(&seen.jsonrpc)
-		case "method":
-			s, ok := PlainString(value)
-			req.Method = string(s)
-			return ok && once(&seen.method)
-		case "id":
-			req.ID = value
-			c := value[0]
-			return (c == '"' || c == '-' || c >= '0' && c <= '9') && once(&seen.id)
-		case "params":
-			req.Params = value
-			return value[0] == '{' && once(&seen.params)
+// envelopeError says what is wrong with a request that could not be read.
+func envelopeError(err error) *errcode.Error {
+	if se, ok := errors.AsType[*jsonv2.SemanticError](err); ok {
+		member := strings.TrimPrefix(string(se.JSONPointer), "/")
+		switch {
+		case member == "":
+			return errcode.Errorf(errcode.InvalidRequest, "request must be a JSON-RPC 2.0 object, not %s", kindName(se.JSONKind))
+		case errors.Is(se.Err, jsonv2.ErrUnknownName):
+			return errcode.Errorf(errcode.InvalidRequest, "request has a member %q, which JSON-RPC 2.0 does not define; send only jsonrpc, id, method and params", errcode.Clip(member))
 		}
-		return false
-	})
-	if !plain {
-		return Request{}, false
+		return errcode.Errorf(errcode.InvalidRequest, "request member %q must be a string, not %s", errcode.Clip(member), kindName(se.JSONKind))
 	}
-	return req, true
+	if se, ok := errors.AsType[*jsontext.SyntacticError](err); ok && errors.Is(se.Err, jsontext.ErrDuplicateName) {
+		return errcode.Errorf(errcode.InvalidRequest, "request member %q is given twice; give each once", errcode.Clip(strings.TrimPrefix(string(se.JSONPointer), "/")))
+	}
+	return errcode.Errorf(errcode.ParseError, "request is not valid JSON (%v); send one JSON object per frame", err)
+}
+
+// kindName names the kind of a JSON value.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '[':
+		return "an array"
+	}
+	return "an object"
 }
 
 // tooDeep reports whether body nests objects and arrays more than limit
@@ -167,12 +163,12 @@ func tooDeep(body []byte, limit int) bool {
 // it can still be found, so that the refusal reaches the caller; else null.
 func envelopeID(body []byte) json.RawMessage {
 	var env struct {
-		ID json.RawMessage `json:"id"`
+		ID jsontext.Value `json:"id"`
 	}
-	if json.Unmarshal(body, &env) != nil {
+	if jsonv2.Unmarshal(body, &env) != nil {
 		return nullID
 	}
-	if id, ok := validID(env.ID); ok && id != nil {
+	if id, ok := validID(json.RawMessage(env.ID)); ok && id != nil {
 		return id
 	}
 	return nullID

@@ -31,11 +31,13 @@ func TestDecodeRequestRejectsBadInputWithTypedErrors(t *testing.T) {
 		message    string
 	}{
 		{"invalid UTF-8", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\xff\"}", errcode.ParseError, "null", "request is not valid UTF-8; send JSON text encoded as UTF-8"},
-		{"invalid JSON", `{"jsonrpc":`, errcode.ParseError, "null", "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame"},
-		{"empty body", ``, errcode.ParseError, "null", "request is not valid JSON (unexpected end of JSON input); send one JSON object per frame"},
+		{"invalid JSON", `{"jsonrpc":`, errcode.ParseError, "null", `request is not valid JSON (jsontext: unexpected EOF within "/jsonrpc" after offset 11); send one JSON object per frame`},
+		{"empty body", ``, errcode.ParseError, "null", "request is not valid JSON (jsontext: unexpected EOF); send one JSON object per frame"},
 		{"not an object", `"hello"`, errcode.InvalidRequest, "null", "request must be a JSON-RPC 2.0 object, not a string"},
 		{"batch", ` [{"jsonrpc":"2.0","id":1,"method":"a"}]`, errcode.InvalidRequest, "null", "batch requests are not supported; send one JSON-RPC request per frame"},
-		{"method not a string", `{"jsonrpc":"2.0","id":1,"method":5}`, errcode.InvalidRequest, "null", `request field "method" must be a string, not a number`},
+		{"method not a string", `{"jsonrpc":"2.0","id":1,"method":5}`, errcode.InvalidRequest, "1", `request member "method" must be a string, not a number`},
+		{"a member twice", `{"jsonrpc":"2.0","id":1,"method":"a","method":"b"}`, errcode.InvalidRequest, "null", `request member "method" is given twice; give each once`},
+		{"a member in another case", `{"jsonrpc":"2.0","id":1,"method":"a","Params":{}}`, errcode.InvalidRequest, "1", `request has a member "Params", which JSON-RPC 2.0 does not define; send only jsonrpc, id, method and params`},
 		{"id an object", `{"jsonrpc":"2.0","id":{},"method":"a"}`, errcode.InvalidRequest, "null", "request id must be a string or a number"},
 		{"wrong version", `{"jsonrpc":"1.0","id":"a","method":"a"}`, errcode.InvalidRequest, `"a"`, `request must have "jsonrpc": "2.0"`},
 		{"no method", `{"jsonrpc":"2.0","id":2}`, errcode.InvalidRequest, "2", "request has no method; name the CIF method to call"},

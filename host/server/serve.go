@@ -1,8 +1,8 @@
-// Package server speaks the CIF Bridge protocol on a browser's native
-// messaging pipes: it reads JSON-RPC requests in frames, answers the hello
-// handshake, dispatches CIF methods to the profile's session manager, and
-// writes every reply and event through one writer, each only once the
-// state it reports is safely on disk.
+// Package server is the connection loop of cif-host, as jsonrpc2 splits
+// it from dispatch: it reads JSON-RPC requests in native-messaging frames,
+// passes each to a Handler in order, and writes every reply and the events
+// it caused through one writer, each only once the Handler says what it
+// reports is safely stored. It knows nothing of CIF's methods.
 package server
 
 import (
@@ -15,43 +15,49 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cifbridge/cif-bridge/host/config"
-	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
-// Config is what a server needs besides its pipes.
-type Config struct {
-	HostVersion string
-	Dirs        config.Dirs
-	Catalog     *templates.Catalog
-	// Problems are the faults found in the templates and settings files;
-	// hello reports them so the extension can show them.
-	Problems []templates.Problem
-	Settings config.Settings
-	Logger   *slog.Logger
-	// LockWait bounds the wait for another host serving the same profile
-	// to exit; DefaultLockWait when 0.
-	LockWait time.Duration
-	// Now is the clock; time.Now when nil.
-	Now func() time.Time
-	// Refusal, when set, answers every request: the caller is not an
-	// extension this host admits.
-	Refusal *errcode.Error
+// Handler answers the requests of one connection. Handle is called for
+// one request at a time, in the order they arrived.
+type Handler interface {
+	// Handle answers one request.
+	Handle(req *protocol.Request) Reply
+	// Close is called once, when the connection ends: it saves what
+	// remains and releases what the handler holds.
+	Close()
+	// Logger is what the loop logs the connection's events with on the
+	// goroutine that calls Handle (hello may tell it the profile); the
+	// writer goroutine logs with Serve's logger.
+	Logger() *slog.Logger
 }
 
-// DefaultLockWait covers a browser's shutdown of the previous host:
-// Chromium kills it after 2 s, Firefox after 3 s.
-const DefaultLockWait = 4 * time.Second
+// Reply is what one request sends back: its result or error, then the
+// events it caused.
+type Reply struct {
+	Result any
+	Err    error
+	Events []protocol.Notification
+	// Stored, when set, holds the reply back until what it reports is
+	// stored. Replies never overtake each other.
+	Stored Barrier
+}
 
-// reply is what one request sends back: its response, then the events it
-// caused, released once the state version it reports is durable.
-type reply struct {
-	id      json.RawMessage
-	frames  [][]byte
-	need    uint64 // state version to make durable first; 0 for none
-	mutated bool   // the request itself changed the state
+// Barrier tells when a reply may go out.
+type Barrier interface {
+	// Done reports, without waiting, whether the reply may go out now.
+	Done() bool
+	// Wait returns once the reply may go out. An error replaces the
+	// reply and drops its events: the change it reported did not happen.
+	Wait() error
+}
+
+// out is a reply ready to write: its frames, and what they wait for.
+type out struct {
+	id     json.RawMessage
+	frames [][]byte
+	stored Barrier
 }
 
 // conn is one browser connection. One goroutine reads and handles the
@@ -60,14 +66,10 @@ type reply struct {
 // hand-over between goroutines. A reply that must wait for a save goes to
 // the writer goroutine, and so do the replies behind it, to keep the order.
 type conn struct {
-	cfg Config
-	log *slog.Logger // the serving goroutine's; hello adds the profile to it
-	// wlog is the writer's logger: log changes on the serving goroutine.
-	wlog     *slog.Logger
+	h        Handler
+	log      *slog.Logger
 	stopping <-chan struct{} // closed once the server is stopping
 	stop     context.CancelFunc
-	ws       *workspace // nil until hello
-	events   [][]byte   // events emitted by the request being handled
 
 	// turn is held while a request is handled, so that Serve stops
 	// between requests; stopped tells the serving goroutine to handle no
@@ -81,7 +83,7 @@ type conn struct {
 	fw     *protocol.Writer
 	queued int
 	broken bool // the browser stopped reading: nothing more is written
-	outbox chan reply
+	outbox chan out
 	finish chan struct{} // closed when the writer has nothing more to wait for
 }
 
@@ -90,24 +92,18 @@ type conn struct {
 // would otherwise hold the host forever; the state is saved either way.
 const flushWait = 250 * time.Millisecond
 
-// Serve answers requests from in on out until in ends (the browser closed
-// the pipe), out breaks, or ctx is cancelled. It returns nil for each of
-// those clean endings and an error only when the stream itself was
-// unusable. Everything a reply reported is saved before Serve returns.
-func Serve(ctx context.Context, in io.Reader, out io.Writer, cfg Config) error {
-	if cfg.LockWait == 0 {
-		cfg.LockWait = DefaultLockWait
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
+// Serve answers requests from in on out with h until in ends (the browser
+// closed the pipe), out breaks, or ctx is cancelled. It returns nil for
+// each of those clean endings and an error only when the stream itself
+// was unusable. It closes h before it returns.
+func Serve(ctx context.Context, in io.Reader, w io.Writer, h Handler, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	c := &conn{cfg: cfg, log: cfg.Logger, wlog: cfg.Logger, stopping: ctx.Done(), stop: stop,
-		fw: protocol.NewWriter(out), outbox: make(chan reply, 256), finish: make(chan struct{})}
+	c := &conn{h: h, log: log, stopping: ctx.Done(), stop: stop,
+		fw: protocol.NewWriter(w), outbox: make(chan out, 256), finish: make(chan struct{})}
 
 	written := make(chan struct{})
 	go func() { defer close(written); c.write() }()
@@ -123,8 +119,8 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, cfg Config) error {
 		// leave it there.
 		c.turn.Lock()
 		c.stopped = true
+		c.h.Logger().Info("stopping", "reason", context.Cause(ctx))
 		c.turn.Unlock()
-		c.log.Info("stopping", "reason", context.Cause(ctx))
 	}
 	close(c.finish)
 	select {
@@ -132,7 +128,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, cfg Config) error {
 	case <-time.After(flushWait):
 		c.log.Warn("the browser is not reading; stopping without sending the last replies", "waited", flushWait)
 	}
-	c.ws.close(c.log)
+	h.Close()
 	return err
 }
 
@@ -146,13 +142,13 @@ func (c *conn) serve(r *protocol.Reader) error {
 			c.turn.Unlock()
 			return nil
 		}
-		var out *reply
+		var o *out
 		switch tooLarge, ok := errors.AsType[*protocol.FrameTooLargeError](err); {
 		case err == nil:
-			out = c.handle(body)
+			o = c.handle(body)
 		case ok:
-			c.log.Warn("skipped an oversized request", "bytes", tooLarge.Size, "limit", tooLarge.Limit)
-			out = &reply{id: json.RawMessage("null"), frames: [][]byte{protocol.EncodeError(nil, &errcode.Error{Code: errcode.MessageTooLarge, Message: tooLarge.Error()})}}
+			c.h.Logger().Warn("skipped an oversized request", "bytes", tooLarge.Size, "limit", tooLarge.Limit)
+			o = &out{frames: [][]byte{protocol.EncodeError(nil, &errcode.Error{Code: errcode.MessageTooLarge, Message: tooLarge.Error()})}}
 		default:
 			c.turn.Unlock()
 			return c.endOfInput(err)
@@ -161,8 +157,8 @@ func (c *conn) serve(r *protocol.Reader) error {
 		// Outside the turn: sending may block on a browser that stopped
 		// reading, and Serve must still be able to stop.
 		more := r.Buffered()
-		if out != nil {
-			c.send(*out, more)
+		if o != nil {
+			c.send(*o, more)
 		}
 		if !more {
 			c.flush()
@@ -174,74 +170,64 @@ func (c *conn) serve(r *protocol.Reader) error {
 func (c *conn) endOfInput(err error) error {
 	switch {
 	case errors.Is(err, io.EOF):
-		c.log.Info("browser closed the connection")
+		c.h.Logger().Info("browser closed the connection")
 		return nil
 	case errors.Is(err, protocol.ErrDesync):
-		c.log.Error("input is not native messaging; closing", "error", err)
+		c.h.Logger().Error("input is not native messaging; closing", "error", err)
 		return fmt.Errorf("read request: %w", err)
 	default:
-		c.log.Error("input ended inside a frame; closing", "error", err)
+		c.h.Logger().Error("input ended inside a frame; closing", "error", err)
 		return fmt.Errorf("read request: %w", err)
 	}
 }
 
 // handle answers one request; it returns nil when there is nothing to
 // send back.
-func (c *conn) handle(body []byte) *reply {
+func (c *conn) handle(body []byte) *out {
 	req, id, perr := protocol.DecodeRequest(body)
 	if perr != nil {
-		c.log.Warn("bad request", "code", perr.Code, "error", perr.Message)
-		return &reply{id: id, frames: [][]byte{protocol.EncodeError(id, perr)}}
+		c.h.Logger().Warn("bad request", "code", perr.Code, "error", perr.Message)
+		return &out{id: id, frames: [][]byte{protocol.EncodeError(id, perr)}}
 	}
 	if req.IsNotification() {
-		c.log.Warn("ignored a request without id; every call needs an id to be answered", "method", req.Method)
+		c.h.Logger().Warn("ignored a request without id; every call needs an id to be answered", "method", req.Method)
 		return nil
 	}
-	opened := c.ws != nil
-	before := c.version()
-	c.events = nil
-	result, err := c.dispatch(req)
-	var frame []byte
-	if err == nil {
-		frame, err = protocol.EncodeResult(id, result)
-	}
-	if err != nil {
-		perr := errcode.As(err)
-		c.log.Debug("call failed", "method", req.Method, "code", perr.Code, "error", perr.Message)
-		frame = protocol.EncodeError(id, perr)
-	}
-	after := c.version()
-	if !opened {
-		before = after // hello restored a workspace; it changed nothing
-	}
-	frames := append([][]byte{frame}, c.events...)
-	if after != before {
-		if changed, err := protocol.EncodeNotification(NotifyChanged, map[string]uint64{"version": after}); err == nil {
-			frames = append(frames, changed)
+	r := c.h.Handle(req)
+	frames := [][]byte{c.response(id, req.Method, r.Result, r.Err)}
+	for _, n := range r.Events {
+		frame, err := protocol.EncodeNotification(n.Method, n.Params)
+		if err != nil {
+			c.h.Logger().Error("cannot encode event", "event", n.Method, "error", err)
+			continue
 		}
+		frames = append(frames, frame)
 	}
-	return &reply{id: id, frames: frames, need: after, mutated: after != before}
+	return &out{id: id, frames: frames, stored: r.Stored}
 }
 
-// NotifyChanged tells the extension's own views that the workspace
-// changed; it is never delivered to web pages.
-const NotifyChanged = "cifbridge.workspaceChanged"
-
-func (c *conn) version() uint64 {
-	if c.ws == nil {
-		return 0
+// response encodes a request's result, or its error.
+func (c *conn) response(id json.RawMessage, method string, result any, err error) []byte {
+	if err == nil {
+		frame, encErr := protocol.EncodeResult(id, result)
+		if encErr == nil {
+			return frame
+		}
+		err = encErr
 	}
-	return c.ws.manager.Version()
+	e := errcode.As(err)
+	c.h.Logger().Info("call failed", "method", method, "code", e.Code, "error", e.Message)
+	return protocol.EncodeError(id, e)
 }
 
 // send passes a reply on. With nothing to wait for (no earlier reply
-// waits, the state it reports is saved) it goes out at once, sent with
+// waits, the state it reports is stored) it goes out at once, sent with
 // the next ones when more requests are already in (more); else the
-// writer goroutine sends it once the state is durable.
-func (c *conn) send(r reply, more bool) {
+// writer goroutine sends it once it may.
+func (c *conn) send(o out, more bool) {
 	c.outMu.Lock()
-	if c.queued == 0 && (r.need == 0 || c.ws.persister.Saved(r.need)) {
-		err := c.queue(r)
+	if c.queued == 0 && (o.stored == nil || o.stored.Done()) {
+		err := c.queue(o)
 		if err == nil && !more {
 			err = c.fw.Flush()
 		}
@@ -252,14 +238,14 @@ func (c *conn) send(r reply, more bool) {
 	c.queued++
 	c.outMu.Unlock()
 	select {
-	case c.outbox <- r:
+	case c.outbox <- o:
 		return
 	default:
 	}
 	// A full queue: the browser is slow to read. Once the server is
 	// stopping, give up on it, which means the browser stopped reading.
 	select {
-	case c.outbox <- r:
+	case c.outbox <- o:
 	case <-c.stopping:
 	}
 }
@@ -276,18 +262,18 @@ func (c *conn) flush() {
 	c.broke(err)
 }
 
-// write sends the replies that wait for a save, each once the state it
-// reports is durable: the saves of a burst of changes are shared.
+// write sends the replies that wait, each once it may: the saves of a
+// burst of changes are shared.
 func (c *conn) write() {
 	for {
 		select {
-		case r := <-c.outbox:
-			c.writeReply(r)
+		case o := <-c.outbox:
+			c.writeReply(o)
 		case <-c.finish:
 			for {
 				select {
-				case r := <-c.outbox:
-					c.writeReply(r)
+				case o := <-c.outbox:
+					c.writeReply(o)
 				default:
 					return
 				}
@@ -296,17 +282,17 @@ func (c *conn) write() {
 	}
 }
 
-func (c *conn) writeReply(r reply) {
-	if r.need > 0 {
-		if err := c.ws.persister.WaitDurable(r.need); err != nil && r.mutated {
-			c.wlog.Error("state not saved", "error", err)
-			r.frames[0] = protocol.EncodeError(r.id, errcode.Errorf(errcode.StateUnavailable,
-				"the change is in effect but could not be saved (%v), so it will be lost if the host restarts; check the disk space and permissions of %s", err, c.cfg.Dirs.State))
+func (c *conn) writeReply(o out) {
+	if o.stored != nil {
+		if err := o.stored.Wait(); err != nil {
+			e := errcode.As(err)
+			c.log.Error("a change was not stored; its reply says so", "code", e.Code, "error", e.Message)
+			o.frames = [][]byte{protocol.EncodeError(o.id, e)}
 		}
 	}
 	c.outMu.Lock()
 	c.queued--
-	err := c.queue(r)
+	err := c.queue(o)
 	if err == nil && len(c.outbox) == 0 {
 		err = c.fw.Flush()
 	}
@@ -316,12 +302,12 @@ func (c *conn) writeReply(r reply) {
 
 // queue adds a reply's frames to the writer; outMu must be held. Nothing
 // is written once the browser stopped reading.
-func (c *conn) queue(r reply) error {
+func (c *conn) queue(o out) error {
 	if c.broken {
 		return nil
 	}
-	for i, f := range r.frames {
-		if err := c.writeFrame(r.id, f, i == 0); err != nil {
+	for i, f := range o.frames {
+		if err := c.writeFrame(o.id, f, i == 0); err != nil {
 			c.broken = true
 			return err
 		}
@@ -338,7 +324,7 @@ func (c *conn) broke(err error) {
 	c.outMu.Lock()
 	c.broken = true
 	c.outMu.Unlock()
-	c.wlog.Info("browser stopped reading; closing", "error", err)
+	c.log.Info("browser stopped reading; closing", "error", err)
 	c.stop()
 }
 
@@ -353,7 +339,7 @@ func (c *conn) writeFrame(id json.RawMessage, f []byte, isResponse bool) error {
 	case !ok:
 		return err
 	case isResponse:
-		c.wlog.Warn("reply too large for the browser", "bytes", tooLarge.Size)
+		c.log.Warn("reply too large for the browser", "bytes", tooLarge.Size)
 		e := &errcode.Error{Code: errcode.MessageTooLarge, Message: tooLarge.Error()}
 		err := fw.Queue(protocol.EncodeError(id, e))
 		if _, ok := errors.AsType[*protocol.FrameTooLargeError](err); ok {
@@ -363,7 +349,7 @@ func (c *conn) writeFrame(id json.RawMessage, f []byte, isResponse bool) error {
 		}
 		return err
 	default:
-		c.wlog.Warn("event too large for the browser; dropped", "bytes", tooLarge.Size)
+		c.log.Warn("event too large for the browser; dropped", "bytes", tooLarge.Size)
 		return nil
 	}
 }

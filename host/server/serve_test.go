@@ -1,25 +1,150 @@
 package server_test
 
 import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/cifbridge/cif-bridge/host/server"
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
-// The writer logs a reply too large to send while hello, on the loop's
-// goroutine, gives the loop's logger the profile: under -race this fails
-// if the two share the logger. The id nearly fills a frame, so even the
-// MessageTooLarge error cannot echo it and goes out with id null.
-func TestAReplyTooLargeToEchoItsIDGoesOutWithIDNull(t *testing.T) {
-	h := startServer(t)
-	h.send([]byte(`{"jsonrpc":"2.0","id":"` + strings.Repeat("i", protocol.DefaultMaxIncoming-60) + `","method":"x"}`))
-	h.send([]byte(`{"jsonrpc":"2.0","id":"hello","method":"hello","params":{"protocolVersion":1,"profileId":"p"}}`))
-	m := h.response(`null`)
+// fake answers by method name, so that each test drives the loop through
+// exactly the case it checks.
+type fake struct {
+	gate   *gate
+	closed chan struct{}
+}
+
+func (f *fake) Handle(req *protocol.Request) server.Reply {
+	event := protocol.Notification{JSONRPC: protocol.Version, Method: "evt", Params: req.Method}
+	switch req.Method {
+	case "echo":
+		return server.Reply{Result: req.Method, Events: []protocol.Notification{event}}
+	case "huge":
+		return server.Reply{Result: strings.Repeat("x", protocol.MaxOutgoing)}
+	case "hugeEvent":
+		return server.Reply{Result: "small", Events: []protocol.Notification{{JSONRPC: protocol.Version, Method: "big", Params: strings.Repeat("x", protocol.MaxOutgoing)}}}
+	case "held":
+		return server.Reply{Result: "held", Events: []protocol.Notification{event}, Stored: f.gate}
+	case "unsaved":
+		return server.Reply{Result: "unsaved", Events: []protocol.Notification{event}, Stored: failed{}}
+	}
+	return server.Reply{Err: errcode.Errorf(errcode.MethodNotFound, "no %s", req.Method)}
+}
+
+func (f *fake) Close() { close(f.closed) }
+
+func (f *fake) Logger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// gate holds replies back until the test opens it.
+type gate struct {
+	once sync.Once
+	open chan struct{}
+}
+
+func (g *gate) Done() bool {
+	select {
+	case <-g.open:
+		return true
+	default:
+		return false
+	}
+}
+
+func (g *gate) Wait() error { <-g.open; return nil }
+
+func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
+
+// failed is a barrier whose store failed.
+type failed struct{}
+
+func (failed) Done() bool  { return false }
+func (failed) Wait() error { return errcode.Errorf(errcode.StateUnavailable, "disk full") }
+
+func start(t *testing.T) (*hosttest.Conn, *fake) {
+	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{})}
+	t.Cleanup(f.gate.release)
+	c := hosttest.Serve(t, func(ctx context.Context, in io.Reader, out io.Writer) error {
+		return server.Serve(ctx, in, out, f, nil)
+	})
+	return c, f
+}
+
+func TestRepliesComeInOrderEachBeforeItsEvents(t *testing.T) {
+	c, f := start(t)
+	held := c.Send("held", nil)
+	after := c.Send("echo", nil)
+	f.gate.release()
+	m := c.Response(held)
+	assert.JSONEq(t, `"held"`, string(m.Result))
+	assert.JSONEq(t, `"echo"`, string(c.Response(after).Result), "a reply that waits for nothing still waits for the ones before it")
+	require.Len(t, c.Events, 1)
+	assert.JSONEq(t, `"held"`, string(c.Events[0].Params))
+	c.Stop()
+	<-f.closed
+}
+
+func TestAReplyWhoseChangeWasNotStoredBecomesTheErrorAndLosesItsEvents(t *testing.T) {
+	c, _ := start(t)
+	m := c.Call("unsaved", nil)
+	require.NotNil(t, m.Error)
+	assert.Equal(t, errcode.StateUnavailable, m.Error.Code)
+	assert.Equal(t, "disk full", m.Error.Message)
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result))
+	assert.Empty(t, c.Events, "the failed reply's event is gone")
+	assert.JSONEq(t, `"echo"`, string(c.Read().Params), "echo's event follows its reply")
+}
+
+func TestARequestWithoutAnIDGetsNoReply(t *testing.T) {
+	c, _ := start(t)
+	c.SendRaw([]byte(`{"jsonrpc":"2.0","method":"echo"}`))
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result))
+}
+
+func TestTooLargeRepliesAndEvents(t *testing.T) {
+	c, _ := start(t)
+	m := c.Call("huge", nil)
+	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.MessageTooLarge, m.Error.Code)
-	h.response(`"hello"`)
-	h.close()
+	assert.JSONEq(t, `"small"`, string(c.Call("hugeEvent", nil).Result))
+	assert.Empty(t, c.Events, "an event too large for the browser is dropped")
+
+	// The id nearly fills a frame, so even the MessageTooLarge error
+	// cannot echo it and goes out with id null.
+	c.SendRaw([]byte(`{"jsonrpc":"2.0","id":"` + strings.Repeat("i", protocol.DefaultMaxIncoming-60) + `","method":"huge"}`))
+	assert.Equal(t, errcode.MessageTooLarge, c.ResponseTo("null").Error.Code)
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result))
+}
+
+func TestAnOversizedRequestIsSkippedAndTheStreamGoesOn(t *testing.T) {
+	c, _ := start(t)
+	body := strings.Repeat("x", protocol.DefaultMaxIncoming+1)
+	c.SendBytes(append(binary.NativeEndian.AppendUint32(nil, uint32(len(body))), body...))
+	m := c.ResponseTo("null")
+	assert.Equal(t, errcode.MessageTooLarge, m.Error.Code)
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result))
+}
+
+func TestServeStopsWhenTheContextEnds(t *testing.T) {
+	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	done := make(chan error, 1)
+	go func() { done <- server.Serve(ctx, inR, io.Discard, f, nil) }()
+	cancel()
+	require.NoError(t, <-done)
+	<-f.closed
+	assert.False(t, errors.Is(context.Cause(ctx), context.DeadlineExceeded))
 }

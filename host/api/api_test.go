@@ -1,7 +1,6 @@
-package server
+package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,53 +15,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/cifbridge/cif-bridge/host/templates"
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 const page = "http://localhost:3000"
-
-// client drives an in-process Serve over pipes, as the extension drives
-// cif-host.
-type client struct {
-	t      *testing.T
-	cfg    Config
-	in     *io.PipeWriter
-	w      *protocol.Writer
-	frames chan []byte
-	done   chan error
-	log    *syncBuffer
-	nextID int
-	// events holds the notifications read while waiting for responses.
-	events []message
-}
-
-type message struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Params json.RawMessage `json:"params"`
-	Result json.RawMessage `json:"result"`
-	Error  *errcode.Error  `json:"error"`
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func testConfig(t *testing.T) Config {
 	root := t.TempDir()
@@ -76,105 +36,39 @@ func testConfig(t *testing.T) Config {
 	}
 }
 
+// client is a connection to an in-process server answering with this
+// package's handler, and the handler's log.
+type client struct {
+	*hosttest.Conn
+	t   *testing.T
+	log *hosttest.Buffer
+}
+
 func serve(t *testing.T, cfg Config) *client {
 	t.Helper()
-	c := &client{t: t, cfg: cfg, frames: make(chan []byte, 64), done: make(chan error, 1), log: &syncBuffer{}}
-	cfg.Logger = slog.New(slog.NewTextHandler(c.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	c.in, c.w = inW, protocol.NewWriter(inW)
-	go func() {
-		err := Serve(context.Background(), inR, outW, cfg)
-		outW.Close()
-		c.done <- err
-	}()
-	go func() {
-		r := protocol.NewReader(outR, protocol.MaxOutgoing)
-		for {
-			body, err := r.Read()
-			if err != nil {
-				close(c.frames)
-				return
-			}
-			c.frames <- body
-		}
-	}()
-	t.Cleanup(func() { c.stop() })
-	return c
-}
-
-// stop ends the input, as a browser does, and waits for Serve to return.
-func (c *client) stop() error {
-	c.in.Close()
-	select {
-	case err := <-c.done:
-		c.done <- err // for a second stop
-		return err
-	case <-time.After(10 * time.Second):
-		c.t.Fatal("Serve did not return after its input ended")
-		return nil
-	}
-}
-
-func (c *client) read() message {
-	c.t.Helper()
-	select {
-	case body, ok := <-c.frames:
-		require.True(c.t, ok, "Serve stopped writing")
-		var m message
-		require.NoError(c.t, json.Unmarshal(body, &m))
-		return m
-	case <-time.After(10 * time.Second):
-		c.t.Fatal("no frame within 10 s")
-		return message{}
-	}
-}
-
-func (c *client) send(method string, params any) int {
-	c.t.Helper()
-	c.nextID++
-	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": c.nextID, "method": method, "params": params})
-	require.NoError(c.t, err)
-	require.NoError(c.t, c.w.Write(body))
-	return c.nextID
-}
-
-func (c *client) call(method string, params any) message {
-	c.t.Helper()
-	id := c.send(method, params)
-	for {
-		m := c.read()
-		if len(m.ID) == 0 {
-			c.events = append(c.events, m)
-			continue
-		}
-		require.JSONEq(c.t, string(mustJSON(c.t, id)), string(m.ID))
-		return m
-	}
+	log := &hosttest.Buffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	conn := hosttest.Serve(t, func(ctx context.Context, in io.Reader, out io.Writer) error {
+		return server.Serve(ctx, in, out, New(cfg), cfg.Logger)
+	})
+	return &client{Conn: conn, t: t, log: log}
 }
 
 // ok calls a method that must succeed and returns its result as JSON.
 func (c *client) ok(method string, params any) string {
 	c.t.Helper()
-	m := c.call(method, params)
-	require.Nil(c.t, m.Error, "%s failed", method)
-	return string(m.Result)
+	return c.Result(method, params, nil)
 }
 
 // fails calls a method that must fail with code and message.
 func (c *client) fails(method string, params any, code errcode.Code, message string) {
 	c.t.Helper()
-	m := c.call(method, params)
-	require.NotNil(c.t, m.Error, "%s succeeded: %s", method, m.Result)
-	assert.Equal(c.t, code.String(), m.Error.Code.String())
-	assert.Equal(c.t, message, m.Error.Message)
+	assert.Equal(c.t, message, c.Fails(method, params, code))
 }
 
 func (c *client) hello(profile string) map[string]any {
 	c.t.Helper()
-	var res map[string]any
-	require.NoError(c.t, json.Unmarshal([]byte(c.ok("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "extensionVersion": "t", "profileId": profile})), &res))
-	return res
+	return c.Hello(profile)
 }
 
 func mustJSON(t *testing.T, v any) []byte {
@@ -183,14 +77,11 @@ func mustJSON(t *testing.T, v any) []byte {
 	return b
 }
 
-// with adds the provider to a method's parameters.
-func with(provider string, params map[string]any) map[string]any {
-	out := map[string]any{"provider": provider}
-	for k, v := range params {
-		out[k] = v
-	}
-	return out
-}
+// with builds a page's call params.
+func with(provider string, args map[string]any) map[string]any { return hosttest.As(provider, args) }
+
+// agent builds a view's call params.
+func agent(args map[string]any) map[string]any { return hosttest.View(args) }
 
 func TestCallsNeedHelloFirst(t *testing.T) {
 	c := serve(t, testConfig(t))
@@ -228,7 +119,7 @@ func TestHelloRefusesAProfileAnotherHostServes(t *testing.T) {
 	defer f.Close()
 
 	c := serve(t, cfg)
-	m := c.call("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p1"})
+	m := c.Call("hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "profileId": "p1"})
 	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.ProfileBusy, m.Error.Code)
 	assert.Equal(t, "another cif-host process is serving this browser profile (state "+f.Path()+"); close the other browser window using this profile, or wait for the old host to exit, then retry", m.Error.Message)
@@ -244,18 +135,18 @@ func TestDispatchChecksTheCaller(t *testing.T) {
 	}
 	for _, bad := range []any{"", nil, "null", "chrome-extension://abc", "moz-extension://abc", "file:///tmp/x.html", "https://a.example/path",
 		"https://a.example?q", "https://a.example#f", "https://u@a.example", "https://", "a.example", 5} {
-		m := c.call("getAllSessions", map[string]any{"provider": bad})
+		m := c.Call("getAllSessions", map[string]any{"provider": bad, "args": map[string]any{}})
 		require.NotNil(t, m.Error, "%v", bad)
 		assert.Equal(t, errcode.InvalidParams, m.Error.Code, "%v", bad)
 	}
 	c.fails("getAllSessions", with("chrome-extension://abc", nil), errcode.InvalidParams,
 		`getAllSessions: provider "chrome-extension://abc" is not a web origin such as https://example.com; the extension must pass the calling page's origin`)
-	c.fails("getAllSessions", map[string]any{}, errcode.InvalidParams,
+	c.fails("getAllSessions", with("", nil), errcode.InvalidParams,
 		`getAllSessions: provider "" is not a web origin such as https://example.com; the extension must pass the calling page's origin`)
 	for _, good := range []string{"http://localhost", "http://127.0.0.1:8080", "https://a.example:8443", "https://[::1]:3000"} {
 		c.ok("getAllSessions", with(good, nil))
 	}
-	c.ok("workspace.get", nil)
+	c.ok("workspace.get", agent(nil))
 }
 
 func TestParameterTypeErrorsNameTheParameter(t *testing.T) {
@@ -293,7 +184,7 @@ func TestParameterTypeErrorsNameTheParameter(t *testing.T) {
 		t.Run(tt.method+" "+tt.message, func(t *testing.T) {
 			params := with(page, tt.params)
 			if strings.HasPrefix(tt.method, "workspace.") {
-				params = tt.params
+				params = agent(tt.params)
 			}
 			c.fails(tt.method, params, errcode.InvalidParams, tt.message)
 		})
@@ -320,26 +211,26 @@ func mustTab(t *testing.T, c *client) string {
 func TestRepliesComeBeforeTheirEvents(t *testing.T) {
 	c := serve(t, testConfig(t))
 	c.hello("p1")
-	c.send("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "context": map[string]any{"k": 1}}}))
-	reply := c.read()
+	c.Send("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "context": map[string]any{"k": 1}}}))
+	reply := c.Read()
 	require.Nil(t, reply.Error)
 	var id string
 	require.NoError(t, json.Unmarshal(reply.Result, &id))
-	switched := c.read()
+	switched := c.Read()
 	assert.Equal(t, "onSessionSwitched", switched.Method)
 	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","focused":true,"context":{"k":1}}}`, string(switched.Params))
-	changed := c.read()
-	assert.Equal(t, NotifyChanged, changed.Method)
+	changed := c.Read()
+	assert.Equal(t, WorkspaceChanged, changed.Method)
 	assert.JSONEq(t, `{"version":2}`, string(changed.Params))
 
-	c.send("getAllSessions", with(page, nil))
-	assert.NotEmpty(t, c.read().ID, "a call that changes nothing is followed by nothing")
-	c.send("workspace.closeSession", map[string]any{"sessionId": id})
-	assert.JSONEq(t, "null", string(c.read().Result))
-	closed := c.read()
+	c.Send("getAllSessions", with(page, nil))
+	assert.NotEmpty(t, c.Read().ID, "a call that changes nothing is followed by nothing")
+	c.Send("workspace.closeSession", agent(map[string]any{"sessionId": id}))
+	assert.JSONEq(t, "null", string(c.Read().Result))
+	closed := c.Read()
 	assert.Equal(t, "onSessionClosed", closed.Method)
 	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","context":{"k":1}}}`, string(closed.Params))
-	assert.Equal(t, NotifyChanged, c.read().Method)
+	assert.Equal(t, WorkspaceChanged, c.Read().Method)
 }
 
 func TestStateIsSavedBeforeTheReplyAndRestored(t *testing.T) {
@@ -352,14 +243,14 @@ func TestStateIsSavedBeforeTheReplyAndRestored(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(cfg.Dirs.ProfilesDir(), "p1.json"))
 	require.NoError(t, err, "saved by the time the reply arrived")
 	assert.Contains(t, string(data), id)
-	require.NoError(t, c.stop())
+	c.Stop()
 
 	c = serve(t, cfg)
 	c.hello("p1")
 	assert.JSONEq(t, `["`+id+`"]`, c.ok("getAllSessions", with(page, nil)))
-	assert.Empty(t, c.events, "restoring a workspace is no change to announce")
+	assert.Empty(t, c.Events, "restoring a workspace is no change to announce")
 	var ws WorkspaceView
-	require.NoError(t, json.Unmarshal([]byte(c.ok("workspace.get", nil)), &ws))
+	require.NoError(t, json.Unmarshal([]byte(c.ok("workspace.get", agent(nil))), &ws))
 	assert.Equal(t, uint64(2), ws.Version, "versions go on from where the last host left them")
 }
 
@@ -385,7 +276,7 @@ func TestAFailedSaveIsReportedAndTheNextCallSaves(t *testing.T) {
 	dir := cfg.Dirs.ProfilesDir()
 	require.NoError(t, os.RemoveAll(dir)) // the state folder vanishes under the host
 
-	m := c.call("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
+	m := c.Call("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
 	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.StateUnavailable, m.Error.Code)
 	assert.True(t, strings.HasPrefix(m.Error.Message, "the change is in effect but could not be saved (save session state: create temporary state file: "), m.Error.Message)
@@ -408,9 +299,10 @@ func TestEveryMethodIsDocumented(t *testing.T) {
 	require.NoError(t, err)
 	apiDoc, err := os.ReadFile("../../docs/api.md")
 	require.NoError(t, err)
-	for name, m := range methodTable {
+	for _, m := range methods {
+		name := m.name
 		assert.Contains(t, string(protocolDoc), "| `"+name+"` |", "docs/protocol.md")
-		if !m.agent {
+		if m.caller == Page {
 			assert.Contains(t, string(apiDoc), "### "+name+"(", "docs/api.md")
 		}
 	}

@@ -1,4 +1,4 @@
-package server_test
+package api_test
 
 import (
 	"context"
@@ -8,11 +8,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cifbridge/cif-bridge/host/api"
 	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/internal/bench"
 	"github.com/cifbridge/cif-bridge/internal/echo"
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
+	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 // pipes returns a connection to a host served by serve on a pair of OS
@@ -55,24 +58,24 @@ func benchRequest(b *testing.B, id int, method string, params map[string]any) []
 // scheduling. -cpuprofile shows where it goes.
 func BenchmarkDispatch(b *testing.B) {
 	root := b.TempDir()
-	cfg := server.Config{
+	cfg := api.Config{
 		HostVersion: "bench",
 		Dirs:        config.Dirs{Config: filepath.Join(root, "config"), State: filepath.Join(root, "state")},
 		Catalog:     templates.Defaults(),
 	}
-	host := pipes(b, func(in io.Reader, out io.Writer) { _ = server.Serve(context.Background(), in, out, cfg) })
+	host := pipes(b, func(in io.Reader, out io.Writer) { _ = server.Serve(context.Background(), in, out, api.New(cfg), nil) })
 	floor := pipes(b, func(in io.Reader, out io.Writer) { _ = echo.Serve(in, out, true) })
-	host.Call(benchRequest(b, 1, "hello", map[string]any{"protocolVersion": 1, "extensionVersion": "bench", "profileId": "bench"}))
+	host.Call(benchRequest(b, 1, "hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "extensionVersion": "bench", "profileId": "bench"}))
 
 	const provider = "http://127.0.0.1:8080"
-	created := host.Call(benchRequest(b, 2, "createSession", map[string]any{"provider": provider, "input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": "Contoso"}}}))
+	created := host.Call(benchRequest(b, 2, "createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": "Contoso"}}})))
 	var reply struct{ Result string }
 	if err := json.Unmarshal(created, &reply); err != nil || reply.Result == "" {
 		b.Fatalf("createSession failed: %s", created)
 	}
 	for { // the events createSession sent after its reply
 		var m struct{ Method string }
-		if json.Unmarshal(host.Read(), &m); m.Method == server.NotifyChanged {
+		if json.Unmarshal(host.Read(), &m); m.Method == api.WorkspaceChanged {
 			break
 		}
 	}
@@ -81,8 +84,8 @@ func BenchmarkDispatch(b *testing.B) {
 		name string
 		body []byte
 	}{
-		{"getFocusedSession", benchRequest(b, 3, "getFocusedSession", map[string]any{"provider": provider})},
-		{"getSession", benchRequest(b, 4, "getSession", map[string]any{"provider": provider, "sessionId": reply.Result, "correlationId": "c-1"})},
+		{"getFocusedSession", benchRequest(b, 3, "getFocusedSession", hosttest.As(provider, nil))},
+		{"getSession", benchRequest(b, 4, "getSession", hosttest.As(provider, map[string]any{"sessionId": reply.Result, "correlationId": "c-1"}))},
 	} {
 		b.Run(call.name+"/ping-pong", func(b *testing.B) {
 			bench.Versus(b,

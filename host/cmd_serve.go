@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
 
+	"github.com/cifbridge/cif-bridge/host/api"
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/hostlog"
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/manifest"
@@ -35,7 +34,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 		fmt.Fprintf(stderr, "cif-host: %v\n", err)
 		return 1
 	}
-	logger, closeLog := openLog(dirs.LogFile(), stderr, os.Getenv("CIF_BRIDGE_LOG_LEVEL"))
+	logger, closeLog := hostlog.Open(dirs.LogFile(), stderr, os.Getenv("CIF_BRIDGE_LOG_LEVEL"))
 	defer closeLog()
 	caller, admitted := manifest.Admitted(manifest.OSEnv(), dirs.State).Admits(args)
 	logger = logger.With("pid", os.Getpid())
@@ -58,7 +57,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP, os.Interrupt)
 	defer stop()
 
-	err = server.Serve(ctx, stdin, out, server.Config{
+	handler := api.New(api.Config{
 		HostVersion: version(),
 		Dirs:        dirs,
 		Catalog:     catalog,
@@ -67,41 +66,11 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 		Logger:      logger,
 		Refusal:     refusal,
 	})
+	err = server.Serve(ctx, stdin, out, handler, logger)
 	if err != nil {
 		logger.Error("stopped", "error", err)
 		return 1
 	}
 	logger.Info("stopped")
 	return 0
-}
-
-// openLog logs to stderr (Chromium shows it when started from a terminal,
-// Firefox in its Browser Console) and to the log file, which keeps the
-// previous run's log as .1 once it passes a few MiB.
-func openLog(path string, stderr io.Writer, level string) (*slog.Logger, func()) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil || level == "" {
-		lv = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: lv}
-	toStderr := slog.NewTextHandler(stderr, opts)
-	f, err := openLogFile(path)
-	if err != nil {
-		l := slog.New(toStderr)
-		l.Warn("cannot open the log file; logging to stderr only", "error", err)
-		return l, func() {}
-	}
-	return slog.New(slog.NewMultiHandler(toStderr, slog.NewTextHandler(f, opts))), func() { f.Close() }
-}
-
-const maxLogBytes = 4 << 20
-
-func openLogFile(path string) (*os.File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	if st, err := os.Stat(path); err == nil && st.Size() > maxLogBytes {
-		_ = os.Rename(path, path+".1")
-	}
-	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 }
