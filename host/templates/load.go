@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 //go:embed defaults.json
@@ -238,7 +239,24 @@ func (v *validator) tab(t *Tab) bool {
 			ok = false
 		}
 	}
+	if url, isText := t.Parameters["url"].(string); t.PageType == ThirdPartyWebsite && isText && !plausibleWebURL(url) {
+		v.add(t.UniqueName, "parameters.url", "is %q, which cannot become an http or https address; write a full URL such as https://example.com/{q}, or a slug that holds one, such as {url}", url)
+		ok = false
+	}
 	return ok
+}
+
+// plausibleWebURL reports whether a configured address can resolve to an
+// http(s) one: its text before the first slug is empty (a slug gives the
+// whole address) or starts an absolute http(s) URL. The resolved address
+// is checked again when a tab opens.
+func plausibleWebURL(s string) bool {
+	prefix, _, slugged := strings.Cut(s, "{")
+	if !slugged {
+		return isWebURL(s)
+	}
+	lower := strings.ToLower(prefix)
+	return prefix == "" || strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
 }
 
 func (v *validator) references(s Session, tabs map[string]Tab) bool {

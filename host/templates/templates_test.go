@@ -83,7 +83,11 @@ func TestLoadReportsEveryProblemAndKeepsWhatIsGood(t *testing.T) {
 	    {"uniqueName": "t_kind", "pageType": "spreadsheet"},
 	    {"uniqueName": "t_unknown_param", "pageType": "search", "parameters": {"searchText": "x", "color": "red"}},
 	    {"uniqueName": "t_required", "pageType": "thirdPartyWebsite", "parameters": {"data": "x"}},
-	    {"uniqueName": "t_type", "pageType": "search", "parameters": {"searchText": "x", "searchType": true}}
+	    {"uniqueName": "t_type", "pageType": "search", "parameters": {"searchText": "x", "searchType": true}},
+	    {"uniqueName": "t_script", "pageType": "thirdPartyWebsite", "parameters": {"url": "javascript:alert({x})"}},
+	    {"uniqueName": "t_file", "pageType": "thirdPartyWebsite", "parameters": {"url": "file:///etc/passwd"}},
+	    {"uniqueName": "t_slug", "pageType": "thirdPartyWebsite", "parameters": {"url": "{url}"}},
+	    {"uniqueName": "t_site", "pageType": "thirdPartyWebsite", "parameters": {"url": "HTTPS://example.com/?q={q}"}}
 	  ]
 	}`)
 	c, problems := Load(path)
@@ -96,6 +100,8 @@ func TestLoadReportsEveryProblemAndKeepsWhatIsGood(t *testing.T) {
 		`: template "t_unknown_param": field "parameters.color": is not a parameter of page type search; it takes searchText, searchType`,
 		`: template "t_required": field "parameters.url": is required for page type thirdPartyWebsite; give a value or a slug such as "{url}"`,
 		`: template "t_type": field "parameters.searchType": must be a number or a string with slugs, not a boolean`,
+		`: template "t_script": field "parameters.url": is "javascript:alert({x})", which cannot become an http or https address; write a full URL such as https://example.com/{q}, or a slug that holds one, such as {url}`,
+		`: template "t_file": field "parameters.url": is "file:///etc/passwd", which cannot become an http or https address; write a full URL such as https://example.com/{q}, or a slug that holds one, such as {url}`,
 		`: template "bad name": field "uniqueName": may hold only letters, digits and underscores, as Dynamics' unique names do`,
 		`: template "(unnamed)": field "uniqueName": is missing; every template needs a unique name such as contoso_chat`,
 		`: template "s_type": field "type": is "chat"; use "generic" or "entity"`,
