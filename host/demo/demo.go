@@ -89,6 +89,25 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
+// onlyLocalNames refuses a request whose Host is not this machine's
+// loopback name or address. A page on another site can point a name of
+// its own at 127.0.0.1 (DNS rebinding) and so reach the demo as a site of
+// its own origin; the browser then sends that name as the Host.
+func onlyLocalNames(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if name, _, err := net.SplitHostPort(r.Host); err == nil {
+			host = name
+		}
+		host = strings.Trim(host, "[]")
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "421 the demo answers only to 127.0.0.1 and localhost: open http://127.0.0.1:PORT/", http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // shutdownGrace is how long requests in flight may take to finish once
 // the demo is asked to stop.
 const shutdownGrace = 5 * time.Second
@@ -96,7 +115,7 @@ const shutdownGrace = 5 * time.Second
 // Serve serves the demo on ln until ctx ends, then stops gracefully. It
 // returns nil after a requested stop.
 func Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: onlyLocalNames(Handler()), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

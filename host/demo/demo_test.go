@@ -200,3 +200,27 @@ func TestServeReportsAListenerThatFails(t *testing.T) {
 	assert.ErrorContains(t, err, "serve the demo: ")
 	assert.ErrorIs(t, err, net.ErrClosed)
 }
+
+// A page of another site that points its own name at 127.0.0.1 (DNS
+// rebinding) reaches the demo with that name as the Host: refused.
+func TestServeAnswersOnlyToThisMachinesNames(t *testing.T) {
+	ln, err := Listen("127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port: http.StatusOK, "localhost:" + port: http.StatusOK, "[::1]:" + port: http.StatusOK, "127.0.0.1": http.StatusOK,
+		"evil.example:" + port: http.StatusMisdirectedRequest, "127.0.0.1.evil.example": http.StatusMisdirectedRequest,
+	} {
+		req, err := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+"/", nil)
+		require.NoError(t, err)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, "Host %q", host)
+	}
+}
