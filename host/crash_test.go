@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -19,7 +17,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
@@ -189,12 +186,7 @@ func (r *round) restart(history []*model) *model {
 	p.CloseStdin()
 	require.Equal(t, 0, p.Wait(exitBound))
 	require.NotContains(t, p.Stderr(), "state file unreadable")
-	data, err := os.ReadFile(p.Dirs.StateFile(t, "profile-1"))
-	if !errors.Is(err, fs.ErrNotExist) { // no file: nothing was ever saved, an empty workspace
-		require.NoError(t, err)
-	}
-	state, _, err := session.Decode(data)
-	require.NoError(t, err)
+	state, _ := p.Dirs.LoadState(t, "profile-1")
 
 	got := &model{focused: -1, serial: history[len(history)-1].serial}
 	for _, s := range state.Sessions {

@@ -24,7 +24,7 @@ func TestHelloReportsVersionsCapabilitiesAndLimits(t *testing.T) {
 	assert.Equal(t, "0.1.0", res["hostVersion"], "the extension's version")
 	assert.EqualValues(t, protocol.ProtocolVersion, res["protocolVersion"])
 	assert.Contains(t, res["capabilities"], "createSession")
-	assert.Equal(t, map[string]any{"maxSessions": 10.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
+	assert.Equal(t, map[string]any{"maxSessions": 10.0, "maxTabsPerSession": 20.0, "maxSessionBytes": 262144.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
 	assert.Equal(t, p.Dirs.StateFile(t, "profile-1"), res["stateFile"])
 	assert.Empty(t, res["problems"])
 }

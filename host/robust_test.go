@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
@@ -250,38 +250,27 @@ func TestDeepNestingNeverReachesTheStateFile(t *testing.T) {
 	assertSessions(t, dirs, id)
 }
 
-func TestAReplyOverOneMiBIsATypedErrorAndThePortStaysUsable(t *testing.T) {
+// What a provider puts in a session is bounded, so that no session can
+// make a save, or the agent's view, large: a refused request changes
+// nothing, and a title too long to show is cut.
+func TestWhatAProviderPutsInASessionIsBounded(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
 	p.Hello("profile-1")
-	// The largest context a request can carry: getSession's reply adds the
-	// session's other details to it.
-	context := map[string]string{"transcript": strings.Repeat("x", protocol.DefaultMaxIncoming-300)}
-	var id string
-	p.Result("createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "context": context}}), &id)
-	m := p.Call("getSession", hosttest.As(provider, map[string]any{"sessionId": id}))
+	context := map[string]string{"transcript": strings.Repeat("x", session.MaxSessionBytes)}
+	m := p.Call("createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "context": context}}))
 	require.NotNil(t, m.Error)
-	assert.Equal(t, errcode.MessageTooLarge, m.Error.Code)
-	match := regexp.MustCompile(`^reply of (\d+) bytes exceeds the browser's limit of 1048576 bytes; ask for less data per call$`).FindStringSubmatch(m.Error.Message)
-	require.NotNil(t, match, m.Error.Message)
-	size, _ := strconv.Atoi(match[1])
-	assert.Greater(t, size, protocol.MaxOutgoing, "the reply holds the context")
+	assert.Equal(t, errcode.InvalidParams, m.Error.Code)
+	assert.Regexp(t, `^the session would hold \d+ bytes of data, over its limit of 262144 `, m.Error.Message)
+	assertAnswers(t, p)
 
-	var ws struct{ Sessions []any }
-	p.Result("workspace.get", hosttest.View(nil), &ws)
-	assert.Len(t, ws.Sessions, 1, "the agent's view leaves contexts out, so it stays small")
-}
-
-func TestAHugeStringWithinTheFrameLimitIsKept(t *testing.T) {
-	p := hosttest.Start(t, hosttest.NewDirs(t))
-	p.Hello("profile-1")
-	customer := strings.Repeat("é", 400<<10) // 800 KiB of UTF-8
+	customer := strings.Repeat("é", 20<<10)
 	var id string
 	p.Result("createSession", hosttest.As(provider, map[string]any{"input": map[string]any{
 		"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": customer},
 	}}), &id)
 	var info map[string]any
 	p.Result("getSession", hosttest.As(provider, map[string]any{"sessionId": id}), &info)
-	assert.Equal(t, customer, info["title"])
+	assert.Equal(t, strings.Repeat("é", session.MaxTitleRunes-1)+"…", info["title"])
 }
 
 const endedInsideAFrame = `level=ERROR msg="input ended inside a frame; closing" pid=\d+ profile=profile-1 error="unexpected EOF"`

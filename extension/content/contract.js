@@ -38,5 +38,6 @@ globalThis.cifBridgeContract = Object.freeze({
     RecordConflict: 1023,
     RecordsUnavailable: 1024,
     RecordsNotAllowed: 1025,
+    TabLimit: 1026,
   }),
 });

@@ -42,6 +42,7 @@ export const ErrorCode = Object.freeze({
   RecordConflict: 1023,
   RecordsUnavailable: 1024,
   RecordsNotAllowed: 1025,
+  TabLimit: 1026,
 });
 
 /** The CIF methods cif-host answers for web pages. */

@@ -97,7 +97,7 @@ func TestHello(t *testing.T) {
 	c := serve(t, cfg)
 	res := c.hello("p1")
 	assert.Equal(t, "test", res["hostVersion"])
-	assert.Equal(t, map[string]any{"maxSessions": 3.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
+	assert.Equal(t, map[string]any{"maxSessions": 3.0, "maxTabsPerSession": 20.0, "maxSessionBytes": 262144.0, "maxRequestBytes": 1048576.0, "maxResponseBytes": 1048576.0}, res["limits"])
 	assert.Equal(t, []any{map[string]any{"file": "/c/templates.json", "template": "x", "field": "title", "message": "is too long"}}, res["problems"])
 	assert.Equal(t, filepath.Join(cfg.Dirs.State, "profiles", "p1.json"), res["stateFile"])
 	assert.Contains(t, res["capabilities"], "closeTab")
@@ -221,7 +221,7 @@ func TestRepliesComeBeforeTheirEvents(t *testing.T) {
 	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","focused":true,"context":{"k":1}}}`, string(switched.Params))
 	changed := c.Read()
 	assert.Equal(t, WorkspaceChanged, changed.Method)
-	assert.JSONEq(t, `{"version":2}`, string(changed.Params))
+	assert.JSONEq(t, `{"version":1}`, string(changed.Params), "one call, one change")
 
 	c.Send("getAllSessions", with(page, nil))
 	assert.NotEmpty(t, c.Read().ID, "a call that changes nothing is followed by nothing")
@@ -243,6 +243,10 @@ func TestStateIsSavedBeforeTheReplyAndRestored(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(cfg.Dirs.ProfilesDir(), "p1.json"))
 	require.NoError(t, err, "saved by the time the reply arrived")
 	assert.Contains(t, string(data), id)
+	c.ok("notifyKpiBreach", with(page, map[string]any{"sessionId": id}))
+	journal, err := os.ReadFile(filepath.Join(cfg.Dirs.ProfilesDir(), "p1.json.journal"))
+	require.NoError(t, err, "a later change is in the journal")
+	assert.Contains(t, string(journal), `"version":2`)
 	c.Stop()
 
 	c = serve(t, cfg)
@@ -269,27 +273,31 @@ func TestAnUnreadableStateIsMovedAsideAndLogged(t *testing.T) {
 	assert.Contains(t, c.log.String(), `msg="state file unreadable; moved it aside and started with no sessions"`)
 }
 
-func TestAFailedSaveIsReportedAndTheNextCallSaves(t *testing.T) {
+func TestAFailedSaveUndoesTheChangeAndTheNextCallSaves(t *testing.T) {
 	cfg := testConfig(t)
 	c := serve(t, cfg)
 	c.hello("p1")
 	dir := cfg.Dirs.ProfilesDir()
 	require.NoError(t, os.RemoveAll(dir)) // the state folder vanishes under the host
 
-	m := c.Call("createSession", with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}}))
+	create := with(page, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session"}})
+	m := c.Call("createSession", create)
 	require.NotNil(t, m.Error)
 	assert.Equal(t, errcode.StateUnavailable, m.Error.Code)
-	assert.True(t, strings.HasPrefix(m.Error.Message, "the change is in effect but could not be saved (save session state: create temporary state file: "), m.Error.Message)
-	assert.True(t, strings.HasSuffix(m.Error.Message, "so it will be lost if the host restarts; check the disk space and permissions of "+cfg.Dirs.State), m.Error.Message)
-	assert.Contains(t, c.log.String(), `msg="state not saved"`)
+	assert.True(t, strings.HasPrefix(m.Error.Message, "the change could not be saved (save session state: create temporary state file: "), m.Error.Message)
+	assert.True(t, strings.HasSuffix(m.Error.Message, "so it was undone; check the disk space and permissions of "+cfg.Dirs.State+", then try again"), m.Error.Message)
+	assert.Contains(t, c.log.String(), `msg="a change was not stored; its reply says so"`)
+	assert.JSONEq(t, `[]`, c.ok("getAllSessions", with(page, nil)), "the refused change changed nothing")
+	for _, e := range c.Events {
+		assert.NotEqual(t, "onSessionSwitched", e.Method, "and told no one")
+	}
 
 	require.NoError(t, os.MkdirAll(dir, 0o700))
-	var ids []string
-	require.NoError(t, json.Unmarshal([]byte(c.ok("getAllSessions", with(page, nil))), &ids))
-	require.Len(t, ids, 1, "the change stayed in memory")
+	var id string
+	require.NoError(t, json.Unmarshal([]byte(c.ok("createSession", create)), &id))
 	data, err := os.ReadFile(filepath.Join(dir, "p1.json"))
-	require.NoError(t, err, "and the next call saved it")
-	assert.Contains(t, string(data), ids[0])
+	require.NoError(t, err, "the next change saved")
+	assert.Contains(t, string(data), id)
 }
 
 // Every method is documented: in protocol.md's tables, and the page

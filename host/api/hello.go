@@ -3,6 +3,7 @@ package api
 import (
 	"slices"
 
+	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
@@ -31,6 +32,8 @@ type HelloResult struct {
 // Limits are the numbers a caller must stay within.
 type Limits struct {
 	MaxSessions      int `json:"maxSessions"`
+	MaxTabs          int `json:"maxTabsPerSession"`
+	MaxSessionBytes  int `json:"maxSessionBytes"`
 	MaxRequestBytes  int `json:"maxRequestBytes"`
 	MaxResponseBytes int `json:"maxResponseBytes"`
 }
@@ -65,6 +68,8 @@ func (c *Conn) hello(raw []byte) (any, error) {
 		Capabilities:    slices.Sorted(slices.Values(MethodNames())),
 		Limits: Limits{
 			MaxSessions:      c.profile.manager.MaxSessions(),
+			MaxTabs:          c.profile.manager.MaxTabs(),
+			MaxSessionBytes:  session.MaxSessionBytes,
 			MaxRequestBytes:  protocol.DefaultMaxIncoming,
 			MaxResponseBytes: protocol.MaxOutgoing,
 		},

@@ -33,7 +33,7 @@ func (c *Conn) open(id string) (*profile, error) {
 		}
 		return nil, errcode.Errorf(errcode.StateUnavailable, "cannot lock the state of profile %s: %v", id, err)
 	}
-	state, version, err := c.load(file)
+	state, version, rewrite, err := c.load(file)
 	if err != nil {
 		file.Close()
 		return nil, err
@@ -42,30 +42,44 @@ func (c *Conn) open(id string) (*profile, error) {
 	p.manager = session.New(state, session.Options{
 		Catalog:     c.cfg.Catalog,
 		MaxSessions: c.cfg.Settings.MaxSessions,
+		MaxTabs:     c.cfg.Settings.MaxTabsPerSession,
 		OrgURL:      c.cfg.Settings.OrganizationURL,
 		Version:     version,
 		Now:         c.cfg.Now,
 		Emit:        c.emit,
 	})
-	p.persister = session.NewPersister(p.manager, file)
+	p.persister = session.NewPersister(p.manager, file, rewrite)
 	return p, nil
 }
 
-func (c *Conn) load(file *store.File) (*session.State, uint64, error) {
+// load reads a profile's snapshot and journal; rewrite says that the
+// first save should write a snapshot (there is none, or the journal ended
+// in a torn record a crash left).
+func (c *Conn) load(file *store.File) (_ *session.State, _ uint64, rewrite bool, _ error) {
 	data, err := file.Load()
 	if err != nil {
-		return nil, 0, errcode.Errorf(errcode.StateUnavailable, "cannot read %s: %v; check its permissions", file.Path(), err)
+		return nil, 0, false, errcode.Errorf(errcode.StateUnavailable, "cannot read %s: %v; check its permissions", file.Path(), err)
 	}
-	state, version, err := session.Decode(data)
+	records, torn, err := file.Journal()
+	if err != nil {
+		return nil, 0, false, errcode.Errorf(errcode.StateUnavailable, "cannot read the journal beside %s: %v; check its permissions", file.Path(), err)
+	}
+	if torn {
+		c.log.Warn("the state's journal ends in a torn record, as a crash leaves it; it is left out", "records", len(records))
+	}
+	state, version, err := session.Decode(data, records)
 	if err == nil {
-		return state, version, nil
+		return state, version, data == nil || torn, nil
+	}
+	if data == nil && len(records) == 0 {
+		return nil, 0, false, errcode.Errorf(errcode.StateUnavailable, "the state beside %s is unreadable (%v); move it away by hand", file.Path(), err)
 	}
 	aside, qerr := file.Quarantine(c.cfg.Now())
 	if qerr != nil {
-		return nil, 0, errcode.Errorf(errcode.StateUnavailable, "%s is unreadable (%v) and could not be moved aside (%v); move it away by hand", file.Path(), err, qerr)
+		return nil, 0, false, errcode.Errorf(errcode.StateUnavailable, "%s is unreadable (%v) and could not be moved aside (%v); move it away by hand", file.Path(), err, qerr)
 	}
 	c.log.Error("state file unreadable; moved it aside and started with no sessions", "error", err, "movedTo", aside)
-	return &session.State{}, 0, nil
+	return &session.State{}, 0, true, nil
 }
 
 // stored is the barrier of a reply that reports the state at a version.
@@ -81,15 +95,15 @@ func (p *profile) stored(version uint64, mutated bool) stored {
 
 func (s stored) Done() bool { return s.p.persister.Saved(s.version) }
 
-// Wait saves the state the reply reports. A failed save fails the reply
-// of the change that could not be saved; a reply that changed nothing
-// goes out as it is.
+// Wait saves the state the reply reports. A save that failed undid the
+// change, and fails its reply; a reply that changed nothing goes out as it
+// is.
 func (s stored) Wait() error {
 	err := s.p.persister.WaitDurable(s.version)
 	if err == nil || !s.mutated {
 		return nil
 	}
-	return errcode.Errorf(errcode.StateUnavailable, "the change is in effect but could not be saved (%v), so it will be lost if the host restarts; check the disk space and permissions of %s", err, s.p.stateDir)
+	return errcode.Errorf(errcode.StateUnavailable, "the change could not be saved (%v), so it was undone; check the disk space and permissions of %s, then try again", err, s.p.stateDir)
 }
 
 // close saves whatever is not yet saved and releases the profile.

@@ -8,19 +8,26 @@ import (
 // The agent's own operations on the workspace: what the extension's views
 // show, and what the agent does there.
 
-// WorkspaceView is what the agent's views show.
+// WorkspaceView is one page of what the agent's views show: while Next
+// is set, they ask for the page from there; if Version differs between
+// pages, the workspace changed and they start again.
 type WorkspaceView struct {
-	*session.State
-	MaxSessions int    `json:"maxSessions"`
-	Version     uint64 `json:"version"`
+	session.Page
+	MaxSessions int `json:"maxSessions"`
 }
 
 func workspaceGet(c call) (any, error) {
-	if _, err := decode[struct{}](c.method, c.args); err != nil {
+	p, err := decode[struct {
+		From int `json:"from"`
+	}](c.method, c.args)
+	if err != nil {
 		return nil, err
 	}
-	state, version := c.sessions.View()
-	return WorkspaceView{State: state, MaxSessions: c.sessions.MaxSessions(), Version: version}, nil
+	page, err := c.sessions.View(p.From)
+	if err != nil {
+		return nil, err
+	}
+	return WorkspaceView{Page: page, MaxSessions: c.sessions.MaxSessions()}, nil
 }
 
 // TabView is one tab as the page showing it needs it, parameters included.

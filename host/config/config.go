@@ -84,6 +84,9 @@ func (d Dirs) LogFile() string { return filepath.Join(d.State, "cif-host.log") }
 type Settings struct {
 	// MaxSessions is the limit of open sessions (CIF's is 10).
 	MaxSessions int `json:"maxSessions,omitempty"`
+	// MaxTabsPerSession is the limit of a session's open application
+	// tabs (20 when 0).
+	MaxTabsPerSession int `json:"maxTabsPerSession,omitempty"`
 	// OrganizationURL is the Dynamics organisation whose pages tabs of
 	// Dynamics page types open, such as https://contoso.crm.dynamics.com.
 	OrganizationURL string `json:"organizationUrl,omitempty"`
@@ -92,6 +95,9 @@ type Settings struct {
 // MaxSessionsCeiling bounds MaxSessions: the agent's workspace is a list a
 // person reads.
 const MaxSessionsCeiling = 100
+
+// MaxTabsCeiling bounds MaxTabsPerSession: each is a real browser tab.
+const MaxTabsCeiling = 100
 
 // LoadSettings reads settings.json. A missing file gives the defaults; a
 // broken one gives the defaults and a problem that says how to fix it.
@@ -110,10 +116,13 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions and organizationUrl", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession and organizationUrl", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
+	}
+	if s.MaxTabsPerSession < 0 || s.MaxTabsPerSession > MaxTabsCeiling {
+		return Settings{}, problem("maxTabsPerSession", "is %d; use a number from 1 to %d, or leave it out for 20", s.MaxTabsPerSession, MaxTabsCeiling)
 	}
 	if !templates.ValidOrgURL(s.OrganizationURL) {
 		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)

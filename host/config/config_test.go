@@ -96,9 +96,9 @@ func TestLoadSettings(t *testing.T) {
 	assert.Equal(t, Settings{MaxSessions: 3, OrganizationURL: "https://contoso.crm.dynamics.com"}, s)
 
 	for name, tt := range map[string]struct{ content, field, message string }{
-		"not JSON":      {`{"maxSessions": `, "", "is not a valid settings file (unexpected EOF); it takes maxSessions and organizationUrl"},
-		"unknown field": {`{"maxSession": 3}`, "", `is not a valid settings file (json: unknown field "maxSession"); it takes maxSessions and organizationUrl`},
-		"wrong type":    {`{"maxSessions": "3"}`, "", "is not a valid settings file (json: cannot unmarshal string into Go struct field Settings.maxSessions of type int); it takes maxSessions and organizationUrl"},
+		"not JSON":      {`{"maxSessions": `, "", "is not a valid settings file (unexpected EOF); it takes maxSessions, maxTabsPerSession and organizationUrl"},
+		"unknown field": {`{"maxSession": 3}`, "", `is not a valid settings file (json: unknown field "maxSession"); it takes maxSessions, maxTabsPerSession and organizationUrl`},
+		"wrong type":    {`{"maxSessions": "3"}`, "", "is not a valid settings file (json: cannot unmarshal string into Go struct field Settings.maxSessions of type int); it takes maxSessions, maxTabsPerSession and organizationUrl"},
 		"too many":      {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"negative":      {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"bad org":       {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},

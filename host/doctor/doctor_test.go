@@ -118,7 +118,7 @@ func TestAGoodInstallPasses(t *testing.T) {
 		for _, c := range row.Checks {
 			assert.Equal(t, doctor.OK, c.Status, "%s %s: %s", browser, c.Name, c.Detail)
 		}
-		assert.Equal(t, doctor.Check{Name: "hello", Status: doctor.OK, Detail: "cif-host 0.1.0 answered (protocol 1)"}, row.Check("hello"))
+		assert.Equal(t, doctor.Check{Name: "hello", Status: doctor.OK, Detail: "cif-host 0.1.0 answered (protocol 2)"}, row.Check("hello"))
 	}
 	assert.Equal(t, doctor.Check{Name: "extension", Status: doctor.OK, Detail: "admits chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/"},
 		row(t, r, "chrome").Check("extension"))

@@ -10,7 +10,7 @@ import (
 // panel) reach these; no web page may, since in CIF providers cannot
 // switch or close sessions.
 
-func agentSession(m *Manager, id string) (*Session, *errcode.Error) {
+func agentSession(m *Manager, id string) (*Session, error) {
 	if s := m.find(id); s != nil {
 		return s, nil
 	}
@@ -18,9 +18,8 @@ func agentSession(m *Manager, id string) (*Session, *errcode.Error) {
 }
 
 // SwitchSession focuses a session (or, with "", the home session).
-func (m *Manager) SwitchSession(id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) SwitchSession(id string) (err error) {
+	defer m.begin()(&err)
 	if id != "" {
 		if _, err := agentSession(m, id); err != nil {
 			return err
@@ -33,9 +32,8 @@ func (m *Manager) SwitchSession(id string) error {
 // CloseSession ends a session: its owner hears onSessionClosed with the
 // session's context. Closing the focused session focuses the one before
 // it, else the one after it, else the home session.
-func (m *Manager) CloseSession(id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) CloseSession(id string) (err error) {
+	defer m.begin()(&err)
 	s, err := agentSession(m, id)
 	if err != nil {
 		return err
@@ -59,7 +57,7 @@ func (m *Manager) closeSession(s *Session) {
 }
 
 // agentTab finds a tab in any session.
-func (m *Manager) agentTab(tabID string) (*Session, *Tab, *errcode.Error) {
+func (m *Manager) agentTab(tabID string) (*Session, *Tab, error) {
 	for _, s := range m.state.Sessions {
 		if t := s.tab(tabID); t != nil {
 			return s, t, nil
@@ -71,9 +69,8 @@ func (m *Manager) agentTab(tabID string) (*Session, *Tab, *errcode.Error) {
 // CloseAgentTab closes a tab because the agent closed it. Closing a
 // session's anchor tab closes the session; a tab that cannot be closed
 // stays, for the agent as for a provider.
-func (m *Manager) CloseAgentTab(tabID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) CloseAgentTab(tabID string) (err error) {
+	defer m.begin()(&err)
 	s, t, err := m.agentTab(tabID)
 	if err != nil {
 		return err
@@ -91,9 +88,8 @@ func (m *Manager) CloseAgentTab(tabID string) error {
 
 // FocusAgentTab focuses a tab because the agent picked it, switching to
 // its session first when that is not focused.
-func (m *Manager) FocusAgentTab(tabID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) FocusAgentTab(tabID string) (err error) {
+	defer m.begin()(&err)
 	s, t, err := m.agentTab(tabID)
 	if err != nil {
 		return err
@@ -101,7 +97,7 @@ func (m *Manager) FocusAgentTab(tabID string) error {
 	m.switchTo(s.ID)
 	if s.FocusedTab != t.ID {
 		s.FocusedTab = t.ID
-		m.changed()
+		m.touch(s)
 	}
 	return nil
 }

@@ -8,7 +8,11 @@ import (
 
 // The persistence format: how a store keeps a manager's state.
 
-// stateFormat is the version of the saved state's encoding.
+// A store keeps a snapshot, the whole state as Encode writes it, and a
+// journal of the Changes committed after it, each encoded by
+// EncodeChange. Decode reads them back.
+
+// stateFormat is the version of the snapshot's encoding.
 const stateFormat = 1
 
 type savedState struct {
@@ -17,34 +21,96 @@ type savedState struct {
 	State   *State `json:"state"`
 }
 
-// Encode returns the state as a store saves it, and the version it is at.
+// snapshot is savedState written from the sessions' encodings.
+type snapshot struct {
+	Format  int    `json:"format"`
+	Version uint64 `json:"version"`
+	State   struct {
+		Sessions []json.RawMessage `json:"sessions"`
+		Focused  string            `json:"focused,omitempty"`
+	} `json:"state"`
+}
+
+// Encode returns the whole state as a store's snapshot keeps it, and the
+// version it is at.
 func (m *Manager) Encode() ([]byte, uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, err := json.Marshal(savedState{Format: stateFormat, Version: m.version, State: m.state})
+	var snap snapshot
+	snap.Format, snap.Version, snap.State.Focused = stateFormat, m.version, m.state.Focused
+	snap.State.Sessions = make([]json.RawMessage, len(m.state.Sessions))
+	for i, s := range m.state.Sessions {
+		snap.State.Sessions[i] = m.images[s.ID]
+	}
+	b, err := json.Marshal(snap)
 	if err != nil {
 		return nil, 0, fmt.Errorf("encode session state: %w", err)
 	}
 	return b, m.version, nil
 }
 
-// Decode parses a saved state and the version it was at; empty data is
-// an empty workspace.
-func Decode(data []byte) (*State, uint64, error) {
-	if len(data) == 0 {
-		return &State{}, 0, nil
+// EncodeChange returns a change as a journal record: one line of JSON.
+func EncodeChange(c Change) ([]byte, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode change %d: %w", c.Version, err)
 	}
-	var saved savedState
-	if err := json.Unmarshal(data, &saved); err != nil {
+	return b, nil
+}
+
+// Decode reads a snapshot (empty for none) and the journal records after
+// it, and returns the state and the version it is at. Records the
+// snapshot already holds (an older version) are skipped.
+func Decode(data []byte, records [][]byte) (*State, uint64, error) {
+	state, version := &State{}, uint64(0)
+	if len(data) > 0 {
+		var saved savedState
+		if err := json.Unmarshal(data, &saved); err != nil {
+			return nil, 0, fmt.Errorf("decode session state: %w", err)
+		}
+		if saved.Format != stateFormat || saved.State == nil {
+			return nil, 0, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
+		}
+		state, version = saved.State, saved.Version
+	}
+	for i, r := range records {
+		var c struct {
+			Version uint64     `json:"version"`
+			Put     []*Session `json:"put"`
+			Delete  []string   `json:"delete"`
+			Focus   *string    `json:"focus"`
+		}
+		if err := json.Unmarshal(r, &c); err != nil {
+			return nil, 0, fmt.Errorf("decode journal record %d: %w", i+1, err)
+		}
+		if c.Version <= version {
+			continue
+		}
+		state.apply(c.Put, c.Delete, c.Focus)
+		version = c.Version
+	}
+	if err := state.check(); err != nil {
 		return nil, 0, fmt.Errorf("decode session state: %w", err)
 	}
-	if saved.Format != stateFormat || saved.State == nil {
-		return nil, 0, fmt.Errorf("decode session state: format %d is not %d (written by another version of cif-host?)", saved.Format, stateFormat)
+	return state, version, nil
+}
+
+// apply replays one change.
+func (st *State) apply(put []*Session, del []string, focus *string) {
+	for _, s := range put {
+		if s == nil {
+			continue
+		}
+		if i := slices.IndexFunc(st.Sessions, func(o *Session) bool { return o.ID == s.ID }); i >= 0 {
+			st.Sessions[i] = s
+		} else {
+			st.Sessions = append(st.Sessions, s)
+		}
 	}
-	if err := saved.State.check(); err != nil {
-		return nil, 0, fmt.Errorf("decode session state: %w", err)
+	st.Sessions = slices.DeleteFunc(st.Sessions, func(s *Session) bool { return slices.Contains(del, s.ID) })
+	if focus != nil {
+		st.Focused = *focus
 	}
-	return saved.State, saved.Version, nil
 }
 
 // check refuses a state the manager could not work with (a file edited by

@@ -31,9 +31,8 @@ type CreateInput struct {
 // CreateSession opens a session from a Generic template, with its anchor
 // and additional tabs, focuses it and returns its id. The limit is checked
 // here, atomically, whatever canCreateSession said before.
-func (m *Manager) CreateSession(provider string, in CreateInput) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) CreateSession(provider string, in CreateInput) (_ string, err error) {
+	defer m.begin()(&err)
 	tpl, err := m.sessionTemplate(in)
 	if err != nil {
 		return "", err
@@ -66,7 +65,6 @@ func (m *Manager) CreateSession(provider string, in CreateInput) (string, error)
 		return "", err
 	}
 	m.state.Sessions = append(m.state.Sessions, s)
-	m.changed()
 	m.switchTo(s.ID)
 	return s.ID, nil
 }
@@ -129,7 +127,7 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 		s.FocusedTab = anchor.ID
 	}
 	// The title may read the anchor tab's parameters, so it comes second.
-	s.Title = orName(s.values().Resolve(tpl.Title, tpl.UniqueName), tpl.Name)
+	s.Title = orName(resolveTitle(s.values(), tpl.Title, tpl.UniqueName), tpl.Name)
 	if anchor := s.anchor(); anchor != nil && tpl.ApplyTitleToAnchorTab {
 		anchor.Title = s.Title
 	}
@@ -159,10 +157,13 @@ func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 	if err != nil {
 		return nil, errcode.Errorf(errcode.InvalidParams, "%v", err)
 	}
+	if len(url) > MaxURLBytes {
+		return nil, errcode.Errorf(errcode.InvalidParams, "the address of tab template %s would be %d bytes long, over the limit of %d; pass shorter values in templateParameters", tpl.UniqueName, len(url), MaxURLBytes)
+	}
 	return &Tab{
 		ID:          "tab-" + m.opts.NewID(),
 		Template:    tpl.UniqueName,
-		Title:       orName(v.Resolve(tpl.Title, tpl.UniqueName), tpl.Name),
+		Title:       orName(resolveTitle(v, tpl.Title, tpl.UniqueName), tpl.Name),
 		TitleFormat: tpl.Title,
 		Tags:        tpl.Tags,
 		PageType:    tpl.PageType,
@@ -170,6 +171,25 @@ func (m *Manager) newTab(template string, v templates.Values) (*Tab, error) {
 		Params:      params,
 		Closable:    tpl.Closable(),
 	}, nil
+}
+
+// MaxTitleRunes bounds a session's or tab's title: a longer one is cut,
+// as the agent's tab strip would cut it anyway.
+const MaxTitleRunes = 256
+
+// MaxURLBytes bounds a tab's address.
+const MaxURLBytes = 8 << 10
+
+// resolveTitle resolves a title format with v, cut to MaxTitleRunes.
+func resolveTitle(v templates.Values, format, template string) string {
+	t := v.Resolve(format, template)
+	if len(t) <= MaxTitleRunes {
+		return t
+	}
+	if r := []rune(t); len(r) > MaxTitleRunes {
+		return string(r[:MaxTitleRunes-1]) + "…"
+	}
+	return t
 }
 
 // orName gives a new session or tab whose title resolves to nothing (its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,6 +63,9 @@ func newHarness(t *testing.T, opts Options) *harness {
 		opts.Catalog = testCatalog()
 	}
 	opts.NewID = func() string { h.ids++; return fmt.Sprint(h.ids) }
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC) }
+	}
 	opts.Emit = func(e Event) {
 		h.mu.Lock()
 		defer h.mu.Unlock()

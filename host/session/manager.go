@@ -1,6 +1,8 @@
 package session
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -14,10 +16,16 @@ import (
 // DefaultMaxSessions is CIF's limit of open sessions.
 const DefaultMaxSessions = 10
 
+// DefaultMaxTabs is how many application tabs a session may have open
+// at once, anchor and additional tabs included, unless the settings say
+// otherwise.
+const DefaultMaxTabs = 20
+
 // Options configure a Manager. Only Catalog is required.
 type Options struct {
 	Catalog     *templates.Catalog
 	MaxSessions int    // DefaultMaxSessions when 0
+	MaxTabs     int    // DefaultMaxTabs when 0
 	OrgURL      string // Dynamics organisation URL for Dynamics tab pages
 	// Version is the version the given state is at, as Decode returned
 	// it, so that versions keep growing across restarts.
@@ -26,8 +34,9 @@ type Options struct {
 	NewID func() string
 	// Now is the clock; the default is time.Now.
 	Now func() time.Time
-	// Emit receives every event, in order, while the manager is locked:
-	// it must not call back into the manager.
+	// Emit receives the events of each call that commits, in order,
+	// while the manager is locked: it must not call back into the
+	// manager.
 	Emit func(Event)
 }
 
@@ -38,6 +47,11 @@ type Manager struct {
 	opts    Options
 	state   *State
 	version uint64
+	tx      *tx // the call in progress
+
+	images    map[string][]byte // each open session's committed encoding
+	unsaved   []undo            // committed changes the store does not have yet
+	abandoned []span            // changes undone because the store failed
 }
 
 // New returns a manager over state (nil for an empty workspace).
@@ -51,6 +65,9 @@ func New(state *State, opts Options) *Manager {
 	if opts.MaxSessions <= 0 {
 		opts.MaxSessions = DefaultMaxSessions
 	}
+	if opts.MaxTabs <= 0 {
+		opts.MaxTabs = DefaultMaxTabs
+	}
 	if opts.NewID == nil {
 		opts.NewID = uuid.NewString
 	}
@@ -60,11 +77,22 @@ func New(state *State, opts Options) *Manager {
 	if opts.Emit == nil {
 		opts.Emit = func(Event) {}
 	}
-	return &Manager{opts: opts, state: state, version: opts.Version}
+	m := &Manager{opts: opts, state: state, version: opts.Version, images: map[string][]byte{}}
+	for _, s := range state.Sessions {
+		b, err := json.Marshal(s)
+		if err != nil {
+			panic(fmt.Sprintf("session: cannot encode a session: %v", err))
+		}
+		m.images[s.ID] = b
+	}
+	return m
 }
 
 // MaxSessions is the limit of open sessions.
 func (m *Manager) MaxSessions() int { return m.opts.MaxSessions }
+
+// MaxTabs is the limit of a session's open tabs.
+func (m *Manager) MaxTabs() int { return m.opts.MaxTabs }
 
 // Count is the number of open sessions.
 func (m *Manager) Count() int {
@@ -79,13 +107,6 @@ func (m *Manager) Version() uint64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.version
-}
-
-// changed records that the current call modified the state.
-func (m *Manager) changed() { m.version++ }
-
-func (m *Manager) emit(name, provider string, data any) {
-	m.opts.Emit(Event{Name: name, Provider: provider, Data: data})
 }
 
 // find returns the session with that id, whoever owns it.
@@ -107,7 +128,7 @@ const (
 // owned returns the provider's session with that id. Another provider's
 // session does not exist as far as this one can tell, as in CIF. blank is
 // CIF's text for a missing id.
-func (m *Manager) owned(provider, id, blank string) (*Session, *errcode.Error) {
+func (m *Manager) owned(provider, id, blank string) (*Session, error) {
 	if id == "" {
 		return nil, errcode.Errorf(errcode.InvalidParams, "%s: pass the id createSession resolved with", blank)
 	}
@@ -120,7 +141,7 @@ func (m *Manager) owned(provider, id, blank string) (*Session, *errcode.Error) {
 // ownedOrFocused returns the provider's session with that id or, with no
 // id, the focused session when it is the provider's: CIF's host acts on
 // the focused session for setSessionTitle and updateContext.
-func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, *errcode.Error) {
+func (m *Manager) ownedOrFocused(provider, id, method string) (*Session, error) {
 	if id != "" {
 		return m.owned(provider, id, sessionIDNull)
 	}
@@ -150,13 +171,13 @@ func (m *Manager) switchTo(id string) {
 		return
 	}
 	m.state.Focused = id
-	m.changed()
 	if old != nil {
 		m.emit(EventSessionSwitched, old.Provider, switchedData{SessionID: old.ID, Focused: false, Context: old.Context})
 	}
 	if s := m.focused(); s != nil {
 		s.Attention.FocusRequested = false
 		s.Attention.NewActivity = 0
+		m.touch(s)
 		m.emit(EventSessionSwitched, s.Provider, switchedData{SessionID: s.ID, Focused: true, Context: s.Context})
 	}
 }
@@ -175,5 +196,4 @@ func (m *Manager) providerSessions(provider string) []string {
 // remove forgets a session.
 func (m *Manager) remove(id string) {
 	m.state.Sessions = slices.DeleteFunc(m.state.Sessions, func(s *Session) bool { return s.ID == id })
-	m.changed()
 }

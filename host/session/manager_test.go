@@ -239,7 +239,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	data, version, err := h.Encode()
 	require.NoError(t, err)
 	assert.Equal(t, h.Version(), version)
-	state, savedVersion, err := Decode(data)
+	state, savedVersion, err := Decode(data, nil)
 	require.NoError(t, err)
 	assert.Equal(t, h.workspace(), state)
 	assert.Equal(t, version, savedVersion)
@@ -254,7 +254,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 }
 
 func TestDecode(t *testing.T) {
-	state, _, err := Decode(nil)
+	state, _, err := Decode(nil, nil)
 	require.NoError(t, err)
 	assert.Empty(t, state.Sessions, "nothing saved is an empty workspace")
 
@@ -274,7 +274,7 @@ func TestDecode(t *testing.T) {
 		"tab focus gone": {`{"format":1,"state":{"sessions":[{"id":"s","provider":"p","focusedTab":"x"}]}}`, "decode session state: session s focuses tab x, which it does not have"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := Decode([]byte(tt.data))
+			_, _, err := Decode([]byte(tt.data), nil)
 			assert.EqualError(t, err, tt.err)
 		})
 	}

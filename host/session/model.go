@@ -104,12 +104,3 @@ type closedData struct {
 	SessionID string          `json:"sessionId"`
 	Context   json.RawMessage `json:"context,omitempty"`
 }
-
-// Store keeps the encoded state across restarts.
-type Store interface {
-	// Load returns what was saved last, or nothing when nothing was.
-	Load() ([]byte, error)
-	// Save replaces the saved state atomically: after a crash the store
-	// holds either the previous state or this one.
-	Save([]byte) error
-}

@@ -77,9 +77,8 @@ func (m *Manager) GetAllSessions(provider string) []string {
 // session input.sessionId names or, without one, the focused session when
 // it is the provider's (what CIF's host always does). An anchor tab that
 // shows the session's title (applyTitleToAnchorTab) follows.
-func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) SetSessionTitle(provider string, input map[string]any) (_ string, err error) {
+	defer m.begin()(&err)
 	if input == nil {
 		return "", errcode.Errorf(errcode.InvalidParams, "The input Parameter is blank. Provide a value to the parameter: pass {sessionId, <slug>: <value>}")
 	}
@@ -90,15 +89,15 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 	}
 	v := s.values()
 	v.Input = input
-	title := v.Resolve(s.TitleFormat, s.Template)
+	title := resolveTitle(v, s.TitleFormat, s.Template)
 	if title != s.Title {
 		s.Title = title
-		m.changed()
+		m.touch(s)
 	}
 	if tpl, ok := m.opts.Catalog.Session(s.Template); ok && tpl.ApplyTitleToAnchorTab {
 		if anchor := s.anchor(); anchor != nil && anchor.Title != title {
 			anchor.Title = title
-			m.changed()
+			m.touch(s)
 		}
 	}
 	return title, nil
@@ -106,25 +105,23 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (string
 
 // RequestFocusSession flags a session so the agent notices it; it does
 // not switch to it (only the agent switches sessions).
-func (m *Manager) RequestFocusSession(provider, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) RequestFocusSession(provider, id string) (err error) {
+	defer m.begin()(&err)
 	s, err := m.owned(provider, id, sessionIDUndefined)
 	if err != nil {
 		return err
 	}
 	if m.state.Focused != s.ID && !s.Attention.FocusRequested {
 		s.Attention.FocusRequested = true
-		m.changed()
+		m.touch(s)
 	}
 	return nil
 }
 
 // NotifyNewActivity shows a count of new activity on an unfocused session;
 // focusing the session clears it.
-func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) NotifyNewActivity(provider, id string, count int) (err error) {
+	defer m.begin()(&err)
 	s, err := m.owned(provider, id, sessionIDNull)
 	if err != nil {
 		return err
@@ -134,7 +131,7 @@ func (m *Manager) NotifyNewActivity(provider, id string, count int) error {
 	}
 	if m.state.Focused != s.ID && s.Attention.NewActivity != count {
 		s.Attention.NewActivity = count
-		m.changed()
+		m.touch(s)
 	}
 	return nil
 }
@@ -144,9 +141,8 @@ const MaxKPIDetails = 4 << 10
 
 // NotifyKpiBreach raises (or, with reset, clears) a session's KPI breach
 // indicator.
-func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.RawMessage) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.RawMessage) (err error) {
+	defer m.begin()(&err)
 	s, err := m.owned(provider, id, sessionIDNull)
 	if err != nil {
 		return err
@@ -160,7 +156,7 @@ func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.
 	if s.Attention.KPIBreach != !reset || !bytes.Equal(s.Attention.KPIDetails, details) {
 		s.Attention.KPIBreach = !reset
 		s.Attention.KPIDetails = details
-		m.changed()
+		m.touch(s)
 	}
 	return nil
 }
@@ -169,9 +165,8 @@ func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.
 // values its slugs resolve from), or with del removes the named keys. With
 // no session id it acts on the focused session, if the provider owns it.
 // It returns the parameters as they now are.
-func (m *Manager) UpdateContext(provider, id string, values map[string]any, deleteKeys []string, del bool) (map[string]any, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) UpdateContext(provider, id string, values map[string]any, deleteKeys []string, del bool) (_ map[string]any, err error) {
+	defer m.begin()(&err)
 	s, err := m.ownedOrFocused(provider, id, "updateContext")
 	if err != nil {
 		return nil, err
@@ -183,17 +178,8 @@ func (m *Manager) UpdateContext(provider, id string, values map[string]any, dele
 		}
 	} else {
 		maps.Copy(params, values)
-		if b, err := json.Marshal(params); err != nil || len(b) > MaxParamsBytes {
-			return nil, errcode.Errorf(errcode.InvalidParams, "updateContext: the session's parameters would grow to %d bytes, over the limit of %d; remove keys you no longer need (isDelete) or keep large data out of them", len(b), MaxParamsBytes)
-		}
 	}
 	s.Params = params
-	m.changed()
+	m.touch(s)
 	return maps.Clone(params), nil
 }
-
-// MaxParamsBytes bounds a session's template parameters as updateContext
-// grows them, so that one session cannot make every save rewrite
-// megabytes; a request to create a session is already bounded by the
-// frame limit.
-const MaxParamsBytes = 1 << 20

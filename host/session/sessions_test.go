@@ -199,15 +199,21 @@ func TestUpdateContext(t *testing.T) {
 	h.unchanged(t, v)
 }
 
-func TestUpdateContextCannotGrowTheParametersWithoutBound(t *testing.T) {
+func TestASessionCannotGrowPastItsLimitAndARefusedChangeChangesNothing(t *testing.T) {
 	h := newHarness(t, Options{})
 	id := h.create(t, alice, CreateInput{TemplateName: "s_plain"})
-	big := strings.Repeat("x", 600<<10)
+	big := strings.Repeat("x", 150<<10)
 	_, err := h.UpdateContext(alice, id, map[string]any{"a": big}, nil, false)
 	require.NoError(t, err)
-	v := h.Version()
+	v, before := h.Version(), h.workspace()
 	_, err = h.UpdateContext(alice, id, map[string]any{"b": big}, nil, false)
-	requireError(t, err, errcode.InvalidParams, "updateContext: the session's parameters would grow to 1228815 bytes, over the limit of 1048576; remove keys you no longer need (isDelete) or keep large data out of them")
+	requireError(t, err, errcode.InvalidParams, "the session would hold 307427 bytes of data, over its limit of 262144 (its titles, context, template parameters and tabs together); keep large data out of CIF sessions")
 	h.unchanged(t, v)
+	assert.Equal(t, before, h.workspace())
 	assert.Equal(t, []string{"a"}, slices.Sorted(maps.Keys(h.session(t, id).Params)))
+
+	_, err = h.CreateSession(bob, CreateInput{TemplateName: "s_plain", Context: json.RawMessage(`"` + big + big + `"`)})
+	require.Error(t, err)
+	h.unchanged(t, v)
+	assert.Equal(t, before, h.workspace(), "a session too large to open is not open, and focus stays")
 }

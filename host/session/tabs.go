@@ -16,7 +16,7 @@ const (
 // CIF act on the focused session only and only when it is the caller's.
 // CIF also lets them act on the home (default) session; CIF Bridge's home
 // session has no tabs, so that is refused with its own code.
-func (m *Manager) providerFocus(provider, method string) (*Session, *errcode.Error) {
+func (m *Manager) providerFocus(provider, method string) (*Session, error) {
 	s := m.focused()
 	notYours, home := "Focused session is neither the default session nor it belongs to the provider", "No session of yours is focused"
 	if method == "getTabs" {
@@ -33,7 +33,7 @@ func (m *Manager) providerFocus(provider, method string) (*Session, *errcode.Err
 
 // focusedTab finds a tab of the focused session, which must be the
 // provider's. blank is CIF's text for a missing tab id.
-func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *Tab, *errcode.Error) {
+func (m *Manager) focusedTab(provider, method, blank, tabID string) (*Session, *Tab, error) {
 	if tabID == "" {
 		return nil, nil, errcode.Errorf(errcode.InvalidParams, "%s: pass the id createTab, getTabs or getFocusedTab gave", blank)
 	}
@@ -72,15 +72,17 @@ type TabInput struct {
 // session and returns its id. Its parameters resolve from the input's
 // templateParameters, then the session's. It is focused when the input
 // says so, or when the session has no focused tab.
-func (m *Manager) CreateTab(provider string, in TabInput) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) CreateTab(provider string, in TabInput) (_ string, err error) {
+	defer m.begin()(&err)
 	if in.TemplateName == "" {
 		return "", errcode.Errorf(errcode.InvalidParams, "Some of the required parameters are Null: input.templateName names an application tab template, such as msdyn_website_tab")
 	}
 	s, err := m.providerFocus(provider, "createTab")
 	if err != nil {
 		return "", err
+	}
+	if len(s.Tabs) >= m.opts.MaxTabs {
+		return "", errcode.Errorf(errcode.TabLimit, "The focused session already has %d tabs, its limit; close one (closeTab) before you create another, or raise maxTabsPerSession in settings.json", m.opts.MaxTabs)
 	}
 	v := s.values()
 	v.Params = mergeParams(s.Params, in.TemplateParameters)
@@ -93,7 +95,7 @@ func (m *Manager) CreateTab(provider string, in TabInput) (string, error) {
 	if in.IsFocused || s.FocusedTab == "" {
 		s.FocusedTab = tab.ID
 	}
-	m.changed()
+	m.touch(s)
 	return tab.ID, nil
 }
 
@@ -137,31 +139,29 @@ func (m *Manager) GetFocusedTab(provider string) *string {
 }
 
 // FocusTab focuses a tab of the focused session.
-func (m *Manager) FocusTab(provider, tabID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) FocusTab(provider, tabID string) (err error) {
+	defer m.begin()(&err)
 	s, t, err := m.focusedTab(provider, "focusTab", tabIDNull, tabID)
 	if err != nil {
 		return err
 	}
 	if s.FocusedTab != t.ID {
 		s.FocusedTab = t.ID
-		m.changed()
+		m.touch(s)
 	}
 	return nil
 }
 
 // RefreshTab asks the views showing a tab of the focused session to
 // reload it.
-func (m *Manager) RefreshTab(provider, tabID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	_, t, err := m.focusedTab(provider, "refreshTab", tabIDBlank, tabID)
+func (m *Manager) RefreshTab(provider, tabID string) (err error) {
+	defer m.begin()(&err)
+	s, t, err := m.focusedTab(provider, "refreshTab", tabIDBlank, tabID)
 	if err != nil {
 		return err
 	}
 	t.Refreshes++
-	m.changed()
+	m.touch(s)
 	return nil
 }
 
@@ -169,9 +169,8 @@ func (m *Manager) RefreshTab(provider, tabID string) error {
 // then the tab's own templateParameters, then the session's, and returns
 // it: as in CIF, {title: "x"} retitles only a tab whose template title is
 // "{title}".
-func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (_ string, err error) {
+	defer m.begin()(&err)
 	s, t, err := m.focusedTab(provider, "setTabTitle", tabIDBlank, tabID)
 	if err != nil {
 		return "", err
@@ -182,19 +181,18 @@ func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (str
 	v := s.values()
 	v.Params = mergeParams(s.Params, t.TemplateParameters)
 	v.Input = input
-	title := v.Resolve(t.TitleFormat, t.Template)
+	title := resolveTitle(v, t.TitleFormat, t.Template)
 	if title != t.Title {
 		t.Title = title
-		m.changed()
+		m.touch(s)
 	}
 	return title, nil
 }
 
 // CloseTab closes a tab of the focused session; the anchor tab and tabs
 // whose template says they cannot be closed refuse.
-func (m *Manager) CloseTab(provider, tabID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Manager) CloseTab(provider, tabID string) (err error) {
+	defer m.begin()(&err)
 	s, t, err := m.focusedTab(provider, "closeTab", tabIDBlank, tabID)
 	if err != nil {
 		return err
@@ -208,7 +206,7 @@ func (m *Manager) CloseTab(provider, tabID string) error {
 
 // notClosable refuses to close an anchor tab or a tab whose template (or
 // whose place among the session's additional tabs) keeps it open.
-func notClosable(t *Tab) *errcode.Error {
+func notClosable(t *Tab) error {
 	switch {
 	case t.Anchor:
 		return errcode.Errorf(errcode.TabNotClosable, "Tab %s is the session's anchor tab and cannot be closed; it closes with its session, which only the agent ends", t.ID)
@@ -228,5 +226,5 @@ func (m *Manager) dropTab(s *Session, tabID string) {
 			s.FocusedTab = s.Tabs[0].ID
 		}
 	}
-	m.changed()
+	m.touch(s)
 }

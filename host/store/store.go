@@ -1,7 +1,9 @@
-// Package store keeps each browser profile's session state in a file of
-// its own, written atomically (temporary file, fsync, rename, fsync of the
-// folder) and guarded by a lock, so that a crash leaves the previous or the
-// next state and two host processes never write one file.
+// Package store keeps each browser profile's session state in files of
+// its own, guarded by a lock so that two host processes never write them:
+// a snapshot written atomically (temporary file, fsync, rename, fsync of
+// the folder) and a journal of the changes since, each record flushed
+// before it counts, so that a crash leaves the state of some moment at or
+// after the last flushed change, never a broken one.
 package store
 
 import (
@@ -26,6 +28,12 @@ func ValidProfile(id string) bool { return profilePattern.MatchString(id) }
 type File struct {
 	path string
 	lock *os.File
+	// journal is the open journal; journalEnd the end of its last good
+	// record; journalBroken that a failed Append may have left part of
+	// a record after it.
+	journal       *os.File
+	journalEnd    int64
+	journalBroken bool
 }
 
 // Open returns the state file of a profile inside dir, creating dir.
@@ -88,14 +96,15 @@ func (f *File) removeLeftovers() {
 	}
 }
 
-// Close releases the lock.
+// Close closes the journal and releases the lock.
 func (f *File) Close() error {
+	jerr := f.closeJournal()
 	if f.lock == nil {
-		return nil
+		return jerr
 	}
 	err := f.lock.Close() // closing the descriptor drops the lock
 	f.lock = nil
-	return err
+	return errors.Join(jerr, err)
 }
 
 // Load returns the saved bytes, or nil when nothing was saved yet.
@@ -135,12 +144,19 @@ func (f *File) Save(data []byte) error {
 	return syncDir(dir)
 }
 
-// Quarantine moves an unreadable state file aside, keeping it for
-// inspection, and returns where it went.
+// Quarantine moves an unreadable state (the snapshot and its journal)
+// aside, keeping it for inspection, and returns where the snapshot went.
 func (f *File) Quarantine(now time.Time) (string, error) {
 	aside := fmt.Sprintf("%s.broken-%s", f.path, now.UTC().Format("20060102T150405.000000000Z"))
+	if err := f.closeJournal(); err != nil {
+		return "", fmt.Errorf("close journal: %w", err)
+	}
 	if err := os.Rename(f.path, aside); err != nil {
 		return "", fmt.Errorf("move unreadable state aside: %w", err)
 	}
+	if err := os.Rename(journalPath(f.path), journalPath(aside)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("move unreadable journal aside: %w", err)
+	}
+	f.journalEnd, f.journalBroken = 0, false
 	return aside, nil
 }

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/session"
+	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/stretchr/testify/require"
 )
 
@@ -121,4 +123,19 @@ func Command(t testing.TB, env []string, args ...string) (stdout, stderr string,
 	}
 	require.NoError(t, ctx.Err(), "cif-host %v ran for more than a minute", args)
 	return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
+}
+
+// LoadState reads a profile's saved sessions as the next host would, with
+// no host running: its snapshot and journal.
+func (d Dirs) LoadState(t testing.TB, profile string) (*session.State, uint64) {
+	t.Helper()
+	f, err := store.Open(d.Host(t).ProfilesDir(), profile)
+	require.NoError(t, err)
+	data, err := f.Load()
+	require.NoError(t, err)
+	records, _, err := f.Journal()
+	require.NoError(t, err)
+	state, version, err := session.Decode(data, records)
+	require.NoError(t, err)
+	return state, version
 }

@@ -51,6 +51,7 @@ const (
 	RecordConflict       Code = 1023
 	RecordsUnavailable   Code = 1024
 	RecordsNotAllowed    Code = 1025
+	TabLimit             Code = 1026
 )
 
 // Def is one code as the docs and the extension know it.
@@ -93,6 +94,7 @@ var defs = []Def{
 	{RecordConflict, "RecordConflict", "the record changed since the version the update was based on (If-Match)"},
 	{RecordsUnavailable, "RecordsUnavailable", "the organisation's database cannot be opened or reached; the message says why"},
 	{RecordsNotAllowed, "RecordsNotAllowed", "the user has not allowed this site to read or write records"},
+	{TabLimit, "TabLimit", "the focused session already has its maximum of application tabs"},
 }
 
 // Defs returns every code, in documentation order.
