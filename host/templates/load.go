@@ -12,13 +12,16 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cifbridge/cif-bridge/internal/strictjson"
 )
 
 //go:embed defaults.json
 var defaultsJSON []byte
 
 // File is the templates file's schema: docs/templates.md documents it with
-// an example.
+// an example. It is read strictly: member names in their exact letter
+// case, each once, and no member the schema does not have.
 type File struct {
 	SessionTemplates        []json.RawMessage `json:"sessionTemplates"`
 	ApplicationTabTemplates []json.RawMessage `json:"applicationTabTemplates"`
@@ -82,13 +85,7 @@ func Load(path string) (*Catalog, []Problem) {
 // none), reporting what it had to leave out.
 func parse(file string, data []byte, base *Catalog) (*Catalog, []Problem) {
 	var doc File
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&doc)
-	if err == nil && dec.More() {
-		err = errors.New("more text after the closing brace")
-	}
-	if err != nil {
+	if err := strictjson.Unmarshal(data, &doc); err != nil {
 		return orEmpty(base), []Problem{{File: file, Message: fmt.Sprintf("is not a valid templates file (%v); see docs/templates.md for the format", err)}}
 	}
 	v := validator{file: file}
@@ -143,9 +140,7 @@ func (v *validator) add(template, field, format string, args ...any) {
 }
 
 func (v *validator) decode(raw json.RawMessage, into any, list string, index int) bool {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
+	if err := strictjson.Unmarshal(raw, into); err != nil {
 		v.add(fmt.Sprintf("%s[%d]", list, index), "", "is not a valid template (%v); see docs/templates.md for the fields", err)
 		return false
 	}

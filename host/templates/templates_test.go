@@ -106,7 +106,7 @@ func TestLoadReportsEveryProblemAndKeepsWhatIsGood(t *testing.T) {
 		`: template "(unnamed)": field "uniqueName": is missing; every template needs a unique name such as contoso_chat`,
 		`: template "s_type": field "type": is "chat"; use "generic" or "entity"`,
 		`: template "s_panel": field "panelMode": is "floating"; use "docked", "minimized" or "hidden"`,
-		`: template "sessionTemplates[6]": is not a valid template (json: unknown field "titel"); see docs/templates.md for the fields`,
+		`: template "sessionTemplates[6]": is not a valid template ("titel" is not a member this file takes; check its spelling and letter case); see docs/templates.md for the fields`,
 		`: template "s_good": field "uniqueName": is defined twice in this file; the later definition is ignored: rename or remove one`,
 		`: template "s_anchor": field "anchorTab": names tab template "nope", which does not exist; add it to applicationTabTemplates or fix the name`,
 		`: template "s_extra": field "additionalTabs": names tab template "t_missing", which does not exist; add it to applicationTabTemplates or fix the name`,
@@ -123,18 +123,18 @@ func TestABrokenFileLeavesTheDefaults(t *testing.T) {
 	path := writeFile(t, `{"sessionTemplates": [`)
 	c, problems := Load(path)
 	require.Len(t, problems, 1)
-	assert.Equal(t, path+": is not a valid templates file (unexpected EOF); see docs/templates.md for the format", problems[0].String())
+	assert.Equal(t, path+": is not a valid templates file (not valid JSON at byte 22: unexpected EOF); see docs/templates.md for the format", problems[0].String())
 	assert.Equal(t, Defaults().SessionNames(), c.SessionNames())
 
 	require.NoError(t, os.WriteFile(path, []byte(`{"sessionTemplates": []} {"applicationTabTemplates": []}`), 0o600))
 	_, problems = Load(path)
 	require.Len(t, problems, 1)
-	assert.Equal(t, path+": is not a valid templates file (more text after the closing brace); see docs/templates.md for the format", problems[0].String())
+	assert.Equal(t, path+": is not a valid templates file (not valid JSON at byte 25: invalid character '{' after top-level value); see docs/templates.md for the format", problems[0].String())
 
 	require.NoError(t, os.WriteFile(path, []byte(`{"sessions": []}`), 0o600))
 	_, problems = Load(path)
 	require.Len(t, problems, 1)
-	assert.Equal(t, path+`: is not a valid templates file (json: unknown field "sessions"); see docs/templates.md for the format`, problems[0].String())
+	assert.Equal(t, path+`: is not a valid templates file ("sessions" is not a member this file takes; check its spelling and letter case); see docs/templates.md for the format`, problems[0].String())
 }
 
 func TestLoadReportsAnUnreadableFile(t *testing.T) {
