@@ -15,6 +15,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+
+	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 // HostVersion is the hostVersion the echo's hello reports, by which a
@@ -23,7 +26,7 @@ const HostVersion = "echo"
 
 // helloResult is what the extension needs from hello: the protocol
 // version it checks and the limits it reads.
-const helloResult = `{"hostVersion":"` + HostVersion + `","protocolVersion":1,"capabilities":[],` +
+var helloResult = `{"hostVersion":"` + HostVersion + `","protocolVersion":` + strconv.Itoa(protocol.ProtocolVersion) + `,"capabilities":[],` +
 	`"limits":{"maxSessions":10,"maxRequestBytes":1048576,"maxResponseBytes":1048576},"problems":[]}`
 
 // Serve answers frames from in on out until in ends (io.EOF) or either
