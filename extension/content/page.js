@@ -10,7 +10,7 @@
   /** Shared with content/relay.js; a test keeps the two in step. */
   const NS = "cif-bridge";
   const WIRE_VERSION = 1;
-  /** Error codes from lib/errors.js that the page raises itself. */
+  /** Error codes from shared/errors.js that the page raises itself. */
   const Code = Object.freeze({ InvalidParams: -32602, Timeout: 1009, NotSupported: 1012, ExtensionUnavailable: 1014 });
 
   /** How long the relay may take to acknowledge a call before the extension counts as absent. */

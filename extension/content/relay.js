@@ -11,7 +11,7 @@
   const NS = "cif-bridge";
   const WIRE_VERSION = 1;
   const EXTENSION_UNAVAILABLE = 1014;
-  /** Shared with lib/bridge.js. */
+  /** Shared with background/bridge.js. */
   const EVENTS_PORT = "cif-bridge-events";
   const CALLS_PORT = "cif-bridge-calls";
 

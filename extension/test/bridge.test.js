@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge, EVENTS_PORT, WORKSPACE_CHANGED } from "../lib/bridge.js";
-import { ErrorCode } from "../lib/errors.js";
-import { DEFAULT_ALLOWED_ORIGINS } from "../lib/origins.js";
+import { Bridge, EVENTS_PORT, WORKSPACE_CHANGED } from "../background/bridge.js";
+import { ErrorCode } from "../shared/errors.js";
+import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { FakeEvent } from "./fakes.js";
 
 const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
@@ -24,7 +24,7 @@ function setup(allowed = DEFAULT_ALLOWED_ORIGINS) {
 }
 
 const page = (url, extra = {}) => ({ id: EXT_ID, url, origin: new URL(url).origin, frameId: 0, tab: { id: 1, url }, ...extra });
-const agent = { id: EXT_ID, url: `${EXT_URL}popup/popup.html` };
+const view = { id: EXT_ID, url: `${EXT_URL}views/panel/panel.html` };
 const call = (method, params = {}) => ({ kind: "call", method, params });
 
 test("a page's call reaches the host with the provider the browser reported", async () => {
@@ -87,10 +87,10 @@ test("refusals, each with its code and message", async (t) => {
       error: { code: ErrorCode.MethodNotFound, message: "hello is not a CIF method CIF Bridge serves" },
     },
     {
-      name: "the agent calling a page method",
-      sender: agent,
+      name: "a view calling a page method",
+      sender: view,
       method: "createSession",
-      error: { code: ErrorCode.MethodNotFound, message: "createSession is for web pages; the agent's views call workspace.* methods" },
+      error: { code: ErrorCode.MethodNotFound, message: "createSession is for web pages; the extension's views call workspace.* methods" },
     },
   ];
   for (const c of cases) {
@@ -114,12 +114,12 @@ test("malformed messages are refused", async () => {
   assert.equal((await bridge.handle(call("getAllSessions", ["x"]), page("http://127.0.0.1/"))).error.code, ErrorCode.InvalidParams);
 });
 
-test("the agent's operations go to the host with an empty provider", async () => {
+test("the agent's operations, called from a view, go to the host with an empty provider", async () => {
   const { bridge, calls } = setup();
-  await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), agent);
+  await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), view);
   assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { sessionId: "s", provider: "" } }]);
-  assert.deepEqual(await bridge.handle(call("cifbridge.status"), agent), { ok: true, result: { connected: true } });
-  assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), agent), { ok: true, result: null });
+  assert.deepEqual(await bridge.handle(call("cifbridge.status"), view), { ok: true, result: { connected: true } });
+  assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), view), { ok: true, result: null });
   assert.deepEqual(calls.at(-1), { method: "restart" });
   assert.equal((await bridge.handle(call("cifbridge.restartHost"), page("http://127.0.0.1/"))).error.code, ErrorCode.MethodNotFound, "pages cannot restart the host");
 });
@@ -138,18 +138,18 @@ test("events reach the pages of the provider that owns the session, and only the
   const a1 = eventPort(page("http://127.0.0.1:8080/a"));
   const a2 = eventPort(page("http://127.0.0.1:8080/b"));
   const other = eventPort(page("http://localhost:8080/"));
-  const view = eventPort(agent);
-  for (const p of [a1, a2, other, view]) await bridge.connect(p);
+  const views = eventPort(view);
+  for (const p of [a1, a2, other, views]) await bridge.connect(p);
 
   bridge.deliver("onSessionSwitched", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1", focused: true } });
   const expected = { kind: "event", name: "onSessionSwitched", payload: '{"sessionId":"s1","focused":true}' };
   assert.deepEqual(a1.received, [expected]);
   assert.deepEqual(a2.received, [expected]);
   assert.deepEqual(other.received, []);
-  assert.deepEqual(view.received, []);
+  assert.deepEqual(views.received, []);
 
   bridge.deliver(WORKSPACE_CHANGED, { version: 3 });
-  assert.deepEqual(view.received, [{ kind: "event", name: WORKSPACE_CHANGED, payload: { version: 3 } }]);
+  assert.deepEqual(views.received, [{ kind: "event", name: WORKSPACE_CHANGED, payload: { version: 3 } }]);
   assert.equal(a1.received.length, 1, "pages never see the workspace notification");
 
   a1.onDisconnect.fire();

@@ -2,9 +2,9 @@
 // (CALLS_PORT), not as one runtime message each.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge, CALLS_PORT } from "../lib/bridge.js";
-import { ErrorCode } from "../lib/errors.js";
-import { DEFAULT_ALLOWED_ORIGINS } from "../lib/origins.js";
+import { Bridge, CALLS_PORT } from "../background/bridge.js";
+import { ErrorCode } from "../shared/errors.js";
+import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { FakeEvent } from "./fakes.js";
 import { EXT_ID, pageWorld, until } from "./world.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { EVENTS_PORT } from "../lib/bridge.js";
-import { ErrorCode } from "../lib/errors.js";
+import { EVENTS_PORT } from "../background/bridge.js";
+import { ErrorCode } from "../shared/errors.js";
 
 // The content scripts are classic scripts and cannot import: they repeat
 // a few constants, which must stay equal to the modules' own.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
-import { BridgeError, ErrorCode } from "../lib/errors.js";
+import { BridgeError, ErrorCode } from "../shared/errors.js";
 import { pageWorld, until } from "./world.js";
 
 /** Copies a value out of the page's realm, so assertions compare data, not prototypes. */

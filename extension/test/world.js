@@ -1,10 +1,10 @@
 // A fake page for running content/page.js and content/relay.js under Node:
 // a window whose postMessage delivers to its own listeners, the real
 // MessageChannel, and a runtime that hands calls and event ports to a real
-// Bridge (lib/bridge.js) with a fake cif-host behind it.
+// Bridge (background/bridge.js) with a fake cif-host behind it.
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
-import { Bridge } from "../lib/bridge.js";
+import { Bridge } from "../background/bridge.js";
 import { FakeEvent } from "./fakes.js";
 
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");

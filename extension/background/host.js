@@ -1,4 +1,4 @@
-import { BridgeError, ErrorCode } from "./errors.js";
+import { BridgeError, ErrorCode } from "../shared/errors.js";
 
 /** The host name cif-host is registered under (manifest/). */
 export const HOST_NAME = "com.cifbridge.host";
@@ -82,7 +82,7 @@ export class NativeHost {
   }
 
   /**
-   * What the agent's views show about the connection.
+   * What the extension's views show about the connection.
    * @returns {{connected: boolean, hello: any, lastError: string | null}}
    */
   status() {

@@ -1,5 +1,5 @@
-import { BridgeError, ErrorCode, toWireError } from "./errors.js";
-import { identifyCaller } from "./origins.js";
+import { BridgeError, ErrorCode, toWireError } from "../shared/errors.js";
+import { identifyCaller } from "../shared/origins.js";
 
 /**
  * The CIF methods cif-host answers for web pages. Everything else a page
@@ -26,22 +26,22 @@ export const HOST_METHODS = new Set([
   "closeTab",
 ]);
 
-/** The agent's own operations start with this; only extension pages may call them. */
+/** The agent's own operations start with this; only the extension's views may call them. */
 const AGENT_PREFIX = "workspace.";
 
-/** The name of the ports that carry events to pages and to the agent's views. */
+/** The name of the ports that carry events to pages and to the extension's views. */
 export const EVENTS_PORT = "cif-bridge-events";
 
 /** The name of the ports that carry a page's calls, from its relay. */
 export const CALLS_PORT = "cif-bridge-calls";
 
-/** The host's notification that the workspace changed, for the agent's views. */
+/** The host's notification that the workspace changed, for the extension's views. */
 export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
 
 /**
- * @typedef {import("./errors.js").Reply} Reply
- * @typedef {import("./origins.js").Sender} Sender
- * @typedef {import("./origins.js").Caller} Caller
+ * @typedef {import("../shared/errors.js").Reply} Reply
+ * @typedef {import("../shared/origins.js").Sender} Sender
+ * @typedef {import("../shared/origins.js").Caller} Caller
  */
 
 /**
@@ -78,8 +78,8 @@ export class Bridge {
   #opts;
   /** @type {Map<string, Set<EventPort>>} event ports of web pages, by origin */
   #pages = new Map();
-  /** @type {Set<EventPort>} event ports of the agent's views */
-  #agents = new Set();
+  /** @type {Set<EventPort>} event ports of the extension's views */
+  #views = new Set();
 
   /** @param {BridgeOptions} opts */
   constructor(opts) {
@@ -123,7 +123,7 @@ export class Bridge {
       throw new BridgeError(ErrorCode.InvalidParams, `${method}: parameters must be an object`);
     }
     const caller = await this.#identify(sender);
-    if (caller.kind === "agent") return this.#agentCall(method, params);
+    if (caller.kind === "view") return this.#viewCall(method, params);
     if (method.startsWith(AGENT_PREFIX)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
@@ -138,14 +138,14 @@ export class Bridge {
    * @param {string} method
    * @param {Record<string, unknown>} params
    */
-  #agentCall(method, params) {
+  #viewCall(method, params) {
     if (method === "cifbridge.status") return this.#opts.host.status();
     if (method === "cifbridge.restartHost") {
       this.#opts.host.restart();
       return null;
     }
     if (!method.startsWith(AGENT_PREFIX)) {
-      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the agent's views call ${AGENT_PREFIX}* methods`);
+      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the extension's views call ${AGENT_PREFIX}* methods`);
     }
     return this.#opts.host.call(method, { ...params, provider: "" });
   }
@@ -166,7 +166,7 @@ export class Bridge {
 
   /**
    * Takes a new port: a page's calls port, or an event port from a page or
-   * an agent's view. An event port from a caller that may not call is told
+   * one of the extension's views. An event port from a caller that may not call is told
    * why and closed.
    * @param {EventPort | CallsPort} port
    */
@@ -184,9 +184,9 @@ export class Bridge {
       port.disconnect();
       return;
     }
-    if (caller.kind === "agent") {
-      this.#agents.add(port);
-      port.onDisconnect.addListener(() => this.#agents.delete(port));
+    if (caller.kind === "view") {
+      this.#views.add(port);
+      port.onDisconnect.addListener(() => this.#views.delete(port));
       return;
     }
     const ports = this.#pages.get(caller.origin) ?? new Set();
@@ -218,13 +218,13 @@ export class Bridge {
   /**
    * Passes a cif-host notification on: a CIF event to the pages of the
    * provider that owns the session, as the JSON string CIF hands its
-   * handlers; the workspace's changes to the agent's views.
+   * handlers; the workspace's changes to the extension's views.
    * @param {string} method
    * @param {any} params
    */
   deliver(method, params) {
     if (method === WORKSPACE_CHANGED) {
-      this.#send(this.#agents, method, params);
+      this.#send(this.#views, method, params);
       return;
     }
     if (typeof params?.provider !== "string") return;

@@ -2,12 +2,12 @@
 // profile, the router that checks and forwards every page's calls, the
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
-import { Bridge, WORKSPACE_CHANGED } from "./lib/bridge.js";
-import { NativeHost, PROTOCOL_VERSION } from "./lib/native.js";
-import { profileId } from "./lib/profile.js";
-import { syncContentScripts } from "./lib/scripts.js";
-import { ALLOWED_KEY, loadAllowedOrigins } from "./lib/settings.js";
-import { WorkspaceTabs } from "./lib/workspace.js";
+import { Bridge, WORKSPACE_CHANGED } from "./bridge.js";
+import { NativeHost, PROTOCOL_VERSION } from "./host.js";
+import { profileId } from "./profile.js";
+import { syncContentScripts } from "./scripts.js";
+import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
+import { TabSync } from "./tabsync.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -38,7 +38,7 @@ const host = new NativeHost({
   }),
   onEvent: (method, params) => {
     bridge.deliver(method, params);
-    if (method === WORKSPACE_CHANGED) workspace.changed();
+    if (method === WORKSPACE_CHANGED) tabSync.changed();
   },
 });
 
@@ -49,10 +49,10 @@ const bridge = new Bridge({
   allowedOrigins,
 });
 
-const workspace = new WorkspaceTabs({
+const tabSync = new TabSync({
   api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
   host,
-  tabPageUrl: (id) => api.runtime.getURL(`workspace/tab.html?tab=${encodeURIComponent(id)}`),
+  tabPageUrl: (id) => api.runtime.getURL(`views/tab/tab.html?tab=${encodeURIComponent(id)}`),
   onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),
 });
 
@@ -70,4 +70,4 @@ api.storage.onChanged.addListener((changes, area) => {
 });
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
-workspace.start();
+tabSync.start();

@@ -3,7 +3,7 @@
 // with their provider, indicators and tabs, and lets the agent switch to
 // one, focus one of its tabs, or close it; the providers' pages then hear
 // onSessionSwitched or onSessionClosed.
-import { agentCall, sessionRows, summary, watchWorkspace } from "../lib/agent.js";
+import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -31,7 +31,7 @@ function button(label, action, params) {
   return b;
 }
 
-/** @param {import("../lib/agent.js").SessionRow} row */
+/** @param {import("../shared/client.js").SessionRow} row */
 function sessionItem(row) {
   const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
   const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", { sessionId: row.id })];
@@ -56,7 +56,7 @@ function sessionItem(row) {
 async function act(method, params) {
   show("");
   try {
-    await agentCall(api, method, params);
+    await callBackground(api, method, params);
   } catch (err) {
     show(err);
   }
@@ -70,7 +70,7 @@ function show(err) {
 
 async function render() {
   try {
-    const view = await agentCall(api, "workspace.get");
+    const view = await callBackground(api, "workspace.get");
     const rows = sessionRows(view);
     document.getElementById("summary").textContent = summary(view);
     document.getElementById("sessions").replaceChildren(...rows.map(sessionItem));

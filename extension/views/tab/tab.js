@@ -2,8 +2,8 @@
 // page with no organisation configured, a control such as the active
 // conversation): it shows the tab's template and its resolved parameters,
 // and follows the host's changes (setTabTitle, closing).
-import { agentCall, watchWorkspace } from "../lib/agent.js";
-import { ErrorCode } from "../lib/errors.js";
+import { ErrorCode } from "../../shared/errors.js";
+import { callBackground, watchWorkspace } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const tabId = new URLSearchParams(location.search).get("tab") ?? "";
@@ -19,8 +19,8 @@ function text(id, text) {
 async function render() {
   let view, tab;
   try {
-    view = await agentCall(api, "workspace.get");
-    tab = await agentCall(api, "workspace.tab", { tabId }).catch((err) => {
+    view = await callBackground(api, "workspace.get");
+    tab = await callBackground(api, "workspace.tab", { tabId }).catch((err) => {
       if (err.code === ErrorCode.TabNotFound) return null;
       throw err;
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { groupTitle, WorkspaceTabs } from "../lib/workspace.js";
+import { groupTitle, TabSync } from "../background/tabsync.js";
 import { FakeEvent } from "./fakes.js";
 
 /** An in-memory browser: tabs, groups and session storage. */
@@ -76,7 +76,7 @@ function session(id, provider, tabs, extra = {}) {
 function setup(view) {
   const browser = new FakeBrowser();
   const host = fakeHost(view);
-  const ws = new WorkspaceTabs({ api: browser.api, host, tabPageUrl: (id) => `ext://tab.html?tab=${id}` });
+  const ws = new TabSync({ api: browser.api, host, tabPageUrl: (id) => `ext://tab.html?tab=${id}` });
   return { browser, host, ws };
 }
 

@@ -44,15 +44,15 @@ const MAP_KEY = "workspaceTabs";
  */
 
 /**
- * @typedef {object} WorkspaceTabsOptions
+ * @typedef {object} TabSyncOptions
  * @property {TabsApi} api
  * @property {{call: (method: string, params: object) => Promise<any>}} host
  * @property {(hostTabId: string) => string} tabPageUrl the extension page for a tab with no address
  * @property {(err: unknown) => void} [onError]
  */
 
-export class WorkspaceTabs {
-  /** @type {WorkspaceTabsOptions} */
+export class TabSync {
+  /** @type {TabSyncOptions} */
   #opts;
   /** @type {Map<string, number>} host tab id -> browser tab id */
   #tabs = new Map();
@@ -69,7 +69,7 @@ export class WorkspaceTabs {
   #running = null;
   #again = false;
 
-  /** @param {WorkspaceTabsOptions} opts */
+  /** @param {TabSyncOptions} opts */
   constructor(opts) {
     this.#opts = opts;
   }

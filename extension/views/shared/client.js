@@ -1,18 +1,18 @@
-import { EVENTS_PORT, WORKSPACE_CHANGED } from "./bridge.js";
-import { BridgeError } from "./errors.js";
+import { EVENTS_PORT, WORKSPACE_CHANGED } from "../../background/bridge.js";
+import { BridgeError } from "../../shared/errors.js";
+
+// The extension's views (panel, options, tab pages) talk to the background
+// through these.
 
 /**
- * The agent's views (panel, options, tab pages) talk to the background through these.
- */
-
-/**
- * Calls the background as an extension page; rejects with a BridgeError.
+ * Calls the background as one of the extension's views; rejects with a
+ * BridgeError.
  * @param {any} api browser or chrome
  * @param {string} method
  * @param {object} [params]
  * @returns {Promise<any>}
  */
-export async function agentCall(api, method, params = {}) {
+export async function callBackground(api, method, params = {}) {
   const reply = await api.runtime.sendMessage({ kind: "call", method, params });
   if (reply?.ok) return reply.result;
   throw new BridgeError(reply?.error?.code ?? 0, reply?.error?.message ?? "the background gave no answer");

@@ -53,9 +53,34 @@ export function originAllowed(origin, entries) {
 }
 
 /**
- * Who is calling: a web page (by its origin) or the extension's own pages
- * (the agent).
- * @typedef {{kind: "page", origin: string} | {kind: "agent"}} Caller
+ * The match pattern of an allowlist entry. Match patterns carry no port,
+ * so an entry with a port matches every port of its host here, and the
+ * background's allowlist check narrows it again.
+ * @param {string} entry a valid allowlist entry
+ * @returns {string}
+ */
+export function matchPattern(entry) {
+  const url = entry.trim().toLowerCase().replace(/\/+$/, "");
+  return `${url.replace(/:\d+$/, "")}/*`;
+}
+
+/** The patterns the manifest's content scripts already cover. */
+const STATIC_PATTERNS = new Set(DEFAULT_ALLOWED_ORIGINS.map(matchPattern));
+
+/**
+ * The patterns an allowlist needs beyond the manifest's own.
+ * @param {readonly string[]} entries
+ * @returns {string[]}
+ */
+export function extraPatterns(entries) {
+  const patterns = entries.filter(validEntry).map(matchPattern).filter((p) => !STATIC_PATTERNS.has(p));
+  return [...new Set(patterns)];
+}
+
+/**
+ * Who is calling: a web page (by its origin) or one of the extension's own
+ * pages (a view: the panel, the options, a tab page).
+ * @typedef {{kind: "page", origin: string} | {kind: "view"}} Caller
  */
 
 /**
@@ -82,7 +107,7 @@ export function identifyCaller(sender, ctx) {
   if (sender.id !== ctx.extensionId) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, "calls from other extensions are refused");
   }
-  if (sender.url?.startsWith(ctx.extensionUrl)) return { kind: "agent" };
+  if (sender.url?.startsWith(ctx.extensionUrl)) return { kind: "view" };
   const origin = senderOrigin(sender);
   if (!origin) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, data or sandboxed page); serve it over http or https");

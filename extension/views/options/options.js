@@ -1,9 +1,8 @@
 // The options page: the list of origins allowed to use the page API, and
 // what cif-host reports about itself.
-import { agentCall } from "../lib/agent.js";
-import { DEFAULT_ALLOWED_ORIGINS, validEntry } from "../lib/origins.js";
-import { extraPatterns } from "../lib/scripts.js";
-import { loadAllowedOrigins, saveAllowedOrigins } from "../lib/settings.js";
+import { DEFAULT_ALLOWED_ORIGINS, extraPatterns, validEntry } from "../../shared/origins.js";
+import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js";
+import { callBackground } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -71,8 +70,8 @@ async function add(event) {
 async function showHost() {
   const out = document.getElementById("host");
   try {
-    await agentCall(api, "workspace.get");
-    const { hello, lastError } = await agentCall(api, "cifbridge.status");
+    await callBackground(api, "workspace.get");
+    const { hello, lastError } = await callBackground(api, "cifbridge.status");
     const problems = (hello?.problems ?? []).map((p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
     out.textContent = hello
       ? [`cif-host ${hello.hostVersion}, protocol ${hello.protocolVersion}`, `state: ${hello.stateFile}`, `log: ${hello.logFile}`,
@@ -84,7 +83,7 @@ async function showHost() {
 }
 
 async function restart() {
-  await agentCall(api, "cifbridge.restartHost");
+  await callBackground(api, "cifbridge.restartHost");
   say("cif-host restarted.");
   await showHost();
 }
