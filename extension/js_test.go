@@ -39,10 +39,10 @@ func TestJavaScript(t *testing.T) {
 	t.Logf("%s", out)
 }
 
-// TestErrorCodesMatchTheHost keeps shared/errors.js equal to protocol's codes.
+// TestErrorCodesMatchTheHost keeps shared/contract.js equal to errcode's codes.
 func TestErrorCodesMatchTheHost(t *testing.T) {
 	out, err := exec.Command(node(t), "--input-type=module", "-e",
-		`import { ErrorCode } from "./shared/errors.js"; console.log(JSON.stringify(ErrorCode));`).CombinedOutput()
+		`import { ErrorCode } from "./shared/contract.js"; console.log(JSON.stringify(ErrorCode));`).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	var js map[string]errcode.Code
 	require.NoError(t, json.Unmarshal(out, &js))

@@ -1,42 +1,13 @@
-import { BridgeError, ErrorCode, toWireError } from "../shared/errors.js";
+import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, Wire } from "../shared/contract.js";
+import { BridgeError, toWireError } from "../shared/errors.js";
+import { BackgroundMethod } from "../shared/methods.js";
 import { identifyCaller } from "../shared/origins.js";
 
-/**
- * The CIF methods cif-host answers for web pages. Everything else a page
- * may call is answered in the page itself, or here (raiseEvent).
- * @type {ReadonlySet<string>}
- */
-export const HOST_METHODS = new Set([
-  "canCreateSession",
-  "createSession",
-  "getSession",
-  "getFocusedSession",
-  "getAllSessions",
-  "setSessionTitle",
-  "requestFocusSession",
-  "notifyNewActivity",
-  "notifyKpiBreach",
-  "updateContext",
-  "createTab",
-  "getTabs",
-  "getFocusedTab",
-  "focusTab",
-  "refreshTab",
-  "setTabTitle",
-  "closeTab",
-]);
+/** The one method a web page may call besides PAGE_METHODS; answered here. */
+const RAISE_EVENT = "raiseEvent";
 
-/** The agent's own operations start with this; only the extension's views may call them. */
-const AGENT_PREFIX = "workspace.";
-
-/** The name of the ports that carry events to pages and to the extension's views. */
-export const EVENTS_PORT = "cif-bridge-events";
-
-/** The name of the ports that carry a page's calls, from its relay. */
-export const CALLS_PORT = "cif-bridge-calls";
-
-/** The host's notification that the workspace changed, for the extension's views. */
-export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
+/** Everything the extension's views may call. */
+const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
 
 /**
  * @typedef {import("../shared/errors.js").Reply} Reply
@@ -124,11 +95,11 @@ export class Bridge {
     }
     const caller = await this.#identify(sender);
     if (caller.kind === "view") return this.#viewCall(method, params);
-    if (method.startsWith(AGENT_PREFIX)) {
+    if (AGENT_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
-    if (method === "raiseEvent") return this.#raise(caller.origin, params);
-    if (!HOST_METHODS.has(method)) {
+    if (method === RAISE_EVENT) return this.#raise(caller.origin, params);
+    if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
     return this.#opts.host.call(method, { ...params, provider: caller.origin });
@@ -139,13 +110,13 @@ export class Bridge {
    * @param {Record<string, unknown>} params
    */
   #viewCall(method, params) {
-    if (method === "cifbridge.status") return this.#opts.host.status();
-    if (method === "cifbridge.restartHost") {
+    if (method === BackgroundMethod.Status) return this.#opts.host.status();
+    if (method === BackgroundMethod.RestartHost) {
       this.#opts.host.restart();
       return null;
     }
-    if (!method.startsWith(AGENT_PREFIX)) {
-      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the extension's views call ${AGENT_PREFIX}* methods`);
+    if (!AGENT_METHODS.includes(method)) {
+      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${VIEW_METHODS.join(", ")}`);
     }
     return this.#opts.host.call(method, { ...params, provider: "" });
   }
@@ -166,16 +137,16 @@ export class Bridge {
 
   /**
    * Takes a new port: a page's calls port, or an event port from a page or
-   * one of the extension's views. An event port from a caller that may not call is told
-   * why and closed.
+   * one of the extension's views. An event port from a caller that may not
+   * call is told why and closed.
    * @param {EventPort | CallsPort} port
    */
   async connect(port) {
-    if (port.name === CALLS_PORT) {
+    if (port.name === Wire.CALLS_PORT) {
       this.#serveCalls(/** @type {CallsPort} */ (port));
       return;
     }
-    if (port.name !== EVENTS_PORT) return;
+    if (port.name !== Wire.EVENTS_PORT) return;
     let caller;
     try {
       caller = await this.#identify(port.sender ?? {});
@@ -223,7 +194,7 @@ export class Bridge {
    * @param {any} params
    */
   deliver(method, params) {
-    if (method === WORKSPACE_CHANGED) {
+    if (method === HostEvent.WorkspaceChanged) {
       this.#send(this.#views, method, params);
       return;
     }

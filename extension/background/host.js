@@ -1,10 +1,5 @@
-import { BridgeError, ErrorCode } from "../shared/errors.js";
-
-/** The host name cif-host is registered under (manifest/). */
-export const HOST_NAME = "com.cifbridge.host";
-
-/** The protocol version this extension speaks (protocol.ProtocolVersion). */
-export const PROTOCOL_VERSION = 1;
+import { ErrorCode, HOST_NAME } from "../shared/contract.js";
+import { BridgeError } from "../shared/errors.js";
 
 /** How long a call may wait for cif-host before it fails. */
 export const CALL_TIMEOUT_MS = 9000;

@@ -2,11 +2,12 @@
 // profile, the router that checks and forwards every page's calls, the
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
-import { Bridge, WORKSPACE_CHANGED } from "./bridge.js";
-import { NativeHost, PROTOCOL_VERSION } from "./host.js";
+import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
+import { Bridge } from "./bridge.js";
+import { NativeHost } from "./host.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
-import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { TabSync } from "./tabsync.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -38,7 +39,7 @@ const host = new NativeHost({
   }),
   onEvent: (method, params) => {
     bridge.deliver(method, params);
-    if (method === WORKSPACE_CHANGED) tabSync.changed();
+    if (method === HostEvent.WorkspaceChanged) tabSync.changed();
   },
 });
 

@@ -2,18 +2,13 @@
 // calls the page's Microsoft.CIFramework posts on this window, acknowledges
 // each at once on the call's private port, forwards it to the background
 // on this page's calls port and answers on the call's port. It is a
-// classic script (content scripts cannot be modules), loaded after nothing
-// and depended on by nothing.
+// classic script (content scripts cannot be modules): content/relay-contract.js,
+// loaded just before it, hands it the shared names and codes.
 (() => {
   "use strict";
 
-  /** Shared with content/page.js; a test keeps the two in step. */
-  const NS = "cif-bridge";
-  const WIRE_VERSION = 1;
-  const EXTENSION_UNAVAILABLE = 1014;
-  /** Shared with background/bridge.js. */
-  const EVENTS_PORT = "cif-bridge-events";
-  const CALLS_PORT = "cif-bridge-calls";
+  const { Wire, ErrorCode } = globalThis.cifBridgeContract;
+  delete globalThis.cifBridgeContract;
 
   const api = globalThis.browser ?? globalThis.chrome;
 
@@ -26,7 +21,7 @@
 
   /** Tells the page's script that the relay is listening. */
   function announce() {
-    window.postMessage({ ns: NS, v: WIRE_VERSION, kind: "ready" }, location.origin);
+    window.postMessage({ ns: Wire.NS, v: Wire.VERSION, kind: "ready" }, location.origin);
   }
 
   /**
@@ -44,7 +39,7 @@
    */
   function openCalls() {
     if (calls) return calls;
-    const port = api.runtime.connect({ name: CALLS_PORT });
+    const port = api.runtime.connect({ name: Wire.CALLS_PORT });
     /** @type {Map<number, (reply: any) => void>} */
     const waiting = new Map();
     port.onMessage.addListener((message) => {
@@ -88,7 +83,7 @@
     return {
       ok: false,
       error: {
-        code: EXTENSION_UNAVAILABLE,
+        code: ErrorCode.ExtensionUnavailable,
         message: `the CIF Bridge extension cannot be reached (${why}); if it was just updated or reloaded, reload this page`,
       },
     };
@@ -102,7 +97,7 @@
   function connectEvents() {
     if (eventsPort || pagePorts.length === 0) return;
     try {
-      eventsPort = api.runtime.connect({ name: EVENTS_PORT });
+      eventsPort = api.runtime.connect({ name: Wire.EVENTS_PORT });
     } catch {
       return; // the extension was reloaded or removed: nothing to reconnect to
     }
@@ -126,7 +121,7 @@
   function onMessage(event) {
     if (event.source !== window || event.origin !== location.origin) return;
     const data = event.data;
-    if (data === null || typeof data !== "object" || data.ns !== NS || data.v !== WIRE_VERSION) return;
+    if (data === null || typeof data !== "object" || data.ns !== Wire.NS || data.v !== Wire.VERSION) return;
     if (data.kind === "ping") {
       announce();
       return;

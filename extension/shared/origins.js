@@ -1,4 +1,5 @@
-import { BridgeError, ErrorCode } from "./errors.js";
+import { ErrorCode } from "./contract.js";
+import { BridgeError } from "./errors.js";
 
 /**
  * The origins allowed by default: local pages on any port.

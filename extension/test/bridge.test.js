@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge, EVENTS_PORT, WORKSPACE_CHANGED } from "../background/bridge.js";
-import { ErrorCode } from "../shared/errors.js";
+import { Bridge } from "../background/bridge.js";
+import { ErrorCode, HostEvent, Wire } from "../shared/contract.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { FakeEvent } from "./fakes.js";
 
@@ -90,7 +90,7 @@ test("refusals, each with its code and message", async (t) => {
       name: "a view calling a page method",
       sender: view,
       method: "createSession",
-      error: { code: ErrorCode.MethodNotFound, message: "createSession is for web pages; the extension's views call workspace.* methods" },
+      error: { code: ErrorCode.MethodNotFound, message: "createSession is not for the extension's views, which call workspace.closeSession, workspace.closeTab, workspace.focusTab, workspace.get, workspace.switchSession, workspace.tab, cifbridge.status, cifbridge.restartHost" },
     },
   ];
   for (const c of cases) {
@@ -127,7 +127,7 @@ test("the agent's operations, called from a view, go to the host with an empty p
 /** An event port as the browser hands it to onConnect. */
 function eventPort(sender) {
   return {
-    name: EVENTS_PORT, sender, received: [], disconnected: false, onDisconnect: new FakeEvent(),
+    name: Wire.EVENTS_PORT, sender, received: [], disconnected: false, onDisconnect: new FakeEvent(),
     postMessage(m) { this.received.push(m); },
     disconnect() { this.disconnected = true; },
   };
@@ -148,8 +148,8 @@ test("events reach the pages of the provider that owns the session, and only the
   assert.deepEqual(other.received, []);
   assert.deepEqual(views.received, []);
 
-  bridge.deliver(WORKSPACE_CHANGED, { version: 3 });
-  assert.deepEqual(views.received, [{ kind: "event", name: WORKSPACE_CHANGED, payload: { version: 3 } }]);
+  bridge.deliver(HostEvent.WorkspaceChanged, { version: 3 });
+  assert.deepEqual(views.received, [{ kind: "event", name: HostEvent.WorkspaceChanged, payload: { version: 3 } }]);
   assert.equal(a1.received.length, 1, "pages never see the workspace notification");
 
   a1.onDisconnect.fire();

@@ -1,9 +1,9 @@
 // A page's calls travel from its relay to the background on one port
-// (CALLS_PORT), not as one runtime message each.
+// (Wire.CALLS_PORT), not as one runtime message each.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge, CALLS_PORT } from "../background/bridge.js";
-import { ErrorCode } from "../shared/errors.js";
+import { Bridge } from "../background/bridge.js";
+import { ErrorCode, Wire } from "../shared/contract.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { FakeEvent } from "./fakes.js";
 import { EXT_ID, pageWorld, until } from "./world.js";
@@ -11,7 +11,7 @@ import { EXT_ID, pageWorld, until } from "./world.js";
 /** A calls port as the browser hands it to onConnect, from a page at url. */
 function callsPort(url) {
   return {
-    name: CALLS_PORT,
+    name: Wire.CALLS_PORT,
     sender: { id: EXT_ID, url, origin: new URL(url).origin, frameId: 0, tab: { id: 1, url } },
     received: [],
     onMessage: new FakeEvent(),
@@ -71,7 +71,7 @@ test("when the background goes away mid-call, the call fails and the next call r
   const bridge = {
     handle: (message, sender) => real.handle(message, sender),
     connect: (port) => {
-      if (port.name === CALLS_PORT) ports.push(port);
+      if (port.name === Wire.CALLS_PORT) ports.push(port);
       return real.connect(port);
     },
   };

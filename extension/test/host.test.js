@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ErrorCode } from "../shared/errors.js";
-import { HOST_NAME, NativeHost, unavailable } from "../background/host.js";
+import { NativeHost, unavailable } from "../background/host.js";
+import { ErrorCode, HOST_NAME } from "../shared/contract.js";
 import { FakePort, settle } from "./fakes.js";
 
 const HELLO = { protocolVersion: 1, extensionVersion: "0.1.0", profileId: "p1" };

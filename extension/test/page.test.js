@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
-import { BridgeError, ErrorCode } from "../shared/errors.js";
+import { ErrorCode } from "../shared/contract.js";
+import { BridgeError } from "../shared/errors.js";
 import { pageWorld, until } from "./world.js";
 
 /** Copies a value out of the page's realm, so assertions compare data, not prototypes. */
@@ -21,6 +22,7 @@ test("CIFInitDone fires once the relay answers", async (t) => {
   await until(() => w.initDone.length === 1);
   assert.deepEqual(plain(w.initDone), [["http://127.0.0.1:8080"]]);
   assert.equal(w.cif.cifBridge, true);
+  assert.equal(w.run("globalThis.cifBridgeContract"), undefined, "the content scripts took the contract and left nothing behind");
 });
 
 test("a call reaches the host with the page's origin as provider, and undefined parameters left out", async (t) => {

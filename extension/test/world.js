@@ -8,8 +8,9 @@ import { Bridge } from "../background/bridge.js";
 import { FakeEvent } from "./fakes.js";
 
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
-const PAGE = read("content/page.js");
-const RELAY = read("content/relay.js");
+/** The content scripts in the order the manifest lists them, by world. */
+const MAIN_WORLD = ["content/page-contract.js", "content/page.js"];
+const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
 export const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
 
@@ -83,8 +84,9 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true
     setTimeout: (...a) => setTimeout(...a), clearTimeout: (...a) => clearTimeout(...a),
     browser: relay ? { runtime } : undefined,
   });
-  vm.runInContext(PAGE, context, { filename: "content/page.js" });
-  if (relay) vm.runInContext(RELAY, context, { filename: "content/relay.js" });
+  const load = (files) => files.forEach((file) => vm.runInContext(read(file), context, { filename: file }));
+  load(MAIN_WORLD);
+  if (relay) load(ISOLATED_WORLD);
   return {
     win,
     bridge,

@@ -1,5 +1,6 @@
 // The options page: the list of origins allowed to use the page API, and
 // what cif-host reports about itself.
+import { BackgroundMethod } from "../../shared/methods.js";
 import { DEFAULT_ALLOWED_ORIGINS, extraPatterns, validEntry } from "../../shared/origins.js";
 import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js";
 import { callBackground } from "../shared/client.js";
@@ -71,7 +72,7 @@ async function showHost() {
   const out = document.getElementById("host");
   try {
     await callBackground(api, "workspace.get");
-    const { hello, lastError } = await callBackground(api, "cifbridge.status");
+    const { hello, lastError } = await callBackground(api, BackgroundMethod.Status);
     const problems = (hello?.problems ?? []).map((p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
     out.textContent = hello
       ? [`cif-host ${hello.hostVersion}, protocol ${hello.protocolVersion}`, `state: ${hello.stateFile}`, `log: ${hello.logFile}`,
@@ -83,7 +84,7 @@ async function showHost() {
 }
 
 async function restart() {
-  await callBackground(api, "cifbridge.restartHost");
+  await callBackground(api, BackgroundMethod.RestartHost);
   say("cif-host restarted.");
   await showHost();
 }

@@ -1,4 +1,4 @@
-import { EVENTS_PORT, WORKSPACE_CHANGED } from "../../background/bridge.js";
+import { HostEvent, Wire } from "../../shared/contract.js";
 import { BridgeError } from "../../shared/errors.js";
 
 // The extension's views (panel, options, tab pages) talk to the background
@@ -25,9 +25,9 @@ export async function callBackground(api, method, params = {}) {
  * @param {() => void} onChange
  */
 export function watchWorkspace(api, onChange) {
-  const port = api.runtime.connect({ name: EVENTS_PORT });
+  const port = api.runtime.connect({ name: Wire.EVENTS_PORT });
   port.onMessage.addListener((message) => {
-    if (message?.kind === "event" && message.name === WORKSPACE_CHANGED) onChange();
+    if (message?.kind === "event" && message.name === HostEvent.WorkspaceChanged) onChange();
   });
 }
 

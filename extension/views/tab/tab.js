@@ -2,7 +2,7 @@
 // page with no organisation configured, a control such as the active
 // conversation): it shows the tab's template and its resolved parameters,
 // and follows the host's changes (setTabTitle, closing).
-import { ErrorCode } from "../../shared/errors.js";
+import { ErrorCode } from "../../shared/contract.js";
 import { callBackground, watchWorkspace } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
