@@ -1,30 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge } from "../background/bridge.js";
 import { ErrorCode, HostEvent, Wire } from "../shared/contract.js";
-import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
-import { FakeEvent } from "./fakes.js";
+import { FakeHost, FakePort, pageSender as page, VIEW_SENDER as view } from "./fakes.js";
+import { testBridge } from "./world.js";
 
-const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
-const EXT_URL = `chrome-extension://${EXT_ID}/`;
-
-/** A bridge whose host records calls and answers with their params. */
-function setup(allowed = DEFAULT_ALLOWED_ORIGINS) {
-  const calls = [];
-  const host = {
-    call: async (method, params) => {
-      calls.push({ method, params });
-      return { echoed: method };
-    },
-    status: () => ({ connected: true }),
-    restart: () => calls.push({ method: "restart" }),
-  };
-  const bridge = new Bridge({ host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
-  return { bridge, calls };
+/** A bridge whose host records calls and answers with the method's name. */
+function setup() {
+  const host = new FakeHost((method) => ({ echoed: method }));
+  return { bridge: testBridge(host), calls: host.calls, host };
 }
 
-const page = (url, extra = {}) => ({ id: EXT_ID, url, origin: new URL(url).origin, frameId: 0, tab: { id: 1, url }, ...extra });
-const view = { id: EXT_ID, url: `${EXT_URL}views/panel/panel.html` };
 const call = (method, params = {}) => ({ kind: "call", method, params });
 
 test("a page's call reaches the host with the provider the browser reported", async () => {
@@ -64,7 +49,7 @@ test("refusals, each with its code and message", async (t) => {
     },
     {
       name: "a file page",
-      sender: { id: EXT_ID, url: "file:///home/u/x.html", origin: "null", frameId: 0, tab: { url: "file:///home/u/x.html" } },
+      sender: { ...page("http://x/"), url: "file:///home/u/x.html", origin: "null", tab: { url: "file:///home/u/x.html" } },
       method: "getAllSessions",
       error: { code: ErrorCode.OriginNotAllowed, message: "this page has no web origin (a file, data or sandboxed page); serve it over http or https" },
     },
@@ -115,23 +100,17 @@ test("malformed messages are refused", async () => {
 });
 
 test("the agent's operations, called from a view, go to the host with an empty provider", async () => {
-  const { bridge, calls } = setup();
+  const { bridge, calls, host } = setup();
   await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), view);
   assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { sessionId: "s", provider: "" } }]);
   assert.deepEqual(await bridge.handle(call("cifbridge.status"), view), { ok: true, result: { connected: true } });
   assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), view), { ok: true, result: null });
-  assert.deepEqual(calls.at(-1), { method: "restart" });
+  assert.equal(host.restarts, 1);
   assert.equal((await bridge.handle(call("cifbridge.restartHost"), page("http://127.0.0.1/"))).error.code, ErrorCode.MethodNotFound, "pages cannot restart the host");
 });
 
 /** An event port as the browser hands it to onConnect. */
-function eventPort(sender) {
-  return {
-    name: Wire.EVENTS_PORT, sender, received: [], disconnected: false, onDisconnect: new FakeEvent(),
-    postMessage(m) { this.received.push(m); },
-    disconnect() { this.disconnected = true; },
-  };
-}
+const eventPort = (sender) => new FakePort({ name: Wire.EVENTS_PORT, sender });
 
 test("events reach the pages of the provider that owns the session, and only them", async () => {
   const { bridge } = setup();
@@ -143,27 +122,27 @@ test("events reach the pages of the provider that owns the session, and only the
 
   bridge.deliver("onSessionSwitched", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1", focused: true } });
   const expected = { kind: "event", name: "onSessionSwitched", payload: '{"sessionId":"s1","focused":true}' };
-  assert.deepEqual(a1.received, [expected]);
-  assert.deepEqual(a2.received, [expected]);
-  assert.deepEqual(other.received, []);
-  assert.deepEqual(views.received, []);
+  assert.deepEqual(a1.sent, [expected]);
+  assert.deepEqual(a2.sent, [expected]);
+  assert.deepEqual(other.sent, []);
+  assert.deepEqual(views.sent, []);
 
   bridge.deliver(HostEvent.WorkspaceChanged, { version: 3 });
-  assert.deepEqual(views.received, [{ kind: "event", name: HostEvent.WorkspaceChanged, payload: { version: 3 } }]);
-  assert.equal(a1.received.length, 1, "pages never see the workspace notification");
+  assert.deepEqual(views.sent, [{ kind: "event", name: HostEvent.WorkspaceChanged, payload: { version: 3 } }]);
+  assert.equal(a1.sent.length, 1, "pages never see the workspace notification");
 
   a1.onDisconnect.fire();
   bridge.deliver("onSessionClosed", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1" } });
-  assert.equal(a1.received.length, 1, "a closed port gets nothing more");
-  assert.equal(a2.received.length, 2);
+  assert.equal(a1.sent.length, 1, "a closed port gets nothing more");
+  assert.equal(a2.sent.length, 2);
 });
 
 test("an event port from a refused caller is told why and closed", async () => {
   const { bridge } = setup();
   const port = eventPort(page("https://elsewhere.example/"));
   await bridge.connect(port);
-  assert.equal(port.received[0].kind, "refused");
-  assert.equal(port.received[0].error.code, ErrorCode.OriginNotAllowed);
+  assert.equal(port.sent[0].kind, "refused");
+  assert.equal(port.sent[0].error.code, ErrorCode.OriginNotAllowed);
   assert.ok(port.disconnected);
 });
 
@@ -175,7 +154,7 @@ test("raiseEvent runs the handlers in every page of the caller's provider", asyn
   await bridge.connect(theirs);
   const reply = await bridge.handle(call("raiseEvent", { eventName: "contoso.ping", eventInputParameters: { value: 1 } }), page("http://127.0.0.1:8080/b"));
   assert.deepEqual(reply, { ok: true, result: true });
-  assert.deepEqual(mine.received, [{ kind: "event", name: "contoso.ping", payload: { value: 1 } }]);
-  assert.deepEqual(theirs.received, []);
+  assert.deepEqual(mine.sent, [{ kind: "event", name: "contoso.ping", payload: { value: 1 } }]);
+  assert.deepEqual(theirs.sent, []);
   assert.deepEqual(calls, [], "raiseEvent stays in the extension");
 });

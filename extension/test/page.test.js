@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { mock, test } from "node:test";
 import { ErrorCode } from "../shared/contract.js";
 import { BridgeError } from "../shared/errors.js";
-import { pageWorld, until } from "./world.js";
+import { until } from "./fakes.js";
+import { pageWorld } from "./world.js";
 
 /** Copies a value out of the page's realm, so assertions compare data, not prototypes. */
 const plain = (v) => JSON.parse(JSON.stringify(v));
@@ -26,7 +27,7 @@ test("CIFInitDone fires once the relay answers", async (t) => {
 });
 
 test("a call reaches the host with the page's origin as provider, and undefined parameters left out", async (t) => {
-  const w = world(t, { host: () => "session-1" });
+  const w = world(t, { answer: () => "session-1" });
   assert.equal(await w.cif.createSession({ templateName: "msdyn_chat_session" }), "session-1");
   assert.deepEqual(w.calls, [{ method: "createSession", params: { input: { templateName: "msdyn_chat_session" }, provider: "http://127.0.0.1:8080" } }]);
   await w.cif.getTabs(undefined, undefined, "corr-1");
@@ -34,7 +35,7 @@ test("a call reaches the host with the page's origin as provider, and undefined 
 });
 
 test("a host error rejects with CIF's error object", async (t) => {
-  const w = world(t, { host: () => { throw new BridgeError(ErrorCode.SessionNotFound, "Session with ID:x does not exist"); } });
+  const w = world(t, { answer: () => { throw new BridgeError(ErrorCode.SessionNotFound, "Session with ID:x does not exist"); } });
   await assert.rejects(w.cif.getSession("x"), (err) => {
     assert.deepEqual(plain(err), { message: "Session with ID:x does not exist", msdyn_name: "getSession", errorCode: ErrorCode.SessionNotFound });
     return true;
@@ -42,12 +43,12 @@ test("a host error rejects with CIF's error object", async (t) => {
 });
 
 test("an unexpected failure in the background still rejects with a readable message", async (t) => {
-  const w = world(t, { host: () => { throw new TypeError("x is undefined"); } });
+  const w = world(t, { answer: () => { throw new TypeError("x is undefined"); } });
   await assert.rejects(w.cif.getAllSessions(), { message: "CIF Bridge failed: x is undefined", msdyn_name: "getAllSessions", errorCode: ErrorCode.Internal });
 });
 
 test("getSession resolves with a Map that also carries its keys as properties", async (t) => {
-  const w = world(t, { host: () => ({ sessionId: "s1", focused: true, context: { ticket: 7 } }) });
+  const w = world(t, { answer: () => ({ sessionId: "s1", focused: true, context: { ticket: 7 } }) });
   const result = await w.cif.getSession("s1");
   assert.ok(isMap(result));
   assert.deepEqual(plain(result.get("context")), { ticket: 7 });
@@ -57,7 +58,7 @@ test("getSession resolves with a Map that also carries its keys as properties", 
 });
 
 test("methods CIF documents as resolving with nothing resolve with undefined", async (t) => {
-  const w = world(t, { host: () => null });
+  const w = world(t, { answer: () => null });
   assert.equal(await w.cif.focusTab("tab-1"), undefined);
   assert.equal(await w.cif.requestFocusSession("s1", 3, "c"), undefined);
   assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", messagesCount: 3, correlationId: "c", provider: "http://127.0.0.1:8080" });

@@ -1,73 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { groupTitle, TabSync } from "../background/tabsync.js";
-import { FakeEvent } from "./fakes.js";
-
-/** An in-memory browser: tabs, groups and session storage. */
-class FakeBrowser {
-  nextId = 100;
-  nextGroup = 1;
-  /** @type {Map<number, any>} */
-  tabs = new Map();
-  groupTitles = new Map();
-  log = [];
-  store = {};
-  constructor() {
-    const self = this;
-    this.api = {
-      tabs: {
-        onRemoved: new FakeEvent(),
-        onActivated: new FakeEvent(),
-        query: async () => [...self.tabs.values()].map((t) => ({ ...t })),
-        create: async ({ url, active }) => {
-          const tab = { id: self.nextId++, url, active, groupId: -1 };
-          self.tabs.set(tab.id, tab);
-          self.log.push(["create", url]);
-          return { ...tab };
-        },
-        remove: async (id) => {
-          self.tabs.delete(id);
-          self.log.push(["remove", id]);
-          self.api.tabs.onRemoved.fire(id, { isWindowClosing: false });
-        },
-        reload: async (id) => self.log.push(["reload", id]),
-        update: async (id, { active }) => {
-          for (const t of self.tabs.values()) t.active = t.id === id && active;
-          self.log.push(["activate", id]);
-          self.api.tabs.onActivated.fire({ tabId: id });
-        },
-        group: async ({ tabIds, groupId }) => {
-          const g = groupId ?? self.nextGroup++;
-          for (const id of tabIds) self.tabs.get(id).groupId = g;
-          return g;
-        },
-      },
-      tabGroups: { update: async (id, { title }) => self.groupTitles.set(id, title) },
-      session: {
-        get: async (k) => ({ [k]: self.store[k] }),
-        set: async (items) => Object.assign(self.store, structuredClone(items)),
-      },
-    };
-  }
-  /** The agent closes a tab. */
-  close(id) {
-    this.tabs.delete(id);
-    this.api.tabs.onRemoved.fire(id, { isWindowClosing: false });
-  }
-}
+import { FakeBrowser, FakeHost, until } from "./fakes.js";
 
 /** A host whose workspace the test sets, recording the agent's calls. */
-function fakeHost(view) {
-  const calls = [];
-  return {
-    view,
-    calls,
-    call: async (method, params) => {
-      calls.push({ method, params });
-      return method === "workspace.get" ? structuredClone(view) : null;
-    },
-  };
-}
+const fakeHost = (view) => new FakeHost((method) => (method === "workspace.get" ? structuredClone(view) : null));
 
 function session(id, provider, tabs, extra = {}) {
   return { id, provider, title: `Session ${id}`, template: "t", tabs, focusedTab: tabs[0]?.id, attention: {}, ...extra };
@@ -91,7 +28,7 @@ test("each session opens as a titled group, anchor first, and the focused tab is
   const [a, b] = [browser.tabs.get(100), browser.tabs.get(101)];
   assert.equal(a.groupId, b.groupId);
   assert.equal(browser.groupTitles.get(a.groupId), "Session s1");
-  assert.deepEqual(browser.store.workspaceTabs, { t1: 100, t2: 101 });
+  assert.deepEqual(browser.session.items.workspaceTabs, { t1: 100, t2: 101 });
 });
 
 test("new, closed and refreshed host tabs are applied; unchanged focus is left alone", async () => {
@@ -122,7 +59,7 @@ test("the agent's closing and activating of tabs reach the host", async () => {
   browser.close(101);
   browser.api.tabs.onRemoved.fire(999, { isWindowClosing: false }); // not a session's tab
   browser.api.tabs.onRemoved.fire(100, { isWindowClosing: true }); // the window, not the agent
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await until(() => host.calls.length === 3);
   assert.deepEqual(host.calls.filter((c) => c.method !== "workspace.get"), [
     // Not the activation of t2 that start() made itself.
     { method: "workspace.focusTab", params: { tabId: "t1", provider: "" } },
@@ -144,7 +81,7 @@ test("after a background restart, the saved mapping is used", async () => {
   const { browser, ws } = setup(view);
   browser.tabs.set(5, { id: 5, url: "https://same.example/", groupId: -1 });
   browser.tabs.set(6, { id: 6, url: "https://same.example/", groupId: -1 });
-  browser.store.workspaceTabs = { t1: 6 };
+  browser.session.items.workspaceTabs = { t1: 6 };
   await ws.start();
   assert.equal(ws.browserTab("t1"), 6, "not the first tab with the same address");
   assert.deepEqual(browser.log, []);

@@ -5,54 +5,35 @@
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
 import { Bridge } from "../background/bridge.js";
-import { FakeEvent } from "./fakes.js";
+import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
+import { EXT_ID, EXT_URL, FakeHost, pageSender, portPair } from "./fakes.js";
 
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
 /** The content scripts in the order the manifest lists them, by world. */
 const MAIN_WORLD = ["content/page-contract.js", "content/page.js"];
 const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
-export const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
-
 /**
- * Two connected runtime.Port ends, as runtime.connect gives them.
- * @param {string} name
- * @param {object} sender what the background's end says about the other side
+ * The background's router for the test extension, with the default
+ * allowlist unless told otherwise.
+ * @param {object} host what the bridge calls cif-host through
+ * @param {readonly string[]} [allowed]
  */
-function portPair(name, sender) {
-  const a = { name, onMessage: new FakeEvent(), onDisconnect: new FakeEvent() };
-  const b = { name, sender, onMessage: new FakeEvent(), onDisconnect: new FakeEvent() };
-  const link = (from, to) => {
-    from.postMessage = (m) => queueMicrotask(() => to.onMessage.fire(structuredClone(m)));
-    from.disconnect = () => queueMicrotask(() => to.onDisconnect.fire(to));
-  };
-  link(a, b);
-  link(b, a);
-  return [a, b];
+export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
+  return new Bridge({ host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
 }
 
 /**
  * @param {object} opts
  * @param {string} [opts.origin] the page's origin
- * @param {(method: string, params: any) => any} [opts.host] answers cif-host calls; throw {code, message} to fail
+ * @param {(method: string, params: any) => any} [opts.answer] answers cif-host calls; throw a BridgeError to fail
  * @param {boolean} [opts.relay] whether the relay runs (false: the extension is absent)
  * @param {Bridge} [opts.bridge] share a background between pages
  */
-export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true, bridge } = {}) {
-  const calls = [];
-  bridge ??= new Bridge({
-    host: {
-      call: async (method, params) => {
-        calls.push({ method, params });
-        return host ? host(method, params) : null;
-      },
-      status: () => ({}),
-    },
-    extensionId: EXT_ID,
-    extensionUrl: `chrome-extension://${EXT_ID}/`,
-    allowedOrigins: async () => ["http://127.0.0.1", "http://localhost"],
-  });
-  const sender = { id: EXT_ID, url: `${origin}/page`, origin, frameId: 0, tab: { id: 1, url: `${origin}/page` } };
+export function pageWorld({ origin = "http://127.0.0.1:8080", answer, relay = true, bridge } = {}) {
+  const host = new FakeHost(answer);
+  bridge ??= testBridge(host);
+  const sender = pageSender(`${origin}/page`);
   const channels = [];
   class Channel extends MessageChannel {
     constructor() {
@@ -90,7 +71,7 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true
   return {
     win,
     bridge,
-    calls,
+    calls: host.calls,
     initDone,
     /** The page's Microsoft.CIFramework. */
     get cif() {
@@ -106,13 +87,4 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true
 
 function messageEvent(win, origin, data, ports, extra = {}) {
   return Object.assign(new Event("message"), { data, source: win, origin, ports, ...extra });
-}
-
-/** Resolves once cond() is true, checking after each turn of the event loop. */
-export async function until(cond, turns = 200) {
-  for (let i = 0; i < turns; i++) {
-    if (cond()) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  throw new Error(`condition not met: ${cond}`);
 }
