@@ -32,7 +32,9 @@ const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
 
 /**
  * @typedef {object} BridgeOptions
- * @property {{call: (method: string, params: object) => Promise<unknown>, status: () => object, restart: () => void}} host
+ * @property {{call: (provider: string, method: string, args: object) => Promise<unknown>}} lanes
+ *   calls cif-host for a provider ("" for the extension's views), in turn (lanes.js)
+ * @property {{status: () => object, restart: () => void}} host the connection, for the views' own methods
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
  * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
@@ -41,8 +43,8 @@ const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
 /**
  * The background's router: it identifies each caller from the browser's
  * sender information, checks what it may call, forwards calls to cif-host
- * with the provider (the page's origin) filled in, and passes events to
- * the pages of the provider they belong to.
+ * with the provider (the page's origin) beside the caller's parameters,
+ * and passes events to the pages of the provider they belong to.
  */
 export class Bridge {
   /** @type {BridgeOptions} */
@@ -102,7 +104,7 @@ export class Bridge {
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
-    return this.#opts.host.call(method, { ...params, provider: caller.origin });
+    return this.#opts.lanes.call(caller.origin, method, params);
   }
 
   /**
@@ -118,7 +120,7 @@ export class Bridge {
     if (!AGENT_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${VIEW_METHODS.join(", ")}`);
     }
-    return this.#opts.host.call(method, { ...params, provider: "" });
+    return this.#opts.lanes.call("", method, params);
   }
 
   /**

@@ -6,6 +6,7 @@ import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
 import { NativeHost } from "./host.js";
+import { Lanes } from "./lanes.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
 import { TabSync } from "./tabsync.js";
@@ -43,7 +44,10 @@ const host = new NativeHost({
   },
 });
 
+const lanes = new Lanes(host);
+
 const bridge = new Bridge({
+  lanes,
   host,
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
@@ -52,7 +56,7 @@ const bridge = new Bridge({
 
 const tabSync = new TabSync({
   api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
-  host,
+  call: (method, args) => lanes.call("", method, args),
   tabPageUrl: (id) => api.runtime.getURL(`views/tab/tab.html?tab=${encodeURIComponent(id)}`),
   onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),
 });

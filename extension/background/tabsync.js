@@ -46,7 +46,7 @@ const MAP_KEY = "workspaceTabs";
 /**
  * @typedef {object} TabSyncOptions
  * @property {TabsApi} api
- * @property {{call: (method: string, params: object) => Promise<any>}} host
+ * @property {(method: string, args: object) => Promise<any>} call calls cif-host as the extension's views do
  * @property {(hostTabId: string) => string} tabPageUrl the extension page for a tab with no address
  * @property {(err: unknown) => void} [onError]
  */
@@ -116,7 +116,7 @@ export class TabSync {
   }
 
   async #reconcile() {
-    const view = await this.#opts.host.call("workspace.get", { provider: "" });
+    const view = await this.#opts.call("workspace.get", {});
     const live = new Map((await this.#opts.api.tabs.query({})).map((t) => [t.id, t]));
     const wanted = new Set();
     for (const session of view.sessions ?? []) {
@@ -267,7 +267,7 @@ export class TabSync {
    */
   async #agentCall(method, params) {
     try {
-      await this.#opts.host.call(method, { ...params, provider: "" });
+      await this.#opts.call(method, params);
     } catch (err) {
       this.#opts.onError?.(err);
     }

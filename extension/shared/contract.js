@@ -5,7 +5,7 @@
 export const HOST_NAME = "com.cifbridge.host";
 
 /** The protocol version the extension and cif-host speak; hello checks it. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * The stable error codes; a page reads them as error.errorCode.

@@ -16,7 +16,8 @@ test("a page's call reaches the host with the provider the browser reported", as
   const { bridge, calls } = setup();
   const reply = await bridge.handle(call("createSession", { input: { templateName: "t" }, provider: "https://evil.example" }), page("http://127.0.0.1:8080/app"));
   assert.deepEqual(reply, { ok: true, result: { echoed: "createSession" } });
-  assert.deepEqual(calls, [{ method: "createSession", params: { input: { templateName: "t" }, provider: "http://127.0.0.1:8080" } }]);
+  assert.deepEqual(calls, [{ method: "createSession", params: { provider: "http://127.0.0.1:8080", args: { input: { templateName: "t" }, provider: "https://evil.example" } } }],
+    "the page's parameters travel as they are, apart from the provider");
 });
 
 test("the origin comes from sender.url when sender.origin is missing (older Firefox)", async () => {
@@ -102,7 +103,7 @@ test("malformed messages are refused", async () => {
 test("the agent's operations, called from a view, go to the host with an empty provider", async () => {
   const { bridge, calls, host } = setup();
   await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), view);
-  assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { sessionId: "s", provider: "" } }]);
+  assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { provider: "", args: { sessionId: "s", provider: "http://x" } } }]);
   assert.deepEqual(await bridge.handle(call("cifbridge.status"), view), { ok: true, result: { connected: true } });
   assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), view), { ok: true, result: null });
   assert.equal(host.restarts, 1);

@@ -28,8 +28,8 @@ test("calls on a calls port are answered by id, each checked as a runtime messag
   pending[1](); // the host answers the second call first
   pending[0]();
   const replies = await received(port, 3);
-  assert.deepEqual(replies.find((r) => r.id === 1), { id: 1, reply: { ok: true, result: { method: "getFocusedSession", params: { provider: "http://127.0.0.1:8080" } } } });
-  assert.deepEqual(replies.find((r) => r.id === 2), { id: 2, reply: { ok: true, result: { method: "getAllSessions", params: { provider: "http://127.0.0.1:8080" } } } });
+  assert.deepEqual(replies.find((r) => r.id === 1), { id: 1, reply: { ok: true, result: { method: "getFocusedSession", params: { provider: "http://127.0.0.1:8080", args: { provider: "https://evil.example" } } } } });
+  assert.deepEqual(replies.find((r) => r.id === 2), { id: 2, reply: { ok: true, result: { method: "getAllSessions", params: { provider: "http://127.0.0.1:8080", args: {} } } } });
   assert.equal(replies.find((r) => r.id === 3).reply.error.code, ErrorCode.AgentOnly);
   assert.equal(replies[0].id, 3, "a refusal does not wait for the host's answers");
 });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NativeHost, unavailable } from "../background/host.js";
-import { ErrorCode, HOST_NAME } from "../shared/contract.js";
+import { ErrorCode, HOST_NAME, PROTOCOL_VERSION } from "../shared/contract.js";
 import { FakePort, until } from "./fakes.js";
 
-const HELLO = { protocolVersion: 1, extensionVersion: "0.1.0", profileId: "p1" };
+const HELLO = { protocolVersion: PROTOCOL_VERSION, extensionVersion: "0.1.0", profileId: "p1" };
 
 /** A NativeHost over fake ports, with the ports it opened. */
 function setup(opts = {}) {
@@ -39,7 +39,7 @@ async function answerHello(port, limits = { maxRequestBytes: 1 << 20 }) {
   const [hello] = await sent(port, 1);
   assert.equal(hello.method, "hello");
   assert.deepEqual(hello.params, HELLO);
-  port.reply(hello.id, { protocolVersion: 1, limits });
+  port.reply(hello.id, { protocolVersion: PROTOCOL_VERSION, limits });
 }
 
 test("says hello first, then matches replies to calls by id", async () => {

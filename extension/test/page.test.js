@@ -29,9 +29,9 @@ test("CIFInitDone fires once the relay answers", async (t) => {
 test("a call reaches the host with the page's origin as provider, and undefined parameters left out", async (t) => {
   const w = world(t, { answer: () => "session-1" });
   assert.equal(await w.cif.createSession({ templateName: "msdyn_chat_session" }), "session-1");
-  assert.deepEqual(w.calls, [{ method: "createSession", params: { input: { templateName: "msdyn_chat_session" }, provider: "http://127.0.0.1:8080" } }]);
+  assert.deepEqual(w.calls, [{ method: "createSession", params: { provider: "http://127.0.0.1:8080", args: { input: { templateName: "msdyn_chat_session" } } } }]);
   await w.cif.getTabs(undefined, undefined, "corr-1");
-  assert.deepEqual(w.calls[1].params, { correlationId: "corr-1", provider: "http://127.0.0.1:8080" });
+  assert.deepEqual(w.calls[1].params, { provider: "http://127.0.0.1:8080", args: { correlationId: "corr-1" } });
 });
 
 test("a host error rejects with CIF's error object", async (t) => {
@@ -61,9 +61,9 @@ test("methods CIF documents as resolving with nothing resolve with undefined", a
   const w = world(t, { answer: () => null });
   assert.equal(await w.cif.focusTab("tab-1"), undefined);
   assert.equal(await w.cif.requestFocusSession("s1", 3, "c"), undefined);
-  assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", messagesCount: 3, correlationId: "c", provider: "http://127.0.0.1:8080" });
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", messagesCount: 3, correlationId: "c" });
   await w.cif.requestFocusSession("s1", "c2");
-  assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", correlationId: "c2", provider: "http://127.0.0.1:8080" });
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", correlationId: "c2" });
   assert.equal(await w.cif.getFocusedSession(), null, "null stays null where it is a value");
 });
 

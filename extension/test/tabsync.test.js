@@ -13,7 +13,7 @@ function session(id, provider, tabs, extra = {}) {
 function setup(view) {
   const browser = new FakeBrowser();
   const host = fakeHost(view);
-  const ws = new TabSync({ api: browser.api, host, tabPageUrl: (id) => `ext://tab.html?tab=${id}` });
+  const ws = new TabSync({ api: browser.api, call: (method, args) => host.call(method, args), tabPageUrl: (id) => `ext://tab.html?tab=${id}` });
   return { browser, host, ws };
 }
 
@@ -62,8 +62,8 @@ test("the agent's closing and activating of tabs reach the host", async () => {
   await until(() => host.calls.length === 3);
   assert.deepEqual(host.calls.filter((c) => c.method !== "workspace.get"), [
     // Not the activation of t2 that start() made itself.
-    { method: "workspace.focusTab", params: { tabId: "t1", provider: "" } },
-    { method: "workspace.closeTab", params: { tabId: "t2", provider: "" } },
+    { method: "workspace.focusTab", params: { tabId: "t1" } },
+    { method: "workspace.closeTab", params: { tabId: "t2" } },
   ]);
 });
 

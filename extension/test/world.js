@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
 import { Bridge } from "../background/bridge.js";
+import { Lanes } from "../background/lanes.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { EXT_ID, EXT_URL, FakeHost, pageSender, portPair } from "./fakes.js";
 
@@ -14,13 +15,14 @@ const MAIN_WORLD = ["content/page-contract.js", "content/page.js"];
 const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
 /**
- * The background's router for the test extension, with the default
- * allowlist unless told otherwise.
- * @param {object} host what the bridge calls cif-host through
+ * The background's router for the test extension, calling host through
+ * its lanes as the background does, with the default allowlist unless told
+ * otherwise.
+ * @param {FakeHost} host
  * @param {readonly string[]} [allowed]
  */
 export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
-  return new Bridge({ host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
+  return new Bridge({ lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
 }
 
 /**
