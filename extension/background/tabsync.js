@@ -17,6 +17,8 @@
  * tabs are adopted by their address, and missing ones are reopened.
  */
 
+import { readWorkspace } from "../shared/workspace.js";
+
 /** Tab group colours, picked by provider so each provider keeps one. */
 const COLORS = ["blue", "green", "purple", "cyan", "orange", "pink", "yellow", "red", "grey"];
 
@@ -110,16 +112,16 @@ export class TabSync {
     return this.#running;
   }
 
-  /** The browser tab showing a host tab, if any (for tests and views). */
+  /** The browser tab showing a host tab, if any. */
   browserTab(hostTabId) {
     return this.#tabs.get(hostTabId);
   }
 
   async #reconcile() {
-    const view = await this.#opts.call("workspace.get", {});
+    const workspace = await readWorkspace(this.#opts.call);
     const live = new Map((await this.#opts.api.tabs.query({})).map((t) => [t.id, t]));
     const wanted = new Set();
-    for (const session of view.sessions ?? []) {
+    for (const session of workspace.sessions) {
       for (const t of session.tabs ?? []) {
         wanted.add(t.id);
         await this.#ensureTab(t, live);
@@ -135,7 +137,7 @@ export class TabSync {
         await this.#opts.api.tabs.remove(browserTab).catch(() => this.#closing.delete(browserTab));
       }
     }
-    await this.#focus(view, live);
+    await this.#focus(workspace, live);
     await this.#opts.api.session?.set({ [MAP_KEY]: Object.fromEntries(this.#tabs) });
   }
 
@@ -212,13 +214,13 @@ export class TabSync {
 
   /**
    * Activates the host's focused tab when the host's focus moved.
-   * @param {any} view
+   * @param {import("../shared/workspace.js").Workspace} workspace
    * @param {Map<number, BrowserTab>} live
    */
-  async #focus(view, live) {
-    const session = (view.sessions ?? []).find((s) => s.id === view.focused);
+  async #focus(workspace, live) {
+    const session = workspace.sessions.find((s) => s.id === workspace.focused);
     const hostTab = session?.focusedTab || session?.tabs?.[0]?.id;
-    const focus = `${view.focused ?? ""}/${hostTab ?? ""}`;
+    const focus = `${workspace.focused ?? ""}/${hostTab ?? ""}`;
     if (focus === this.#lastFocus) return;
     this.#lastFocus = focus;
     const id = hostTab && this.#tabs.get(hostTab);

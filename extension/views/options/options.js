@@ -71,7 +71,7 @@ async function add(event) {
 async function showHost() {
   const out = document.getElementById("host");
   try {
-    await callBackground(api, "workspace.get");
+    await callBackground(api, "workspace.get"); // a call that needs cif-host, so that it starts
     const { hello, lastError } = await callBackground(api, BackgroundMethod.Status);
     const problems = (hello?.problems ?? []).map((p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
     out.textContent = hello

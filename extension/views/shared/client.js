@@ -51,17 +51,17 @@ export function watchWorkspace(api, onChange) {
  */
 
 /**
- * Turns workspace.get's result into what a view shows, in the order the
- * sessions were opened.
- * @param {any} view workspace.get's result
+ * Turns the workspace into what a view shows, in the order the sessions
+ * were opened.
+ * @param {import("../../shared/workspace.js").Workspace} workspace
  * @returns {SessionRow[]}
  */
-export function sessionRows(view) {
-  return (view?.sessions ?? []).map((s) => ({
+export function sessionRows(workspace) {
+  return workspace.sessions.map((s) => ({
     id: s.id,
     title: s.title || s.template,
     provider: s.provider,
-    focused: s.id === view.focused,
+    focused: s.id === workspace.focused,
     badges: badges(s.attention ?? {}),
     tabs: (s.tabs ?? []).map((t) => ({
       id: t.id,
@@ -87,10 +87,10 @@ function badges(a) {
 
 /**
  * "3 of 10 sessions".
- * @param {any} view workspace.get's result
+ * @param {import("../../shared/workspace.js").Workspace} workspace
  * @returns {string}
  */
-export function summary(view) {
-  const n = view?.sessions?.length ?? 0;
-  return `${n} of ${view?.maxSessions ?? 10} session${view?.maxSessions === 1 ? "" : "s"}`;
+export function summary(workspace) {
+  const n = workspace.sessions.length;
+  return `${n} of ${workspace.maxSessions} session${workspace.maxSessions === 1 ? "" : "s"}`;
 }
