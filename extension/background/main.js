@@ -9,6 +9,7 @@ import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
+import { tabMarks } from "./tabmarks.js";
 import { TabSync } from "./tabsync.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -56,6 +57,7 @@ const bridge = new Bridge({
 
 const tabSync = new TabSync({
   api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
+  marks: tabMarks(api),
   call: (method, args) => lanes.call("", method, args),
   tabPageUrl: (id) => api.runtime.getURL(`views/tab/tab.html?tab=${encodeURIComponent(id)}`),
   onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),

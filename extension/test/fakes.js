@@ -138,7 +138,10 @@ export class FakeStorage {
   }
 }
 
-/** An in-memory browser for the tab sync: tabs, tab groups and session storage. */
+/**
+ * An in-memory browser for the tab sync: tabs, tab groups, Firefox's tab
+ * values, and the extension's local and session storage.
+ */
 export class FakeBrowser {
   nextId = 100;
   nextGroup = 1;
@@ -146,9 +149,16 @@ export class FakeBrowser {
   tabs = new Map();
   /** @type {Map<number, string>} */
   groupTitles = new Map();
+  /** @type {Map<number, Record<string, unknown>>} sessions.setTabValue's values, by tab */
+  tabValues = new Map();
   /** @type {any[]} what was done to the tabs, in order */
   log = [];
+  local = new FakeStorage();
   session = new FakeStorage();
+  sessions = {
+    setTabValue: async (id, key, value) => this.tabValues.set(id, { ...this.tabValues.get(id), [key]: value }),
+    getTabValue: async (id, key) => this.tabValues.get(id)?.[key],
+  };
 
   constructor() {
     const self = this;
@@ -156,11 +166,17 @@ export class FakeBrowser {
       tabs: {
         onRemoved: new FakeEvent(),
         onActivated: new FakeEvent(),
+        onCreated: new FakeEvent(),
+        onUpdated: new FakeEvent(),
+        onMoved: new FakeEvent(),
+        onAttached: new FakeEvent(),
+        onDetached: new FakeEvent(),
         query: async () => [...self.tabs.values()].map((t) => ({ ...t })),
         create: async ({ url, active }) => {
           const tab = { id: self.nextId++, url, active, groupId: -1 };
           self.tabs.set(tab.id, tab);
           self.log.push(["create", url]);
+          self.api.tabs.onCreated.fire({ ...tab });
           return { ...tab };
         },
         remove: async (id) => {
@@ -176,11 +192,17 @@ export class FakeBrowser {
         },
         group: async ({ tabIds, groupId }) => {
           const g = groupId ?? self.nextGroup++;
-          for (const id of tabIds) self.tabs.get(id).groupId = g;
+          for (const id of tabIds) {
+            self.tabs.get(id).groupId = g;
+            self.api.tabs.onUpdated.fire(id, { groupId: g });
+          }
           return g;
         },
       },
-      tabGroups: { update: async (id, { title }) => self.groupTitles.set(id, title) },
+      tabGroups: {
+        update: async (id, { title }) => self.groupTitles.set(id, title),
+        query: async () => [...self.groupTitles].map(([id, title]) => ({ id, title })),
+      },
       session: this.session,
     };
   }
@@ -189,6 +211,39 @@ export class FakeBrowser {
   close(id) {
     this.tabs.delete(id);
     this.api.tabs.onRemoved.fire(id, { isWindowClosing: false });
+  }
+
+  /**
+   * A tab opens that the tab sync did not open: the agent's, or a page's;
+   * at the end, or just before another tab.
+   * @param {any} tab
+   * @param {number} [before]
+   */
+  open(tab, before) {
+    const entries = [...this.tabs];
+    const at = before === undefined ? entries.length : entries.findIndex(([id]) => id === before);
+    entries.splice(at, 0, [tab.id, { groupId: -1, ...tab }]);
+    this.tabs = new Map(entries);
+    this.api.tabs.onCreated.fire({ ...this.tabs.get(tab.id) });
+  }
+
+  /**
+   * The browser as it comes back after a restart: the same tabs in the
+   * same order under new ids from 1, in groups with the same titles, and
+   * the extension's local storage, but nothing of its session storage.
+   * @returns {FakeBrowser}
+   */
+  restarted() {
+    const next = new FakeBrowser();
+    next.local.items = structuredClone(this.local.items);
+    for (const [id, title] of this.groupTitles) next.groupTitles.set(id + 1000, title);
+    let n = 1;
+    for (const tab of this.tabs.values()) {
+      const id = n++;
+      next.tabs.set(id, { ...tab, id, groupId: tab.groupId === -1 ? -1 : tab.groupId + 1000 });
+      if (this.tabValues.has(tab.id)) next.tabValues.set(id, structuredClone(this.tabValues.get(tab.id)));
+    }
+    return next;
   }
 }
 
