@@ -23,6 +23,14 @@
   const post = window.postMessage.bind(window);
   const Channel = MessageChannel;
   const origin = location.origin;
+  /**
+   * A sandboxed frame's document has an opaque origin (window.origin is
+   * "null", while location.origin is still its address's), which no
+   * provider can be: its calls fail at once. The relay could not hear it
+   * anyway: a message to the address's origin does not reach a document
+   * whose origin is opaque.
+   */
+  const sandboxed = window.origin === "null";
 
   /**
    * A CIF error as pages read it: error.message works as in every CIF
@@ -55,7 +63,7 @@
     waitingForRelay = [];
     waiting.forEach((run) => run());
   });
-  post({ ns: Wire.NS, v: Wire.VERSION, kind: "ping" }, origin);
+  if (!sandboxed) post({ ns: Wire.NS, v: Wire.VERSION, kind: "ping" }, origin);
 
   /** @param {() => void} run */
   function whenRelayReady(run) {
@@ -72,6 +80,10 @@
    * @returns {Promise<unknown>}
    */
   function send(method, params) {
+    if (sandboxed) {
+      return Promise.reject(cifError(method, ErrorCode.OriginNotAllowed,
+        `${method}: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page`));
+    }
     return new Promise((resolve, reject) => {
       const { port1, port2 } = new Channel();
       let done = false;
@@ -382,13 +394,13 @@
   }
 
   /**
-   * Fires CIF's CIFInitDone once the relay answers and the document's own
-   * scripts have run, so their listeners are in place.
+   * Fires CIF's CIFInitDone once the relay answers (in a sandboxed frame,
+   * where calls fail at once, without it) and the document's own scripts
+   * have run, so their listeners are in place.
    */
   function announceReady() {
-    const fire = () => whenRelayReady(() => {
-      window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
-    });
+    const dispatch = () => window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
+    const fire = () => (sandboxed ? dispatch() : whenRelayReady(dispatch));
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fire, { once: true });
     else setTimeout(fire, 0);
   }

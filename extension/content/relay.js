@@ -10,6 +10,17 @@
   const { Wire, ErrorCode } = globalThis.cifBridgeContract;
   delete globalThis.cifBridgeContract;
 
+  // A sandboxed frame's document has an opaque origin, which no provider
+  // can be: the page's script refuses its calls itself, and there is
+  // nothing to relay.
+  if (window.origin === "null") return;
+
+  /**
+   * cif-host's limit on one call (hello's limits.maxRequestBytes, 1 MiB);
+   * the background checks the whole request against it again.
+   */
+  const MAX_REQUEST_BYTES = 1 << 20;
+
   const api = globalThis.browser ?? globalThis.chrome;
 
   /** @type {MessagePort[]} the page's event channels */
@@ -58,11 +69,57 @@
   }
 
   /**
+   * Why a call's parameters cannot travel to cif-host, as a failed reply,
+   * or null when they can. They must encode as JSON and fit cif-host's
+   * limit: Chromium's ports carry JSON and throw on anything else, which
+   * would read as the extension being gone.
+   * @param {string} method
+   * @param {unknown} params
+   */
+  function unsendable(method, params) {
+    let text;
+    try {
+      text = JSON.stringify(params, (key, value) => {
+        if (typeof value === "bigint") throw { bigint: key };
+        return value;
+      });
+    } catch (err) {
+      return failure(ErrorCode.InvalidParams, `${method}: the parameters cannot be encoded as JSON: ${unencodable(err)}`);
+    }
+    if (text.length * 3 <= MAX_REQUEST_BYTES) return null; // UTF-8 needs at most 3 bytes a character here
+    const bytes = new TextEncoder().encode(text).length;
+    if (bytes <= MAX_REQUEST_BYTES) return null;
+    return failure(ErrorCode.MessageTooLarge, `${method}: the parameters are ${bytes} bytes as JSON, over cif-host's limit of ${MAX_REQUEST_BYTES} for one call; send less data (a smaller context or fewer template parameters)`);
+  }
+
+  /**
+   * What in the parameters JSON cannot hold, and what to pass instead.
+   * @param {unknown} err what JSON.stringify threw
+   */
+  function unencodable(err) {
+    if (err !== null && typeof err === "object" && "bigint" in err) {
+      return `they hold a BigInt${err.bigint ? ` (${JSON.stringify(err.bigint)})` : ""}; pass it as a number or a string`;
+    }
+    if (err instanceof TypeError) return "they hold an object that contains itself (a cycle); pass plain data without cycles";
+    return "they are nested too deeply; pass flatter data";
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} message
+   */
+  function failure(code, message) {
+    return { ok: false, error: { code, message } };
+  }
+
+  /**
    * @param {string} method
    * @param {unknown} params
    * @returns {Promise<{ok: boolean, result?: unknown, error?: {code: number, message: string}}>}
    */
   function forward(method, params) {
+    const refused = unsendable(method, params);
+    if (refused) return Promise.resolve(refused);
     return new Promise((resolve) => {
       const id = nextCall++;
       try {
@@ -80,13 +137,7 @@
 
   /** @param {string} why */
   function unavailable(why) {
-    return {
-      ok: false,
-      error: {
-        code: ErrorCode.ExtensionUnavailable,
-        message: `the CIF Bridge extension cannot be reached (${why}); if it was just updated or reloaded, reload this page`,
-      },
-    };
+    return failure(ErrorCode.ExtensionUnavailable, `the CIF Bridge extension cannot be reached (${why}); if it was just updated or reloaded, reload this page`);
   }
 
   /**

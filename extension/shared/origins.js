@@ -111,7 +111,7 @@ export function identifyCaller(sender, ctx) {
   if (sender.url?.startsWith(ctx.extensionUrl)) return { kind: "view" };
   const origin = senderOrigin(sender);
   if (!origin) {
-    throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, data or sandboxed page); serve it over http or https");
+    throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, a data: address or a sandboxed frame); serve it over http or https, and give a sandboxed frame allow-same-origin or call from the top-level page");
   }
   if (sender.frameId && senderOrigin({ url: sender.tab?.url }) !== origin) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, `the frame ${origin} is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only`);
@@ -123,12 +123,15 @@ export function identifyCaller(sender, ctx) {
 }
 
 /**
+ * The sender's origin, from its address only where the browser gives no
+ * origin (older Firefox): an opaque origin ("null", a sandboxed frame
+ * or a file) is no origin, whatever the frame's address.
  * @param {Sender} sender
  * @returns {string | null} the http(s) origin, or null
  */
 function senderOrigin(sender) {
   let origin = sender.origin;
-  if (!origin || origin === "null") {
+  if (origin === undefined) {
     try {
       origin = new URL(sender.url ?? "").origin;
     } catch {

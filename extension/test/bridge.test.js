@@ -28,6 +28,8 @@ test("the origin comes from sender.url when sender.origin is missing (older Fire
   assert.equal(calls[0].params.provider, "http://localhost:3000");
 });
 
+const NO_ORIGIN = "this page has no web origin (a file, a data: address or a sandboxed frame); serve it over http or https, and give a sandboxed frame allow-same-origin or call from the top-level page";
+
 test("refusals, each with its code and message", async (t) => {
   const cases = [
     {
@@ -52,7 +54,13 @@ test("refusals, each with its code and message", async (t) => {
       name: "a file page",
       sender: { ...page("http://x/"), url: "file:///home/u/x.html", origin: "null", tab: { url: "file:///home/u/x.html" } },
       method: "getAllSessions",
-      error: { code: ErrorCode.OriginNotAllowed, message: "this page has no web origin (a file, data or sandboxed page); serve it over http or https" },
+      error: { code: ErrorCode.OriginNotAllowed, message: NO_ORIGIN },
+    },
+    {
+      name: "a sandboxed frame at an allowed address",
+      sender: page("http://127.0.0.1:8080/frame", { origin: "null", frameId: 2, tab: { id: 1, url: "http://127.0.0.1:8080/" } }),
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: NO_ORIGIN },
     },
     {
       name: "another extension",

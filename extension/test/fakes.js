@@ -81,7 +81,9 @@ export class FakePort {
 
 /**
  * Two connected runtime.Port ends, as runtime.connect and onConnect give
- * them: what one end posts arrives at the other a moment later, cloned.
+ * them: what one end posts arrives at the other a moment later, as JSON
+ * carries it. Chromium's ports do that, and throw on what JSON cannot hold
+ * (Firefox's clone it).
  * @param {string} name
  * @param {object} sender what the second end (the background's) says about the first
  */
@@ -89,7 +91,10 @@ export function portPair(name, sender) {
   const a = { name, onMessage: new FakeEvent(), onDisconnect: new FakeEvent() };
   const b = { name, sender, onMessage: new FakeEvent(), onDisconnect: new FakeEvent() };
   const link = (from, to) => {
-    from.postMessage = (m) => queueMicrotask(() => to.onMessage.fire(structuredClone(m)));
+    from.postMessage = (m) => {
+      const text = JSON.stringify(m);
+      queueMicrotask(() => to.onMessage.fire(JSON.parse(text)));
+    };
     from.disconnect = () => queueMicrotask(() => to.onDisconnect.fire(to));
   };
   link(a, b);

@@ -78,6 +78,44 @@ test("parameters that cannot be sent are refused in the page", async (t) => {
   assert.deepEqual(w.calls, []);
 });
 
+test("values JSON cannot carry, and calls over cif-host's limit, are refused in the relay, which goes on working", async (t) => {
+  const w = world(t, { answer: () => true });
+  const cyclic = { a: 1 };
+  cyclic.self = cyclic;
+  const refusals = [
+    [{ context: { amount: 10n } }, ErrorCode.InvalidParams,
+      'createSession: the parameters cannot be encoded as JSON: they hold a BigInt ("amount"); pass it as a number or a string'],
+    [{ context: cyclic }, ErrorCode.InvalidParams,
+      "createSession: the parameters cannot be encoded as JSON: they hold an object that contains itself (a cycle); pass plain data without cycles"],
+    [{ context: "é".repeat(600_000) }, ErrorCode.MessageTooLarge,
+      "createSession: the parameters are 1200024 bytes as JSON, over cif-host's limit of 1048576 for one call; send less data (a smaller context or fewer template parameters)"],
+  ];
+  for (const [input, errorCode, message] of refusals) {
+    await assert.rejects(w.cif.createSession(input), (err) => {
+      assert.deepEqual(plain(err), { message, msdyn_name: "createSession", errorCode });
+      return true;
+    });
+  }
+  assert.deepEqual(w.calls, [], "nothing reached the host");
+  assert.equal(await w.cif.canCreateSession(), true, "the next call goes through");
+});
+
+test("a sandboxed frame's calls fail at once with OriginNotAllowed, saying how to fix it", async (t) => {
+  mock.timers.enable({ apis: ["setTimeout"] });
+  t.after(() => mock.timers.reset());
+  const w = world(t, { origin: "null" });
+  mock.timers.tick(0); // CIFInitDone, after the document's own scripts
+  assert.deepEqual(plain(w.initDone), [["http://127.0.0.1:8080"]]);
+  const call = w.cif.getAllSessions();
+  mock.timers.tick(3000); // what a call waits for the relay's acknowledgement
+  await assert.rejects(call, {
+    message: "getAllSessions: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page",
+    msdyn_name: "getAllSessions",
+    errorCode: ErrorCode.OriginNotAllowed,
+  });
+  assert.deepEqual(w.calls, []);
+});
+
 test("without the extension, a call fails quickly with ExtensionUnavailable", async (t) => {
   mock.timers.enable({ apis: ["setTimeout"] });
   t.after(() => mock.timers.reset());

@@ -27,15 +27,16 @@ export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
 
 /**
  * @param {object} opts
- * @param {string} [opts.origin] the page's origin
+ * @param {string} [opts.url] the page's address
+ * @param {string} [opts.origin] its document's origin; "null" for a sandboxed frame
  * @param {(method: string, params: any) => any} [opts.answer] answers cif-host calls; throw a BridgeError to fail
  * @param {boolean} [opts.relay] whether the relay runs (false: the extension is absent)
  * @param {Bridge} [opts.bridge] share a background between pages
  */
-export function pageWorld({ origin = "http://127.0.0.1:8080", answer, relay = true, bridge } = {}) {
+export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL(url).origin, answer, relay = true, bridge } = {}) {
   const host = new FakeHost(answer);
   bridge ??= testBridge(host);
-  const sender = pageSender(`${origin}/page`);
+  const sender = { ...pageSender(url), origin };
   const channels = [];
   class Channel extends MessageChannel {
     constructor() {
@@ -43,9 +44,9 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", answer, relay = tr
       channels.push(this);
     }
   }
-  const win = new EventTarget();
+  const win = Object.assign(new EventTarget(), { origin });
   win.postMessage = (data, targetOrigin, transfer = []) => {
-    if (targetOrigin !== origin) throw new Error(`postMessage to ${targetOrigin} from ${origin}`);
+    if (targetOrigin !== origin) return; // not for this document: dropped without a word, as browsers do
     const cloned = structuredClone(data);
     setTimeout(() => win.dispatchEvent(messageEvent(win, origin, cloned, transfer)), 0);
   };
@@ -63,7 +64,7 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", answer, relay = tr
     },
   };
   const context = vm.createContext({
-    window: win, location: { origin }, document, console, CustomEvent, MessageChannel: Channel,
+    window: win, location: { origin: new URL(url).origin }, document, console, CustomEvent, MessageChannel: Channel, TextEncoder,
     setTimeout: (...a) => setTimeout(...a), clearTimeout: (...a) => clearTimeout(...a),
     browser: relay ? { runtime } : undefined,
   });
