@@ -15,7 +15,7 @@ import { BridgeError } from "../../shared/errors.js";
 export async function callBackground(api, method, params = {}) {
   const reply = await api.runtime.sendMessage({ kind: "call", method, params });
   if (reply?.ok) return reply.result;
-  throw new BridgeError(reply?.error?.code ?? 0, reply?.error?.message ?? "the background gave no answer");
+  throw new BridgeError(reply?.error?.code ?? 0, reply?.error?.message ?? "the extension's background gave no answer; close this view and open it again");
 }
 
 /**

@@ -53,6 +53,7 @@ async function render() {
     return tr;
   });
   document.querySelector("#params tbody").replaceChildren(...rows);
+  text("status", "");
   document.body.dataset.ready = "true";
 }
 
