@@ -15,7 +15,7 @@ func startWithPages(t *testing.T, b browserKind) (*running, *httptest.Server) {
 	t.Helper()
 	srv, _ := servePages(t)
 	w := newWorld(t)
-	return start(t, w, b.launch(t, w, b.extensionURL(t, "panel/panel.html"), b.extensionURL(t, "options/options.html"))), srv
+	return start(t, w, b.launch(t, w, b.extensionURL(t, "views/panel/panel.html"), b.extensionURL(t, "views/options/options.html"))), srv
 }
 
 // TestEverySessionAndTabMethod calls each session and tab method from a

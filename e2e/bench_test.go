@@ -69,11 +69,11 @@ func benchBrowser(b *testing.B, kind browserKind, hosts map[string]string) {
 	// Room for a hundred concurrent createSession calls.
 	require.NoError(b, os.WriteFile(filepath.Join(w.config, "cif-bridge", "settings.json"), []byte(`{"maxSessions":100}`), 0o600))
 	srv, _ := servePages(b)
-	l := kind.launch(b, w, kind.extensionURL(b, "options/options.html"))
+	l := kind.launch(b, w, kind.extensionURL(b, "views/options/options.html"))
 	l.cmd.Env = append(l.cmd.Env, "CIF_BRIDGE_LOG_LEVEL=info") // as a user's host logs
 	r := start(b, w, l)
 	d := r.driver(b)
-	p := &benchPage{b: b, d: d, agent: kind.extensionTab(b, r, "options/options.html")}
+	p := &benchPage{b: b, d: d, agent: kind.extensionTab(b, r, "views/options/options.html")}
 	var err error
 	p.page, err = d.open(srv.URL + "/bench.html")
 	require.NoError(b, err)

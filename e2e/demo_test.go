@@ -48,9 +48,9 @@ func TestTheDemoConsole(t *testing.T) {
 	for _, b := range browsers {
 		t.Run(b.name, func(t *testing.T) {
 			w := newWorld(t)
-			r := start(t, w, b.launch(t, w, b.extensionURL(t, "panel/panel.html")))
+			r := start(t, w, b.launch(t, w, b.extensionURL(t, "views/panel/panel.html")))
 			d := r.driver(t)
-			panel := &tab{t: t, d: d, id: b.extensionTab(t, r, "panel/panel.html")}
+			panel := &tab{t: t, d: d, id: b.extensionTab(t, r, "views/panel/panel.html")}
 			id, err := d.open(url)
 			require.NoError(t, err)
 			demo := &tab{t: t, d: d, id: id}

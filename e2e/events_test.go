@@ -18,7 +18,7 @@ func TestEventsReachTheirOwnerAndTheAgentsActionsReachProviders(t *testing.T) {
 	for _, b := range browsers {
 		t.Run(b.name, func(t *testing.T) {
 			r, srv := startWithPages(t, b)
-			panel := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "panel/panel.html")}
+			panel := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "views/panel/panel.html")}
 			a := openProvider(t, r, srv.URL)
 			a2 := openProvider(t, r, srv.URL)
 			other := openProvider(t, r, otherOrigin(srv.URL))

@@ -64,7 +64,7 @@ func TestNoOrphanedHosts(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			r, srv := startWithPages(t, b)
 			p := openProvider(t, r, srv.URL)
-			options := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "options/options.html")}
+			options := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "views/options/options.html")}
 			var first []string
 			p.result(`Microsoft.CIFramework.getAllSessions()`, &first)
 			for i := 0; i < cycles; i++ {

@@ -31,7 +31,7 @@ func TestFramesAndTheAllowlist(t *testing.T) {
 			}, results["cross"].Error)
 
 			page := openProvider(t, r, srv.URL)
-			options := &tab{t: t, d: d, id: b.extensionTab(t, r, "options/options.html")}
+			options := &tab{t: t, d: d, id: b.extensionTab(t, r, "views/options/options.html")}
 			until(t, d, options.id, `document.querySelector('button[data-origin="http://127.0.0.1"]') !== null`)
 			options.eval(`document.querySelector('button[data-origin="http://127.0.0.1"]').click()`)
 			until(t, d, options.id, `document.getElementById("status").textContent === "Removed http://127.0.0.1."`)

@@ -28,7 +28,7 @@ func TestPanelScreenshot(t *testing.T) {
 	phone.result(`Microsoft.CIFramework.notifyKpiBreach(`+js(second)+`, false, "on hold for 4 minutes")`, nil)
 
 	d := r.driver(t).(*cdp)
-	panel := chromium.extensionTab(t, r, "panel/panel.html")
+	panel := chromium.extensionTab(t, r, "views/panel/panel.html")
 	until(t, d, panel, `document.getElementById("summary").textContent === "3 of 10 sessions"`)
 	png, err := d.screenshot(panel, 380, 300)
 	require.NoError(t, err)

@@ -16,7 +16,7 @@ func TestSessionsBecomeBrowserTabs(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			r, srv := startWithPages(t, b)
 			d := r.driver(t)
-			options := &tab{t: t, d: d, id: b.extensionTab(t, r, "options/options.html")}
+			options := &tab{t: t, d: d, id: b.extensionTab(t, r, "views/options/options.html")}
 			p := openProvider(t, r, srv.URL)
 
 			site := func(n string) string { return srv.URL + "/blank.html?session=" + n }
@@ -54,7 +54,7 @@ func TestSessionsBecomeBrowserTabs(t *testing.T) {
 			var chat, conversation string
 			p.result(`Microsoft.CIFramework.createSession({templateName: "msdyn_chat_session", templateParameters: {customer: "Ann"}})`, &chat)
 			p.result(`Microsoft.CIFramework.getFocusedTab()`, &conversation)
-			page := findTab(t, d, b.extensionURL(t, "workspace/tab.html?tab="+conversation))
+			page := findTab(t, d, b.extensionURL(t, "views/tab/tab.html?tab="+conversation))
 			until(t, d, page, `document.body.dataset.ready === "true"`)
 			assert.JSONEq(t, `"Conversation"`, string((&tab{t: t, d: d, id: page}).eval(`document.getElementById("title").textContent`)))
 			shown := &tab{t: t, d: d, id: page}
@@ -74,7 +74,7 @@ func TestTheWorkspaceSurvivesABrowserRestart(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			srv, _ := servePages(t)
 			w := newWorld(t)
-			first := start(t, w, b.launch(t, w, b.extensionURL(t, "panel/panel.html")))
+			first := start(t, w, b.launch(t, w, b.extensionURL(t, "views/panel/panel.html")))
 			p := openProvider(t, first, srv.URL)
 			url := srv.URL + "/blank.html?kept"
 			var id string
@@ -82,9 +82,9 @@ func TestTheWorkspaceSurvivesABrowserRestart(t *testing.T) {
 			findTab(t, first.driver(t), url)
 			first.stop(t)
 
-			second := start(t, w, b.launch(t, w, b.extensionURL(t, "panel/panel.html")))
+			second := start(t, w, b.launch(t, w, b.extensionURL(t, "views/panel/panel.html")))
 			d := second.driver(t)
-			panel := b.extensionTab(t, second, "panel/panel.html")
+			panel := b.extensionTab(t, second, "views/panel/panel.html")
 			until(t, d, panel, `document.getElementById("summary").textContent === "1 of 10 sessions"`)
 			kept := findTab(t, d, url)
 			require.NoError(t, d.close(kept))

@@ -3,15 +3,13 @@
 // written for Channel Integration Framework 2.0 find the API where they
 // expect it. It only marshals calls to the relay (content/relay.js): no
 // secrets and no policy live here, since the page can read all of it. It is
-// a classic script: content scripts cannot be modules.
+// a classic script (content scripts cannot be modules): content/page-contract.js,
+// loaded just before it, hands it the shared names and codes.
 (() => {
   "use strict";
 
-  /** Shared with content/relay.js; a test keeps the two in step. */
-  const NS = "cif-bridge";
-  const WIRE_VERSION = 1;
-  /** Error codes from lib/errors.js that the page raises itself. */
-  const Code = Object.freeze({ InvalidParams: -32602, Timeout: 1009, NotSupported: 1012, ExtensionUnavailable: 1014 });
+  const { Wire, ErrorCode } = globalThis.cifBridgeContract;
+  delete globalThis.cifBridgeContract;
 
   /** How long the relay may take to acknowledge a call before the extension counts as absent. */
   const ACK_TIMEOUT_MS = 3000;
@@ -25,6 +23,14 @@
   const post = window.postMessage.bind(window);
   const Channel = MessageChannel;
   const origin = location.origin;
+  /**
+   * A sandboxed frame's document has an opaque origin (window.origin is
+   * "null", while location.origin is still its address's), which no
+   * provider can be: its calls fail at once. The relay could not hear it
+   * anyway: a message to the address's origin does not reach a document
+   * whose origin is opaque.
+   */
+  const sandboxed = window.origin === "null";
 
   /**
    * A CIF error as pages read it: error.message works as in every CIF
@@ -51,13 +57,13 @@
   window.addEventListener("message", (event) => {
     const data = event.data;
     if (event.source !== window || data === null || typeof data !== "object") return;
-    if (data.ns !== NS || data.v !== WIRE_VERSION || data.kind !== "ready" || relayReady) return;
+    if (data.ns !== Wire.NS || data.v !== Wire.VERSION || data.kind !== "ready" || relayReady) return;
     relayReady = true;
     const waiting = waitingForRelay;
     waitingForRelay = [];
     waiting.forEach((run) => run());
   });
-  post({ ns: NS, v: WIRE_VERSION, kind: "ping" }, origin);
+  if (!sandboxed) post({ ns: Wire.NS, v: Wire.VERSION, kind: "ping" }, origin);
 
   /** @param {() => void} run */
   function whenRelayReady(run) {
@@ -74,6 +80,10 @@
    * @returns {Promise<unknown>}
    */
   function send(method, params) {
+    if (sandboxed) {
+      return Promise.reject(cifError(method, ErrorCode.OriginNotAllowed,
+        `${method}: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page`));
+    }
     return new Promise((resolve, reject) => {
       const { port1, port2 } = new Channel();
       let done = false;
@@ -87,22 +97,22 @@
         if (err) reject(err);
         else resolve(result);
       };
-      const ackTimer = setTimeout(() => finish(cifError(method, Code.ExtensionUnavailable,
+      const ackTimer = setTimeout(() => finish(cifError(method, ErrorCode.ExtensionUnavailable,
         "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page")), ACK_TIMEOUT_MS);
-      const callTimer = setTimeout(() => finish(cifError(method, Code.Timeout,
+      const callTimer = setTimeout(() => finish(cifError(method, ErrorCode.Timeout,
         "Timeout occurred as no response was received from listener window; the host may be stuck, see its log")), CALL_TIMEOUT_MS);
       port1.onmessage = (event) => {
         const data = event.data;
         if (data?.kind === "ack") clearTimeout(ackTimer);
         else if (data?.kind === "reply" && data.ok) finish(null, data.result);
-        else if (data?.kind === "reply") finish(cifError(method, data.error?.code ?? Code.ExtensionUnavailable, data.error?.message ?? "no reason given"));
+        else if (data?.kind === "reply") finish(cifError(method, data.error?.code ?? ErrorCode.ExtensionUnavailable, data.error?.message ?? "no reason given"));
       };
       whenRelayReady(() => {
         if (done) return;
         try {
-          post({ ns: NS, v: WIRE_VERSION, kind: "call", method, params }, origin, [port2]);
+          post({ ns: Wire.NS, v: Wire.VERSION, kind: "call", method, params }, origin, [port2]);
         } catch (err) {
-          finish(cifError(method, Code.InvalidParams,
+          finish(cifError(method, ErrorCode.InvalidParams,
             `${method}: the parameters cannot be sent (${err instanceof Error ? err.message : err}); pass plain objects, strings, numbers and booleans`));
         }
       });
@@ -165,7 +175,7 @@
       const data = event.data;
       if (data?.kind === "event" && typeof data.name === "string") deliver(data.name, data.payload);
     };
-    whenRelayReady(() => post({ ns: NS, v: WIRE_VERSION, kind: "subscribe" }, origin, [port2]));
+    whenRelayReady(() => post({ ns: Wire.NS, v: Wire.VERSION, kind: "subscribe" }, origin, [port2]));
   }
 
   /**
@@ -194,10 +204,10 @@
    */
   function handlerArgsError(api, eventName, handler) {
     if (typeof eventName !== "string" || eventName === "") {
-      return cifError(api, Code.InvalidParams, "The parameter EventName is blank. Provide a value to the parameter: an event name such as onSessionSwitched");
+      return cifError(api, ErrorCode.InvalidParams, "The parameter EventName is blank. Provide a value to the parameter: an event name such as onSessionSwitched");
     }
     if (typeof handler !== "function") {
-      return cifError(api, Code.InvalidParams, "Passing data parameters to addHandler is mandatory: pass the handler function as the second argument");
+      return cifError(api, ErrorCode.InvalidParams, "Passing data parameters to addHandler is mandatory: pass the handler function as the second argument");
     }
     return null;
   }
@@ -216,7 +226,7 @@
    * @param {string} name
    * @returns {() => Promise<never>}
    */
-  const unsupported = (name) => () => Promise.reject(cifError(name, Code.NotSupported,
+  const unsupported = (name) => () => Promise.reject(cifError(name, ErrorCode.NotSupported,
     `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`));
 
   const CIFramework = {
@@ -291,7 +301,7 @@
      */
     raiseEvent: (eventName, eventInputParameters, correlationId) => {
       if (typeof eventName !== "string" || eventName === "") {
-        return Promise.reject(cifError("raiseEvent", Code.InvalidParams, "The parameter EventName is blank. Provide a value to the parameter: the name your handlers were added for"));
+        return Promise.reject(cifError("raiseEvent", ErrorCode.InvalidParams, "The parameter EventName is blank. Provide a value to the parameter: the name your handlers were added for"));
       }
       return call("raiseEvent", { eventName, eventInputParameters, correlationId });
     },
@@ -300,7 +310,7 @@
     /** @param {number} value @param {string} [correlationId] */
     setMode: (value, correlationId) => {
       if (value !== 0 && value !== 1 && value !== 2) {
-        return Promise.reject(cifError("setMode", Code.InvalidParams, "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)"));
+        return Promise.reject(cifError("setMode", ErrorCode.InvalidParams, "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)"));
       }
       panel.mode = value;
       return Promise.resolve(value);
@@ -310,7 +320,7 @@
     /** @param {number} value @param {string} [correlationId] */
     setWidth: (value, correlationId) => {
       if (typeof value !== "number" || !(value > 0)) {
-        return Promise.reject(cifError("setWidth", Code.InvalidParams, "The setWidth parameter value is invalid. Provide a positive number to the parameter."));
+        return Promise.reject(cifError("setWidth", ErrorCode.InvalidParams, "The setWidth parameter value is invalid. Provide a positive number to the parameter."));
       }
       panel.width = value;
       return Promise.resolve(value);
@@ -384,13 +394,13 @@
   }
 
   /**
-   * Fires CIF's CIFInitDone once the relay answers and the document's own
-   * scripts have run, so their listeners are in place.
+   * Fires CIF's CIFInitDone once the relay answers (in a sandboxed frame,
+   * where calls fail at once, without it) and the document's own scripts
+   * have run, so their listeners are in place.
    */
   function announceReady() {
-    const fire = () => whenRelayReady(() => {
-      window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
-    });
+    const dispatch = () => window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
+    const fire = () => (sandboxed ? dispatch() : whenRelayReady(dispatch));
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fire, { once: true });
     else setTimeout(fire, 0);
   }

@@ -2,18 +2,18 @@
 // calls the page's Microsoft.CIFramework posts on this window, acknowledges
 // each at once on the call's private port, forwards it to the background
 // on this page's calls port and answers on the call's port. It is a
-// classic script (content scripts cannot be modules), loaded after nothing
-// and depended on by nothing.
+// classic script (content scripts cannot be modules): content/relay-contract.js,
+// loaded just before it, hands it the shared names and codes.
 (() => {
   "use strict";
 
-  /** Shared with content/page.js; a test keeps the two in step. */
-  const NS = "cif-bridge";
-  const WIRE_VERSION = 1;
-  const EXTENSION_UNAVAILABLE = 1014;
-  /** Shared with lib/bridge.js. */
-  const EVENTS_PORT = "cif-bridge-events";
-  const CALLS_PORT = "cif-bridge-calls";
+  const { Wire, ErrorCode } = globalThis.cifBridgeContract;
+  delete globalThis.cifBridgeContract;
+
+  // A sandboxed frame's document has an opaque origin, which no provider
+  // can be: the page's script refuses its calls itself, and there is
+  // nothing to relay.
+  if (window.origin === "null") return;
 
   const api = globalThis.browser ?? globalThis.chrome;
 
@@ -26,7 +26,7 @@
 
   /** Tells the page's script that the relay is listening. */
   function announce() {
-    window.postMessage({ ns: NS, v: WIRE_VERSION, kind: "ready" }, location.origin);
+    window.postMessage({ ns: Wire.NS, v: Wire.VERSION, kind: "ready" }, location.origin);
   }
 
   /**
@@ -44,7 +44,7 @@
    */
   function openCalls() {
     if (calls) return calls;
-    const port = api.runtime.connect({ name: CALLS_PORT });
+    const port = api.runtime.connect({ name: Wire.CALLS_PORT });
     /** @type {Map<number, (reply: any) => void>} */
     const waiting = new Map();
     port.onMessage.addListener((message) => {
@@ -63,11 +63,57 @@
   }
 
   /**
+   * Why a call's parameters cannot travel to cif-host, as a failed reply,
+   * or null when they can. They must encode as JSON and fit cif-host's
+   * limit: Chromium's ports carry JSON and throw on anything else, which
+   * would read as the extension being gone.
+   * @param {string} method
+   * @param {unknown} params
+   */
+  function unsendable(method, params) {
+    let text;
+    try {
+      text = JSON.stringify(params, (key, value) => {
+        if (typeof value === "bigint") throw { bigint: key };
+        return value;
+      });
+    } catch (err) {
+      return failure(ErrorCode.InvalidParams, `${method}: the parameters cannot be encoded as JSON: ${unencodable(err)}`);
+    }
+    if (text.length * 3 <= Wire.MAX_REQUEST_BYTES) return null; // UTF-8 needs at most 3 bytes a character here
+    const bytes = new TextEncoder().encode(text).length;
+    if (bytes <= Wire.MAX_REQUEST_BYTES) return null;
+    return failure(ErrorCode.MessageTooLarge, `${method}: the parameters are ${bytes} bytes as JSON, over cif-host's limit of ${Wire.MAX_REQUEST_BYTES} for one call; send less data (a smaller context or fewer template parameters)`);
+  }
+
+  /**
+   * What in the parameters JSON cannot hold, and what to pass instead.
+   * @param {unknown} err what JSON.stringify threw
+   */
+  function unencodable(err) {
+    if (err !== null && typeof err === "object" && "bigint" in err) {
+      return `they hold a BigInt${err.bigint ? ` (${JSON.stringify(err.bigint)})` : ""}; pass it as a number or a string`;
+    }
+    if (err instanceof TypeError) return "they hold an object that contains itself (a cycle); pass plain data without cycles";
+    return "they are nested too deeply; pass flatter data";
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} message
+   */
+  function failure(code, message) {
+    return { ok: false, error: { code, message } };
+  }
+
+  /**
    * @param {string} method
    * @param {unknown} params
    * @returns {Promise<{ok: boolean, result?: unknown, error?: {code: number, message: string}}>}
    */
   function forward(method, params) {
+    const refused = unsendable(method, params);
+    if (refused) return Promise.resolve(refused);
     return new Promise((resolve) => {
       const id = nextCall++;
       try {
@@ -85,13 +131,7 @@
 
   /** @param {string} why */
   function unavailable(why) {
-    return {
-      ok: false,
-      error: {
-        code: EXTENSION_UNAVAILABLE,
-        message: `the CIF Bridge extension cannot be reached (${why}); if it was just updated or reloaded, reload this page`,
-      },
-    };
+    return failure(ErrorCode.ExtensionUnavailable, `the CIF Bridge extension cannot be reached (${why}); if it was just updated or reloaded, reload this page`);
   }
 
   /**
@@ -102,7 +142,7 @@
   function connectEvents() {
     if (eventsPort || pagePorts.length === 0) return;
     try {
-      eventsPort = api.runtime.connect({ name: EVENTS_PORT });
+      eventsPort = api.runtime.connect({ name: Wire.EVENTS_PORT });
     } catch {
       return; // the extension was reloaded or removed: nothing to reconnect to
     }
@@ -126,7 +166,7 @@
   function onMessage(event) {
     if (event.source !== window || event.origin !== location.origin) return;
     const data = event.data;
-    if (data === null || typeof data !== "object" || data.ns !== NS || data.v !== WIRE_VERSION) return;
+    if (data === null || typeof data !== "object" || data.ns !== Wire.NS || data.v !== Wire.VERSION) return;
     if (data.kind === "ping") {
       announce();
       return;

@@ -89,4 +89,5 @@ export const Wire = Object.freeze({
   VERSION: 1,
   CALLS_PORT: "cif-bridge-calls",
   EVENTS_PORT: "cif-bridge-events",
+  MAX_REQUEST_BYTES: 1048576,
 });

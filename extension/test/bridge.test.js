@@ -1,37 +1,23 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge, EVENTS_PORT, WORKSPACE_CHANGED } from "../lib/bridge.js";
-import { ErrorCode } from "../lib/errors.js";
-import { DEFAULT_ALLOWED_ORIGINS } from "../lib/origins.js";
-import { FakeEvent } from "./fakes.js";
+import { ErrorCode, HostEvent, Wire } from "../shared/contract.js";
+import { FakeHost, FakePort, pageSender as page, VIEW_SENDER as view } from "./fakes.js";
+import { testBridge } from "./world.js";
 
-const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
-const EXT_URL = `chrome-extension://${EXT_ID}/`;
-
-/** A bridge whose host records calls and answers with their params. */
-function setup(allowed = DEFAULT_ALLOWED_ORIGINS) {
-  const calls = [];
-  const host = {
-    call: async (method, params) => {
-      calls.push({ method, params });
-      return { echoed: method };
-    },
-    status: () => ({ connected: true }),
-    restart: () => calls.push({ method: "restart" }),
-  };
-  const bridge = new Bridge({ host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
-  return { bridge, calls };
+/** A bridge whose host records calls and answers with the method's name. */
+function setup() {
+  const host = new FakeHost((method) => ({ echoed: method }));
+  return { bridge: testBridge(host), calls: host.calls, host };
 }
 
-const page = (url, extra = {}) => ({ id: EXT_ID, url, origin: new URL(url).origin, frameId: 0, tab: { id: 1, url }, ...extra });
-const agent = { id: EXT_ID, url: `${EXT_URL}popup/popup.html` };
 const call = (method, params = {}) => ({ kind: "call", method, params });
 
 test("a page's call reaches the host with the provider the browser reported", async () => {
   const { bridge, calls } = setup();
   const reply = await bridge.handle(call("createSession", { input: { templateName: "t" }, provider: "https://evil.example" }), page("http://127.0.0.1:8080/app"));
   assert.deepEqual(reply, { ok: true, result: { echoed: "createSession" } });
-  assert.deepEqual(calls, [{ method: "createSession", params: { input: { templateName: "t" }, provider: "http://127.0.0.1:8080" } }]);
+  assert.deepEqual(calls, [{ method: "createSession", params: { provider: "http://127.0.0.1:8080", args: { input: { templateName: "t" }, provider: "https://evil.example" } } }],
+    "the page's parameters travel as they are, apart from the provider");
 });
 
 test("the origin comes from sender.url when sender.origin is missing (older Firefox)", async () => {
@@ -41,6 +27,8 @@ test("the origin comes from sender.url when sender.origin is missing (older Fire
   await bridge.handle(call("getAllSessions"), sender);
   assert.equal(calls[0].params.provider, "http://localhost:3000");
 });
+
+const NO_ORIGIN = "this page has no web origin (a file, a data: address or a sandboxed frame); serve it over http or https, and give a sandboxed frame allow-same-origin or call from the top-level page";
 
 test("refusals, each with its code and message", async (t) => {
   const cases = [
@@ -64,9 +52,15 @@ test("refusals, each with its code and message", async (t) => {
     },
     {
       name: "a file page",
-      sender: { id: EXT_ID, url: "file:///home/u/x.html", origin: "null", frameId: 0, tab: { url: "file:///home/u/x.html" } },
+      sender: { ...page("http://x/"), url: "file:///home/u/x.html", origin: "null", tab: { url: "file:///home/u/x.html" } },
       method: "getAllSessions",
-      error: { code: ErrorCode.OriginNotAllowed, message: "this page has no web origin (a file, data or sandboxed page); serve it over http or https" },
+      error: { code: ErrorCode.OriginNotAllowed, message: NO_ORIGIN },
+    },
+    {
+      name: "a sandboxed frame at an allowed address",
+      sender: page("http://127.0.0.1:8080/frame", { origin: "null", frameId: 2, tab: { id: 1, url: "http://127.0.0.1:8080/" } }),
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: NO_ORIGIN },
     },
     {
       name: "another extension",
@@ -87,10 +81,10 @@ test("refusals, each with its code and message", async (t) => {
       error: { code: ErrorCode.MethodNotFound, message: "hello is not a CIF method CIF Bridge serves" },
     },
     {
-      name: "the agent calling a page method",
-      sender: agent,
+      name: "a view calling a page method",
+      sender: view,
       method: "createSession",
-      error: { code: ErrorCode.MethodNotFound, message: "createSession is for web pages; the agent's views call workspace.* methods" },
+      error: { code: ErrorCode.MethodNotFound, message: "createSession is not for the extension's views, which call workspace.closeSession, workspace.closeTab, workspace.focusTab, workspace.get, workspace.switchSession, workspace.tab, cifbridge.status, cifbridge.restartHost" },
     },
   ];
   for (const c of cases) {
@@ -114,56 +108,50 @@ test("malformed messages are refused", async () => {
   assert.equal((await bridge.handle(call("getAllSessions", ["x"]), page("http://127.0.0.1/"))).error.code, ErrorCode.InvalidParams);
 });
 
-test("the agent's operations go to the host with an empty provider", async () => {
-  const { bridge, calls } = setup();
-  await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), agent);
-  assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { sessionId: "s", provider: "" } }]);
-  assert.deepEqual(await bridge.handle(call("cifbridge.status"), agent), { ok: true, result: { connected: true } });
-  assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), agent), { ok: true, result: null });
-  assert.deepEqual(calls.at(-1), { method: "restart" });
+test("the agent's operations, called from a view, go to the host with an empty provider", async () => {
+  const { bridge, calls, host } = setup();
+  await bridge.handle(call("workspace.switchSession", { sessionId: "s", provider: "http://x" }), view);
+  assert.deepEqual(calls, [{ method: "workspace.switchSession", params: { provider: "", args: { sessionId: "s", provider: "http://x" } } }]);
+  assert.deepEqual(await bridge.handle(call("cifbridge.status"), view), { ok: true, result: { connected: true } });
+  assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), view), { ok: true, result: null });
+  assert.equal(host.restarts, 1);
   assert.equal((await bridge.handle(call("cifbridge.restartHost"), page("http://127.0.0.1/"))).error.code, ErrorCode.MethodNotFound, "pages cannot restart the host");
 });
 
 /** An event port as the browser hands it to onConnect. */
-function eventPort(sender) {
-  return {
-    name: EVENTS_PORT, sender, received: [], disconnected: false, onDisconnect: new FakeEvent(),
-    postMessage(m) { this.received.push(m); },
-    disconnect() { this.disconnected = true; },
-  };
-}
+const eventPort = (sender) => new FakePort({ name: Wire.EVENTS_PORT, sender });
 
 test("events reach the pages of the provider that owns the session, and only them", async () => {
   const { bridge } = setup();
   const a1 = eventPort(page("http://127.0.0.1:8080/a"));
   const a2 = eventPort(page("http://127.0.0.1:8080/b"));
   const other = eventPort(page("http://localhost:8080/"));
-  const view = eventPort(agent);
-  for (const p of [a1, a2, other, view]) await bridge.connect(p);
+  const views = eventPort(view);
+  for (const p of [a1, a2, other, views]) await bridge.connect(p);
 
   bridge.deliver("onSessionSwitched", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1", focused: true } });
   const expected = { kind: "event", name: "onSessionSwitched", payload: '{"sessionId":"s1","focused":true}' };
-  assert.deepEqual(a1.received, [expected]);
-  assert.deepEqual(a2.received, [expected]);
-  assert.deepEqual(other.received, []);
-  assert.deepEqual(view.received, []);
+  assert.deepEqual(a1.sent, [expected]);
+  assert.deepEqual(a2.sent, [expected]);
+  assert.deepEqual(other.sent, []);
+  assert.deepEqual(views.sent, []);
 
-  bridge.deliver(WORKSPACE_CHANGED, { version: 3 });
-  assert.deepEqual(view.received, [{ kind: "event", name: WORKSPACE_CHANGED, payload: { version: 3 } }]);
-  assert.equal(a1.received.length, 1, "pages never see the workspace notification");
+  bridge.deliver(HostEvent.WorkspaceChanged, { version: 3 });
+  assert.deepEqual(views.sent, [{ kind: "event", name: HostEvent.WorkspaceChanged, payload: { version: 3 } }]);
+  assert.equal(a1.sent.length, 1, "pages never see the workspace notification");
 
   a1.onDisconnect.fire();
   bridge.deliver("onSessionClosed", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1" } });
-  assert.equal(a1.received.length, 1, "a closed port gets nothing more");
-  assert.equal(a2.received.length, 2);
+  assert.equal(a1.sent.length, 1, "a closed port gets nothing more");
+  assert.equal(a2.sent.length, 2);
 });
 
 test("an event port from a refused caller is told why and closed", async () => {
   const { bridge } = setup();
   const port = eventPort(page("https://elsewhere.example/"));
   await bridge.connect(port);
-  assert.equal(port.received[0].kind, "refused");
-  assert.equal(port.received[0].error.code, ErrorCode.OriginNotAllowed);
+  assert.equal(port.sent[0].kind, "refused");
+  assert.equal(port.sent[0].error.code, ErrorCode.OriginNotAllowed);
   assert.ok(port.disconnected);
 });
 
@@ -175,7 +163,7 @@ test("raiseEvent runs the handlers in every page of the caller's provider", asyn
   await bridge.connect(theirs);
   const reply = await bridge.handle(call("raiseEvent", { eventName: "contoso.ping", eventInputParameters: { value: 1 } }), page("http://127.0.0.1:8080/b"));
   assert.deepEqual(reply, { ok: true, result: true });
-  assert.deepEqual(mine.received, [{ kind: "event", name: "contoso.ping", payload: { value: 1 } }]);
-  assert.deepEqual(theirs.received, []);
+  assert.deepEqual(mine.sent, [{ kind: "event", name: "contoso.ping", payload: { value: 1 } }]);
+  assert.deepEqual(theirs.sent, []);
   assert.deepEqual(calls, [], "raiseEvent stays in the extension");
 });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { entryAdmits, originAllowed, validEntry } from "../lib/origins.js";
-import { extraPatterns, matchPattern } from "../lib/scripts.js";
+import { entryAdmits, extraPatterns, matchPattern, originAllowed, validEntry } from "../shared/origins.js";
 
 test("allowlist entries", () => {
   const cases = [

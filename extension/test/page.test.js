@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
-import { BridgeError, ErrorCode } from "../lib/errors.js";
-import { pageWorld, until } from "./world.js";
+import { ErrorCode } from "../shared/contract.js";
+import { BridgeError } from "../shared/errors.js";
+import { until } from "./fakes.js";
+import { pageWorld } from "./world.js";
 
 /** Copies a value out of the page's realm, so assertions compare data, not prototypes. */
 const plain = (v) => JSON.parse(JSON.stringify(v));
@@ -21,18 +23,19 @@ test("CIFInitDone fires once the relay answers", async (t) => {
   await until(() => w.initDone.length === 1);
   assert.deepEqual(plain(w.initDone), [["http://127.0.0.1:8080"]]);
   assert.equal(w.cif.cifBridge, true);
+  assert.equal(w.run("globalThis.cifBridgeContract"), undefined, "the content scripts took the contract and left nothing behind");
 });
 
 test("a call reaches the host with the page's origin as provider, and undefined parameters left out", async (t) => {
-  const w = world(t, { host: () => "session-1" });
+  const w = world(t, { answer: () => "session-1" });
   assert.equal(await w.cif.createSession({ templateName: "msdyn_chat_session" }), "session-1");
-  assert.deepEqual(w.calls, [{ method: "createSession", params: { input: { templateName: "msdyn_chat_session" }, provider: "http://127.0.0.1:8080" } }]);
+  assert.deepEqual(w.calls, [{ method: "createSession", params: { provider: "http://127.0.0.1:8080", args: { input: { templateName: "msdyn_chat_session" } } } }]);
   await w.cif.getTabs(undefined, undefined, "corr-1");
-  assert.deepEqual(w.calls[1].params, { correlationId: "corr-1", provider: "http://127.0.0.1:8080" });
+  assert.deepEqual(w.calls[1].params, { provider: "http://127.0.0.1:8080", args: { correlationId: "corr-1" } });
 });
 
 test("a host error rejects with CIF's error object", async (t) => {
-  const w = world(t, { host: () => { throw new BridgeError(ErrorCode.SessionNotFound, "Session with ID:x does not exist"); } });
+  const w = world(t, { answer: () => { throw new BridgeError(ErrorCode.SessionNotFound, "Session with ID:x does not exist"); } });
   await assert.rejects(w.cif.getSession("x"), (err) => {
     assert.deepEqual(plain(err), { message: "Session with ID:x does not exist", msdyn_name: "getSession", errorCode: ErrorCode.SessionNotFound });
     return true;
@@ -40,12 +43,12 @@ test("a host error rejects with CIF's error object", async (t) => {
 });
 
 test("an unexpected failure in the background still rejects with a readable message", async (t) => {
-  const w = world(t, { host: () => { throw new TypeError("x is undefined"); } });
+  const w = world(t, { answer: () => { throw new TypeError("x is undefined"); } });
   await assert.rejects(w.cif.getAllSessions(), { message: "CIF Bridge failed: x is undefined", msdyn_name: "getAllSessions", errorCode: ErrorCode.Internal });
 });
 
 test("getSession resolves with a Map that also carries its keys as properties", async (t) => {
-  const w = world(t, { host: () => ({ sessionId: "s1", focused: true, context: { ticket: 7 } }) });
+  const w = world(t, { answer: () => ({ sessionId: "s1", focused: true, context: { ticket: 7 } }) });
   const result = await w.cif.getSession("s1");
   assert.ok(isMap(result));
   assert.deepEqual(plain(result.get("context")), { ticket: 7 });
@@ -55,12 +58,12 @@ test("getSession resolves with a Map that also carries its keys as properties", 
 });
 
 test("methods CIF documents as resolving with nothing resolve with undefined", async (t) => {
-  const w = world(t, { host: () => null });
+  const w = world(t, { answer: () => null });
   assert.equal(await w.cif.focusTab("tab-1"), undefined);
   assert.equal(await w.cif.requestFocusSession("s1", 3, "c"), undefined);
-  assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", messagesCount: 3, correlationId: "c", provider: "http://127.0.0.1:8080" });
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", messagesCount: 3, correlationId: "c" });
   await w.cif.requestFocusSession("s1", "c2");
-  assert.deepEqual(w.calls.at(-1).params, { sessionId: "s1", correlationId: "c2", provider: "http://127.0.0.1:8080" });
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", correlationId: "c2" });
   assert.equal(await w.cif.getFocusedSession(), null, "null stays null where it is a value");
 });
 
@@ -71,6 +74,44 @@ test("parameters that cannot be sent are refused in the page", async (t) => {
     assert.equal(err.msdyn_name, "createSession");
     assert.match(err.message, /^createSession: the parameters cannot be sent \(.+\); pass plain objects, strings, numbers and booleans$/);
     return true;
+  });
+  assert.deepEqual(w.calls, []);
+});
+
+test("values JSON cannot carry, and calls over cif-host's limit, are refused in the relay, which goes on working", async (t) => {
+  const w = world(t, { answer: () => true });
+  const cyclic = { a: 1 };
+  cyclic.self = cyclic;
+  const refusals = [
+    [{ context: { amount: 10n } }, ErrorCode.InvalidParams,
+      'createSession: the parameters cannot be encoded as JSON: they hold a BigInt ("amount"); pass it as a number or a string'],
+    [{ context: cyclic }, ErrorCode.InvalidParams,
+      "createSession: the parameters cannot be encoded as JSON: they hold an object that contains itself (a cycle); pass plain data without cycles"],
+    [{ context: "é".repeat(600_000) }, ErrorCode.MessageTooLarge,
+      "createSession: the parameters are 1200024 bytes as JSON, over cif-host's limit of 1048576 for one call; send less data (a smaller context or fewer template parameters)"],
+  ];
+  for (const [input, errorCode, message] of refusals) {
+    await assert.rejects(w.cif.createSession(input), (err) => {
+      assert.deepEqual(plain(err), { message, msdyn_name: "createSession", errorCode });
+      return true;
+    });
+  }
+  assert.deepEqual(w.calls, [], "nothing reached the host");
+  assert.equal(await w.cif.canCreateSession(), true, "the next call goes through");
+});
+
+test("a sandboxed frame's calls fail at once with OriginNotAllowed, saying how to fix it", async (t) => {
+  mock.timers.enable({ apis: ["setTimeout"] });
+  t.after(() => mock.timers.reset());
+  const w = world(t, { origin: "null" });
+  mock.timers.tick(0); // CIFInitDone, after the document's own scripts
+  assert.deepEqual(plain(w.initDone), [["http://127.0.0.1:8080"]]);
+  const call = w.cif.getAllSessions();
+  mock.timers.tick(3000); // what a call waits for the relay's acknowledgement
+  await assert.rejects(call, {
+    message: "getAllSessions: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page",
+    msdyn_name: "getAllSessions",
+    errorCode: ErrorCode.OriginNotAllowed,
   });
   assert.deepEqual(w.calls, []);
 });

@@ -1,157 +1,60 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { groupTitle, WorkspaceTabs } from "../lib/workspace.js";
-import { FakeEvent } from "./fakes.js";
+import { ErrorCode } from "../shared/contract.js";
+import { MAX_READS, readWorkspace } from "../shared/workspace.js";
+import { FakeHost } from "./fakes.js";
 
-/** An in-memory browser: tabs, groups and session storage. */
-class FakeBrowser {
-  nextId = 100;
-  nextGroup = 1;
-  /** @type {Map<number, any>} */
-  tabs = new Map();
-  groupTitles = new Map();
-  log = [];
-  store = {};
-  constructor() {
-    const self = this;
-    this.api = {
-      tabs: {
-        onRemoved: new FakeEvent(),
-        onActivated: new FakeEvent(),
-        query: async () => [...self.tabs.values()].map((t) => ({ ...t })),
-        create: async ({ url, active }) => {
-          const tab = { id: self.nextId++, url, active, groupId: -1 };
-          self.tabs.set(tab.id, tab);
-          self.log.push(["create", url]);
-          return { ...tab };
-        },
-        remove: async (id) => {
-          self.tabs.delete(id);
-          self.log.push(["remove", id]);
-          self.api.tabs.onRemoved.fire(id, { isWindowClosing: false });
-        },
-        reload: async (id) => self.log.push(["reload", id]),
-        update: async (id, { active }) => {
-          for (const t of self.tabs.values()) t.active = t.id === id && active;
-          self.log.push(["activate", id]);
-          self.api.tabs.onActivated.fire({ tabId: id });
-        },
-        group: async ({ tabIds, groupId }) => {
-          const g = groupId ?? self.nextGroup++;
-          for (const id of tabIds) self.tabs.get(id).groupId = g;
-          return g;
-        },
-      },
-      tabGroups: { update: async (id, { title }) => self.groupTitles.set(id, title) },
-      session: {
-        get: async (k) => ({ [k]: self.store[k] }),
-        set: async (items) => Object.assign(self.store, structuredClone(items)),
-      },
-    };
-  }
-  /** The agent closes a tab. */
-  close(id) {
-    this.tabs.delete(id);
-    this.api.tabs.onRemoved.fire(id, { isWindowClosing: false });
-  }
+const session = (id) => ({ id, title: id, tabs: [] });
+
+/** A host that answers workspace.get pageSize sessions at a time. */
+function pagedHost(pageSize, { version, ids }) {
+  return new FakeHost((method, { from = 0 }) => {
+    const page = { sessions: ids.slice(from, from + pageSize).map(session), focused: ids[0], maxSessions: 10, version };
+    return from + pageSize < ids.length ? { ...page, next: from + pageSize } : page;
+  });
 }
 
-/** A host whose workspace the test sets, recording the agent's calls. */
-function fakeHost(view) {
-  const calls = [];
-  return {
-    view,
-    calls,
-    call: async (method, params) => {
-      calls.push({ method, params });
-      return method === "workspace.get" ? structuredClone(view) : null;
-    },
-  };
-}
+const call = (host) => (method, args) => host.call(method, args);
 
-function session(id, provider, tabs, extra = {}) {
-  return { id, provider, title: `Session ${id}`, template: "t", tabs, focusedTab: tabs[0]?.id, attention: {}, ...extra };
-}
-
-function setup(view) {
-  const browser = new FakeBrowser();
-  const host = fakeHost(view);
-  const ws = new WorkspaceTabs({ api: browser.api, host, tabPageUrl: (id) => `ext://tab.html?tab=${id}` });
-  return { browser, host, ws };
-}
-
-test("each session opens as a titled group, anchor first, and the focused tab is activated", async () => {
-  const view = {
-    focused: "s1",
-    sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }, { id: "t2", url: "https://x.example/" }])],
-  };
-  const { browser, ws } = setup(view);
-  await ws.start();
-  assert.deepEqual(browser.log, [["create", "ext://tab.html?tab=t1"], ["create", "https://x.example/"], ["activate", 100]]);
-  const [a, b] = [browser.tabs.get(100), browser.tabs.get(101)];
-  assert.equal(a.groupId, b.groupId);
-  assert.equal(browser.groupTitles.get(a.groupId), "Session s1");
-  assert.deepEqual(browser.store.workspaceTabs, { t1: 100, t2: 101 });
+test("a workspace in one page is read in one call", async () => {
+  const host = pagedHost(10, { version: 3, ids: ["s1", "s2"] });
+  assert.deepEqual(await readWorkspace(call(host)), { sessions: [session("s1"), session("s2")], focused: "s1", maxSessions: 10, version: 3 });
+  assert.deepEqual(host.calls, [{ method: "workspace.get", params: {} }]);
 });
 
-test("new, closed and refreshed host tabs are applied; unchanged focus is left alone", async () => {
-  const view = { focused: "s1", sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }])] };
-  const { browser, host, ws } = setup(view);
-  await ws.start();
-  browser.tabs.get(100).active = false; // the agent went elsewhere
-  browser.log = [];
-  view.sessions[0].tabs.push({ id: "t2", url: "https://y.example/" });
-  view.sessions[0].tabs[0].refreshes = 1;
-  await ws.changed();
-  assert.deepEqual(browser.log, [["reload", 100], ["create", "https://y.example/"]], "focus did not move, so nothing is activated");
-  browser.log = [];
-  view.sessions[0].tabs.pop();
-  await ws.changed();
-  assert.deepEqual(browser.log, [["remove", 101]]);
-  assert.deepEqual(host.calls.filter((c) => c.method !== "workspace.get"), [], "closing a tab itself tells the host nothing");
+test("a workspace in pages is read page after page, from where the last one ended", async () => {
+  const host = pagedHost(2, { version: 7, ids: ["s1", "s2", "s3", "s4", "s5"] });
+  const workspace = await readWorkspace(call(host));
+  assert.deepEqual(workspace.sessions.map((s) => s.id), ["s1", "s2", "s3", "s4", "s5"]);
+  assert.equal(workspace.version, 7);
+  assert.deepEqual(host.calls.map((c) => c.params), [{}, { from: 2 }, { from: 4 }]);
 });
 
-test("the agent's closing and activating of tabs reach the host", async () => {
-  const view = {
-    focused: "s2",
-    sessions: [session("s1", "http://a", [{ id: "t1", anchor: true }]), session("s2", "http://b", [{ id: "t2", anchor: true }])],
-  };
-  const { browser, host, ws } = setup(view);
-  await ws.start();
-  browser.api.tabs.onActivated.fire({ tabId: 100 });
-  browser.close(101);
-  browser.api.tabs.onRemoved.fire(999, { isWindowClosing: false }); // not a session's tab
-  browser.api.tabs.onRemoved.fire(100, { isWindowClosing: true }); // the window, not the agent
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.deepEqual(host.calls.filter((c) => c.method !== "workspace.get"), [
-    // Not the activation of t2 that start() made itself.
-    { method: "workspace.focusTab", params: { tabId: "t1", provider: "" } },
-    { method: "workspace.closeTab", params: { tabId: "t2", provider: "" } },
-  ]);
+test("when the workspace changes between pages, the read starts over", async () => {
+  const host = new FakeHost((method, { from = 0 }) => [
+    { sessions: [session("s1")], focused: "s1", maxSessions: 10, version: 1, next: 1 },
+    { sessions: [session("s9")], focused: "s1", maxSessions: 10, version: 2 }, // another version's page
+    { sessions: [session("s1"), session("s9")], focused: "s9", maxSessions: 10, version: 2 },
+  ][host.calls.length - 1]);
+  const workspace = await readWorkspace(call(host));
+  assert.deepEqual(workspace, { sessions: [session("s1"), session("s9")], focused: "s9", maxSessions: 10, version: 2 });
+  assert.deepEqual(host.calls.map((c) => c.params), [{}, { from: 1 }, {}]);
 });
 
-test("after a browser restart, restored tabs are adopted and missing ones reopened", async () => {
-  const view = { focused: "", sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "https://kept.example/" }, { id: "t2", url: "" }])] };
-  const { browser, ws } = setup(view);
-  browser.tabs.set(7, { id: 7, url: "https://kept.example/", groupId: -1 }); // restored by the browser
-  await ws.start();
-  assert.equal(ws.browserTab("t1"), 7);
-  assert.deepEqual(browser.log, [["create", "ext://tab.html?tab=t2"]]);
+test("a workspace that keeps changing fails with a message that says what happens next", async () => {
+  let version = 0;
+  const host = new FakeHost((method, { from = 0 }) => ({ sessions: [session(`s${from}`)], focused: "", maxSessions: 10, version: ++version, next: from + 1 }));
+  await assert.rejects(readWorkspace(call(host)), {
+    code: ErrorCode.Timeout,
+    message: `the workspace changed ${MAX_READS} times while its pages were being read; it is read again at its next change, or reopen this view`,
+  });
+  assert.equal(host.calls.length, 2 * MAX_READS);
 });
 
-test("after a background restart, the saved mapping is used", async () => {
-  const view = { focused: "", sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "https://same.example/" }])] };
-  const { browser, ws } = setup(view);
-  browser.tabs.set(5, { id: 5, url: "https://same.example/", groupId: -1 });
-  browser.tabs.set(6, { id: 6, url: "https://same.example/", groupId: -1 });
-  browser.store.workspaceTabs = { t1: 6 };
-  await ws.start();
-  assert.equal(ws.browserTab("t1"), 6, "not the first tab with the same address");
-  assert.deepEqual(browser.log, []);
-});
-
-test("group titles carry the attention indicators", () => {
-  assert.equal(groupTitle({ title: "Contoso", attention: {} }), "Contoso");
-  assert.equal(groupTitle({ title: "Contoso", attention: { focusRequested: true, newActivity: 3, kpiBreach: true } }), "⚠ ● (3) Contoso");
-  assert.equal(groupTitle({ title: "", template: "msdyn_chat_session" }), "msdyn_chat_session");
+test("a next page that does not follow on is refused rather than read forever", async () => {
+  const host = new FakeHost(() => ({ sessions: [session("s1")], focused: "", maxSessions: 10, version: 1, next: 0 }));
+  await assert.rejects(readWorkspace(call(host)), {
+    code: ErrorCode.Internal,
+    message: "cif-host's workspace.get said the next page starts at session 0, but 1 were read; install the cif-host that comes with this extension (./install.sh)",
+  });
 });

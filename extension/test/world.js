@@ -1,57 +1,42 @@
 // A fake page for running content/page.js and content/relay.js under Node:
 // a window whose postMessage delivers to its own listeners, the real
 // MessageChannel, and a runtime that hands calls and event ports to a real
-// Bridge (lib/bridge.js) with a fake cif-host behind it.
+// Bridge (background/bridge.js) with a fake cif-host behind it.
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
-import { Bridge } from "../lib/bridge.js";
-import { FakeEvent } from "./fakes.js";
+import { Bridge } from "../background/bridge.js";
+import { Lanes } from "../background/lanes.js";
+import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
+import { EXT_ID, EXT_URL, FakeHost, pageSender, portPair } from "./fakes.js";
 
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
-const PAGE = read("content/page.js");
-const RELAY = read("content/relay.js");
-
-export const EXT_ID = "aacpoilajhhjiddkhdigidknphfhbeif";
+/** The content scripts in the order the manifest lists them, by world. */
+const MAIN_WORLD = ["content/page-contract.js", "content/page.js"];
+const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
 /**
- * Two connected runtime.Port ends, as runtime.connect gives them.
- * @param {string} name
- * @param {object} sender what the background's end says about the other side
+ * The background's router for the test extension, calling host through
+ * its lanes as the background does, with the default allowlist unless told
+ * otherwise.
+ * @param {FakeHost} host
+ * @param {readonly string[]} [allowed]
  */
-function portPair(name, sender) {
-  const a = { name, onMessage: new FakeEvent(), onDisconnect: new FakeEvent() };
-  const b = { name, sender, onMessage: new FakeEvent(), onDisconnect: new FakeEvent() };
-  const link = (from, to) => {
-    from.postMessage = (m) => queueMicrotask(() => to.onMessage.fire(structuredClone(m)));
-    from.disconnect = () => queueMicrotask(() => to.onDisconnect.fire(to));
-  };
-  link(a, b);
-  link(b, a);
-  return [a, b];
+export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
+  return new Bridge({ lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
 }
 
 /**
  * @param {object} opts
- * @param {string} [opts.origin] the page's origin
- * @param {(method: string, params: any) => any} [opts.host] answers cif-host calls; throw {code, message} to fail
+ * @param {string} [opts.url] the page's address
+ * @param {string} [opts.origin] its document's origin; "null" for a sandboxed frame
+ * @param {(method: string, params: any) => any} [opts.answer] answers cif-host calls; throw a BridgeError to fail
  * @param {boolean} [opts.relay] whether the relay runs (false: the extension is absent)
  * @param {Bridge} [opts.bridge] share a background between pages
  */
-export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true, bridge } = {}) {
-  const calls = [];
-  bridge ??= new Bridge({
-    host: {
-      call: async (method, params) => {
-        calls.push({ method, params });
-        return host ? host(method, params) : null;
-      },
-      status: () => ({}),
-    },
-    extensionId: EXT_ID,
-    extensionUrl: `chrome-extension://${EXT_ID}/`,
-    allowedOrigins: async () => ["http://127.0.0.1", "http://localhost"],
-  });
-  const sender = { id: EXT_ID, url: `${origin}/page`, origin, frameId: 0, tab: { id: 1, url: `${origin}/page` } };
+export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL(url).origin, answer, relay = true, bridge } = {}) {
+  const host = new FakeHost(answer);
+  bridge ??= testBridge(host);
+  const sender = { ...pageSender(url), origin };
   const channels = [];
   class Channel extends MessageChannel {
     constructor() {
@@ -59,9 +44,9 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true
       channels.push(this);
     }
   }
-  const win = new EventTarget();
+  const win = Object.assign(new EventTarget(), { origin });
   win.postMessage = (data, targetOrigin, transfer = []) => {
-    if (targetOrigin !== origin) throw new Error(`postMessage to ${targetOrigin} from ${origin}`);
+    if (targetOrigin !== origin) return; // not for this document: dropped without a word, as browsers do
     const cloned = structuredClone(data);
     setTimeout(() => win.dispatchEvent(messageEvent(win, origin, cloned, transfer)), 0);
   };
@@ -79,16 +64,17 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true
     },
   };
   const context = vm.createContext({
-    window: win, location: { origin }, document, console, CustomEvent, MessageChannel: Channel,
+    window: win, location: { origin: new URL(url).origin }, document, console, CustomEvent, MessageChannel: Channel, TextEncoder,
     setTimeout: (...a) => setTimeout(...a), clearTimeout: (...a) => clearTimeout(...a),
     browser: relay ? { runtime } : undefined,
   });
-  vm.runInContext(PAGE, context, { filename: "content/page.js" });
-  if (relay) vm.runInContext(RELAY, context, { filename: "content/relay.js" });
+  const load = (files) => files.forEach((file) => vm.runInContext(read(file), context, { filename: file }));
+  load(MAIN_WORLD);
+  if (relay) load(ISOLATED_WORLD);
   return {
     win,
     bridge,
-    calls,
+    calls: host.calls,
     initDone,
     /** The page's Microsoft.CIFramework. */
     get cif() {
@@ -104,13 +90,4 @@ export function pageWorld({ origin = "http://127.0.0.1:8080", host, relay = true
 
 function messageEvent(win, origin, data, ports, extra = {}) {
   return Object.assign(new Event("message"), { data, source: win, origin, ports, ...extra });
-}
-
-/** Resolves once cond() is true, checking after each turn of the event loop. */
-export async function until(cond, turns = 200) {
-  for (let i = 0; i < turns; i++) {
-    if (cond()) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  throw new Error(`condition not met: ${cond}`);
 }

@@ -32,6 +32,7 @@ var wire = []struct {
 	{"VERSION", 1},
 	{"CALLS_PORT", "cif-bridge-calls"},
 	{"EVENTS_PORT", "cif-bridge-events"},
+	{"MAX_REQUEST_BYTES", protocol.DefaultMaxIncoming},
 }
 
 // File is one generated file: its path below the repository's root and
@@ -51,9 +52,12 @@ func Files(protocolDoc []byte) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Chromium runs a file listed by two content scripts only once, even
+	// in different worlds, so each world gets a copy of its own.
 	return []File{
 		{"extension/shared/contract.js", module()},
-		{"extension/content/contract.js", contentScript()},
+		{"extension/content/page-contract.js", contentScript("content/page.js")},
+		{"extension/content/relay-contract.js", contentScript("content/relay.js")},
 		{"docs/protocol.md", doc},
 	}, nil
 }
@@ -96,9 +100,9 @@ func module() []byte {
 	return b.Bytes()
 }
 
-func contentScript() []byte {
+func contentScript(user string) []byte {
 	var b bytes.Buffer
-	b.WriteString(header + "// Loaded just before content/page.js and content/relay.js, which take it and delete it.\n")
+	b.WriteString(header + "// Loaded just before " + user + ", which takes it and deletes it.\n")
 	b.WriteString("globalThis.cifBridgeContract = Object.freeze({\n")
 	b.WriteString("  Wire: " + wireObject("  ") + ",\n")
 	b.WriteString("  ErrorCode: " + codes("  ") + ",\n")

@@ -2,8 +2,9 @@
 // page with no organisation configured, a control such as the active
 // conversation): it shows the tab's template and its resolved parameters,
 // and follows the host's changes (setTabTitle, closing).
-import { agentCall, watchWorkspace } from "../lib/agent.js";
-import { ErrorCode } from "../lib/errors.js";
+import { ErrorCode } from "../../shared/contract.js";
+import { readWorkspace } from "../../shared/workspace.js";
+import { callBackground, watchWorkspace } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const tabId = new URLSearchParams(location.search).get("tab") ?? "";
@@ -17,18 +18,19 @@ function text(id, text) {
 }
 
 async function render() {
-  let view, tab;
+  let workspace, tab;
   try {
-    view = await agentCall(api, "workspace.get");
-    tab = await agentCall(api, "workspace.tab", { tabId }).catch((err) => {
+    workspace = await readWorkspace((method, args) => callBackground(api, method, args));
+    tab = await callBackground(api, "workspace.tab", { tabId }).catch((err) => {
       if (err.code === ErrorCode.TabNotFound) return null;
       throw err;
     });
   } catch (err) {
-    text("status", `cif-host is not reachable: ${err instanceof Error ? err.message : err}`);
+    text("status", `This tab's details cannot be shown: ${err instanceof Error ? err.message : err}`);
+    document.body.dataset.ready = "error";
     return;
   }
-  const session = view.sessions.find((s) => s.id === tab?.sessionId);
+  const session = workspace.sessions.find((s) => s.id === tab?.sessionId);
   if (!session || !tab) {
     document.title = "Closed tab";
     text("title", "This tab was closed");
@@ -51,6 +53,7 @@ async function render() {
     return tr;
   });
   document.querySelector("#params tbody").replaceChildren(...rows);
+  text("status", "");
   document.body.dataset.ready = "true";
 }
 

@@ -1,32 +1,7 @@
-import { DEFAULT_ALLOWED_ORIGINS, validEntry } from "./origins.js";
+import { extraPatterns } from "../shared/origins.js";
 
 /** Ids of the content scripts registered for origins the user added. */
 const SCRIPT_IDS = Object.freeze({ page: "cif-bridge-page", relay: "cif-bridge-relay" });
-
-/**
- * The match pattern of an allowlist entry. Match patterns carry no port,
- * so an entry with a port matches every port of its host here, and the
- * background's allowlist check narrows it again.
- * @param {string} entry a valid allowlist entry
- * @returns {string}
- */
-export function matchPattern(entry) {
-  const url = entry.trim().toLowerCase().replace(/\/+$/, "");
-  return `${url.replace(/:\d+$/, "")}/*`;
-}
-
-/** The patterns the manifest's content scripts already cover. */
-const STATIC_PATTERNS = new Set(DEFAULT_ALLOWED_ORIGINS.map(matchPattern));
-
-/**
- * The patterns an allowlist needs beyond the manifest's own.
- * @param {readonly string[]} entries
- * @returns {string[]}
- */
-export function extraPatterns(entries) {
-  const patterns = entries.filter(validEntry).map(matchPattern).filter((p) => !STATIC_PATTERNS.has(p));
-  return [...new Set(patterns)];
-}
 
 /**
  * The part of the browser API that syncContentScripts uses.
@@ -60,8 +35,8 @@ export async function syncContentScripts(api, entries) {
   }
   const common = { matches: granted, runAt: "document_start", allFrames: true, persistAcrossSessions: true };
   const scripts = [
-    { ...common, id: SCRIPT_IDS.page, js: ["content/page.js"], world: "MAIN" },
-    { ...common, id: SCRIPT_IDS.relay, js: ["content/relay.js"] },
+    { ...common, id: SCRIPT_IDS.page, js: ["content/page-contract.js", "content/page.js"], world: "MAIN" },
+    { ...common, id: SCRIPT_IDS.relay, js: ["content/relay-contract.js", "content/relay.js"] },
   ];
   if (existing.length === ids.length) await api.scripting.updateContentScripts(scripts);
   else {

@@ -1,9 +1,9 @@
 // The options page: the list of origins allowed to use the page API, and
 // what cif-host reports about itself.
-import { agentCall } from "../lib/agent.js";
-import { DEFAULT_ALLOWED_ORIGINS, validEntry } from "../lib/origins.js";
-import { extraPatterns } from "../lib/scripts.js";
-import { loadAllowedOrigins, saveAllowedOrigins } from "../lib/settings.js";
+import { BackgroundMethod } from "../../shared/methods.js";
+import { DEFAULT_ALLOWED_ORIGINS, extraPatterns, validEntry } from "../../shared/origins.js";
+import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js";
+import { callBackground } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -71,8 +71,8 @@ async function add(event) {
 async function showHost() {
   const out = document.getElementById("host");
   try {
-    await agentCall(api, "workspace.get");
-    const { hello, lastError } = await agentCall(api, "cifbridge.status");
+    await callBackground(api, "workspace.get"); // a call that needs cif-host, so that it starts
+    const { hello, lastError } = await callBackground(api, BackgroundMethod.Status);
     const problems = (hello?.problems ?? []).map((p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
     out.textContent = hello
       ? [`cif-host ${hello.hostVersion}, protocol ${hello.protocolVersion}`, `state: ${hello.stateFile}`, `log: ${hello.logFile}`,
@@ -84,7 +84,7 @@ async function showHost() {
 }
 
 async function restart() {
-  await agentCall(api, "cifbridge.restartHost");
+  await callBackground(api, BackgroundMethod.RestartHost);
   say("cif-host restarted.");
   await showHost();
 }

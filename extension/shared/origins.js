@@ -1,4 +1,5 @@
-import { BridgeError, ErrorCode } from "./errors.js";
+import { ErrorCode } from "./contract.js";
+import { BridgeError } from "./errors.js";
 
 /**
  * The origins allowed by default: local pages on any port.
@@ -53,9 +54,34 @@ export function originAllowed(origin, entries) {
 }
 
 /**
- * Who is calling: a web page (by its origin) or the extension's own pages
- * (the agent).
- * @typedef {{kind: "page", origin: string} | {kind: "agent"}} Caller
+ * The match pattern of an allowlist entry. Match patterns carry no port,
+ * so an entry with a port matches every port of its host here, and the
+ * background's allowlist check narrows it again.
+ * @param {string} entry a valid allowlist entry
+ * @returns {string}
+ */
+export function matchPattern(entry) {
+  const url = entry.trim().toLowerCase().replace(/\/+$/, "");
+  return `${url.replace(/:\d+$/, "")}/*`;
+}
+
+/** The patterns the manifest's content scripts already cover. */
+const STATIC_PATTERNS = new Set(DEFAULT_ALLOWED_ORIGINS.map(matchPattern));
+
+/**
+ * The patterns an allowlist needs beyond the manifest's own.
+ * @param {readonly string[]} entries
+ * @returns {string[]}
+ */
+export function extraPatterns(entries) {
+  const patterns = entries.filter(validEntry).map(matchPattern).filter((p) => !STATIC_PATTERNS.has(p));
+  return [...new Set(patterns)];
+}
+
+/**
+ * Who is calling: a web page (by its origin) or one of the extension's own
+ * pages (a view: the panel, the options, a tab page).
+ * @typedef {{kind: "page", origin: string} | {kind: "view"}} Caller
  */
 
 /**
@@ -82,10 +108,10 @@ export function identifyCaller(sender, ctx) {
   if (sender.id !== ctx.extensionId) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, "calls from other extensions are refused");
   }
-  if (sender.url?.startsWith(ctx.extensionUrl)) return { kind: "agent" };
+  if (sender.url?.startsWith(ctx.extensionUrl)) return { kind: "view" };
   const origin = senderOrigin(sender);
   if (!origin) {
-    throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, data or sandboxed page); serve it over http or https");
+    throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, a data: address or a sandboxed frame); serve it over http or https, and give a sandboxed frame allow-same-origin or call from the top-level page");
   }
   if (sender.frameId && senderOrigin({ url: sender.tab?.url }) !== origin) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, `the frame ${origin} is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only`);
@@ -97,12 +123,15 @@ export function identifyCaller(sender, ctx) {
 }
 
 /**
+ * The sender's origin, from its address only where the browser gives no
+ * origin (older Firefox): an opaque origin ("null", a sandboxed frame
+ * or a file) is no origin, whatever the frame's address.
  * @param {Sender} sender
  * @returns {string | null} the http(s) origin, or null
  */
 function senderOrigin(sender) {
   let origin = sender.origin;
-  if (!origin || origin === "null") {
+  if (origin === undefined) {
     try {
       origin = new URL(sender.url ?? "").origin;
     } catch {

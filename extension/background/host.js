@@ -1,17 +1,11 @@
-import { BridgeError, ErrorCode } from "./errors.js";
-
-/** The host name cif-host is registered under (manifest/). */
-export const HOST_NAME = "com.cifbridge.host";
-
-/** The protocol version this extension speaks (protocol.ProtocolVersion). */
-export const PROTOCOL_VERSION = 1;
+import { ErrorCode, HOST_NAME, Wire } from "../shared/contract.js";
+import { BridgeError } from "../shared/errors.js";
 
 /** How long a call may wait for cif-host before it fails. */
-export const CALL_TIMEOUT_MS = 9000;
+const CALL_TIMEOUT_MS = 9000;
 
 const MAX_BACKOFF_MS = 5000;
 const BACKOFF_MS = 50;
-const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
 
 /**
  * The part of runtime.Port that NativeHost uses.
@@ -58,7 +52,7 @@ export class NativeHost {
   #nextId = 1;
   #failures = 0;
   #retryAt = 0;
-  #maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+  #maxRequestBytes = Wire.MAX_REQUEST_BYTES;
   #encoder = new TextEncoder();
   /** @type {any} hello's result on the current connection */
   #hello = null;
@@ -82,7 +76,7 @@ export class NativeHost {
   }
 
   /**
-   * What the agent's views show about the connection.
+   * What the extension's views show about the connection.
    * @returns {{connected: boolean, hello: any, lastError: string | null}}
    */
   status() {
@@ -122,7 +116,7 @@ export class NativeHost {
     try {
       const hello = await this.#send("hello", await this.#opts.helloParams());
       this.#failures = 0;
-      this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+      this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? Wire.MAX_REQUEST_BYTES;
       this.#hello = hello;
       this.#lastError = null;
       return hello;

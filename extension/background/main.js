@@ -2,12 +2,15 @@
 // profile, the router that checks and forwards every page's calls, the
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
-import { Bridge, WORKSPACE_CHANGED } from "./lib/bridge.js";
-import { NativeHost, PROTOCOL_VERSION } from "./lib/native.js";
-import { profileId } from "./lib/profile.js";
-import { syncContentScripts } from "./lib/scripts.js";
-import { ALLOWED_KEY, loadAllowedOrigins } from "./lib/settings.js";
-import { WorkspaceTabs } from "./lib/workspace.js";
+import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
+import { Bridge } from "./bridge.js";
+import { NativeHost } from "./host.js";
+import { Lanes } from "./lanes.js";
+import { profileId } from "./profile.js";
+import { syncContentScripts } from "./scripts.js";
+import { tabMarks } from "./tabmarks.js";
+import { TabSync } from "./tabsync.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -38,21 +41,25 @@ const host = new NativeHost({
   }),
   onEvent: (method, params) => {
     bridge.deliver(method, params);
-    if (method === WORKSPACE_CHANGED) workspace.changed();
+    if (method === HostEvent.WorkspaceChanged) tabSync.changed();
   },
 });
 
+const lanes = new Lanes(host);
+
 const bridge = new Bridge({
+  lanes,
   host,
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
 });
 
-const workspace = new WorkspaceTabs({
+const tabSync = new TabSync({
   api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
-  host,
-  tabPageUrl: (id) => api.runtime.getURL(`workspace/tab.html?tab=${encodeURIComponent(id)}`),
+  marks: tabMarks(api),
+  call: (method, args) => lanes.call("", method, args),
+  tabPageUrl: (id) => api.runtime.getURL(`views/tab/tab.html?tab=${encodeURIComponent(id)}`),
   onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),
 });
 
@@ -70,4 +77,4 @@ api.storage.onChanged.addListener((changes, area) => {
 });
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
-workspace.start();
+tabSync.start();

@@ -12,15 +12,30 @@
  *   - when the agent closes a tab, the host closes it, and closing an
  *     anchor tab (or a whole group, anchor included) closes the session;
  *   - refreshTab reloads the tab, createTab and closeTab open and close it.
- * The mapping from the host's tabs to browser tabs is kept in session
- * storage across background restarts; after a browser restart, restored
- * tabs are adopted by their address, and missing ones are reopened.
+ * A session owns only the browser tabs this opened for it. The mapping
+ * from the host's tabs to browser tabs is kept in session storage across
+ * background restarts. After a browser restart, the first pass takes back
+ * exactly the restored tabs it had opened (tabmarks.js says how each
+ * browser knows them) from among the tabs present when the background
+ * first ran, and reopens the others; a tab that appears later is never
+ * taken, whatever its address.
  */
+
+import { readWorkspace } from "../shared/workspace.js";
 
 /** Tab group colours, picked by provider so each provider keeps one. */
 const COLORS = ["blue", "green", "purple", "cyan", "orange", "pink", "yellow", "red", "grey"];
 
-const MAP_KEY = "workspaceTabs";
+/** The session-storage key of the tab sync's state (SavedState). */
+const STATE_KEY = "tabSync";
+
+/**
+ * What survives a background restart, but not a browser restart.
+ * @typedef {object} SavedState
+ * @property {Record<string, number>} tabs host tab id -> browser tab id
+ * @property {number[] | null} startup the tabs present when the background
+ *   first ran in this browser session, until the first pass took theirs back
+ */
 
 /**
  * The parts of the browser API this uses.
@@ -34,25 +49,29 @@ const MAP_KEY = "workspaceTabs";
  *   group?: (p: {tabIds: number[], groupId?: number}) => Promise<number>,
  *   onRemoved: {addListener: (fn: (id: number, info: {isWindowClosing: boolean}) => void) => void},
  *   onActivated: {addListener: (fn: (info: {tabId: number}) => void) => void},
+ *   onUpdated: {addListener: (fn: (id: number, change: {url?: string, groupId?: number}) => void) => void},
+ *   onCreated: {addListener: (fn: () => void) => void},
+ *   onMoved: {addListener: (fn: () => void) => void},
+ *   onAttached: {addListener: (fn: () => void) => void},
+ *   onDetached: {addListener: (fn: () => void) => void},
  * }} tabs
  * @property {{update: (id: number, p: {title?: string, color?: string}) => Promise<unknown>}} [tabGroups]
- * @property {{get: (k: string) => Promise<Record<string, any>>, set: (i: object) => Promise<void>}} [session] storage.session
+ * @property {import("./tabmarks.js").StorageArea} session storage.session
  */
 
-/**
- * @typedef {{id: number, url?: string, pendingUrl?: string, active?: boolean, groupId?: number}} BrowserTab
- */
+/** @typedef {import("./tabmarks.js").BrowserTab} BrowserTab */
 
 /**
- * @typedef {object} WorkspaceTabsOptions
+ * @typedef {object} TabSyncOptions
  * @property {TabsApi} api
- * @property {{call: (method: string, params: object) => Promise<any>}} host
+ * @property {(method: string, args: object) => Promise<any>} call calls cif-host as the extension's views do
+ * @property {import("./tabmarks.js").TabMarks} marks how tabs this opened are known after a browser restart
  * @property {(hostTabId: string) => string} tabPageUrl the extension page for a tab with no address
  * @property {(err: unknown) => void} [onError]
  */
 
-export class WorkspaceTabs {
-  /** @type {WorkspaceTabsOptions} */
+export class TabSync {
+  /** @type {TabSyncOptions} */
   #opts;
   /** @type {Map<string, number>} host tab id -> browser tab id */
   #tabs = new Map();
@@ -65,64 +84,98 @@ export class WorkspaceTabs {
   /** @type {Set<number>} browser tabs this is activating itself */
   #activating = new Set();
   #lastFocus = "";
+  /** @type {Set<number> | null} the tabs present at start-up, until the first pass */
+  #startup = null;
+  /** @type {import("../shared/workspace.js").Workspace | null} as the last pass read it */
+  #workspace = null;
   /** @type {Promise<void> | null} */
   #running = null;
-  #again = false;
+  /** Whether the workspace changed since the running pass read it. */
+  #changed = false;
+  /** Whether tabs moved, opened or closed since the marks were last saved. */
+  #moved = false;
 
-  /** @param {WorkspaceTabsOptions} opts */
+  /** @param {TabSyncOptions} opts */
   constructor(opts) {
     this.#opts = opts;
   }
 
-  /** Listens to the agent's tab actions and brings the tabs in step. */
+  /**
+   * Listens to the agent's tab actions and brings the tabs in step. With
+   * no saved state, the browser (or the extension) has just started, and
+   * the tabs open now are the ones the browser restored.
+   */
   async start() {
-    const { tabs } = this.#opts.api;
+    const { tabs, session } = this.#opts.api;
     tabs.onRemoved.addListener((id, info) => this.#removed(id, info));
     tabs.onActivated.addListener(({ tabId }) => this.#activated(tabId));
-    const saved = (await this.#opts.api.session?.get(MAP_KEY))?.[MAP_KEY];
-    if (saved && typeof saved === "object") {
-      for (const [hostTab, browserTab] of Object.entries(saved)) this.#tabs.set(hostTab, Number(browserTab));
+    // Where the tabs are is part of how Chromium's marks know them.
+    const moved = () => this.#schedule("moved");
+    for (const event of [tabs.onCreated, tabs.onMoved, tabs.onAttached, tabs.onDetached]) event.addListener(moved);
+    tabs.onUpdated.addListener((id, change) => {
+      if (change.url !== undefined || change.groupId !== undefined) moved();
+    });
+    /** @type {SavedState | undefined} */
+    const saved = (await session.get(STATE_KEY))[STATE_KEY];
+    if (saved) {
+      for (const [hostTab, browserTab] of Object.entries(saved.tabs)) this.#tabs.set(hostTab, browserTab);
+      this.#startup = saved.startup && new Set(saved.startup);
+    } else {
+      this.#startup = new Set((await tabs.query({})).map((t) => t.id));
+      await this.#save();
     }
     return this.changed();
   }
 
   /**
-   * The workspace changed: bring the tabs in step. Changes that arrive
-   * while a pass runs are taken up by one more pass.
+   * The workspace changed: bring the tabs in step.
    * @returns {Promise<void>}
    */
   changed() {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = (async () => {
-      do {
-        this.#again = false;
-        try {
-          await this.#reconcile();
-        } catch (err) {
-          this.#opts.onError?.(err);
-        }
-      } while (this.#again);
-      this.#running = null;
-    })();
+    return this.#schedule("changed");
+  }
+
+  /**
+   * Runs one pass at a time: a whole pass after the workspace changed, or
+   * only a save of the marks after tabs moved. What happens while a pass
+   * runs is taken up by one more.
+   * @param {"changed" | "moved"} what
+   * @returns {Promise<void>}
+   */
+  #schedule(what) {
+    if (what === "changed") this.#changed = true;
+    else this.#moved = true;
+    this.#running ??= this.#drain();
     return this.#running;
   }
 
-  /** The browser tab showing a host tab, if any (for tests and views). */
+  async #drain() {
+    while (this.#changed || this.#moved) {
+      const pass = this.#changed ? () => this.#reconcile() : () => this.#saveMarks();
+      this.#changed = this.#moved = false;
+      try {
+        await pass();
+      } catch (err) {
+        this.#opts.onError?.(err);
+      }
+    }
+    this.#running = null;
+  }
+
+  /** The browser tab showing a host tab, if any. */
   browserTab(hostTabId) {
     return this.#tabs.get(hostTabId);
   }
 
   async #reconcile() {
-    const view = await this.#opts.host.call("workspace.get", { provider: "" });
+    const workspace = await readWorkspace(this.#opts.call);
     const live = new Map((await this.#opts.api.tabs.query({})).map((t) => [t.id, t]));
+    const restored = await this.#restored(workspace, live);
     const wanted = new Set();
-    for (const session of view.sessions ?? []) {
+    for (const session of workspace.sessions) {
       for (const t of session.tabs ?? []) {
         wanted.add(t.id);
-        await this.#ensureTab(t, live);
+        await this.#ensureTab(t, live, restored);
       }
       await this.#ensureGroup(session, live);
     }
@@ -135,21 +188,71 @@ export class WorkspaceTabs {
         await this.#opts.api.tabs.remove(browserTab).catch(() => this.#closing.delete(browserTab));
       }
     }
-    await this.#focus(view, live);
-    await this.#opts.api.session?.set({ [MAP_KEY]: Object.fromEntries(this.#tabs) });
+    await this.#focus(workspace, live);
+    this.#workspace = workspace;
+    await this.#saveMarks();
+    this.#startup = null;
+    await this.#save();
+  }
+
+  /** Tells the marks which tabs show host tabs now, and where they are. */
+  async #saveMarks() {
+    const workspace = this.#workspace;
+    if (!workspace) return;
+    const all = await this.#opts.api.tabs.query({});
+    const live = new Map(all.map((t) => [t.id, t]));
+    await this.#opts.marks.save(this.#shown(workspace, live), all);
+  }
+
+  #save() {
+    /** @type {SavedState} */
+    const state = { tabs: Object.fromEntries(this.#tabs), startup: this.#startup && [...this.#startup] };
+    return this.#opts.api.session.set({ [STATE_KEY]: state });
   }
 
   /**
-   * Finds or opens the browser tab of a host tab, and reloads it when the
-   * provider asked for a refresh.
+   * On the first pass after start-up, the restored tabs this had opened,
+   * by the host tab they showed: the marks decide among the tabs present
+   * at start-up, and those a host tab already has stay with it.
+   * Afterwards, none.
+   * @param {import("../shared/workspace.js").Workspace} workspace
+   * @param {Map<number, BrowserTab>} live
+   * @returns {Promise<Map<string, number>>}
+   */
+  async #restored(workspace, live) {
+    const startup = this.#startup;
+    const missing = workspace.sessions.some((s) => (s.tabs ?? []).some((t) => !live.has(this.#tabs.get(t.id) ?? -1)));
+    if (!startup || !missing) return new Map();
+    const found = await this.#opts.marks.find([...live.values()].filter((t) => startup.has(t.id)));
+    const claimed = new Set(this.#tabs.values());
+    return new Map([...found].filter(([, id]) => !claimed.has(id)));
+  }
+
+  /**
+   * The tabs that show host tabs now, for the marks.
+   * @param {import("../shared/workspace.js").Workspace} workspace
+   * @param {Map<number, BrowserTab>} live
+   * @returns {import("./tabmarks.js").Shown[]}
+   */
+  #shown(workspace, live) {
+    const grouped = Boolean(this.#opts.api.tabs.group && this.#opts.api.tabGroups);
+    return workspace.sessions.flatMap((session) => (session.tabs ?? []).flatMap((t) => {
+      const tab = live.get(this.#tabs.get(t.id) ?? -1);
+      return tab ? [{ hostTab: t.id, tab, group: grouped ? groupTitle(session) : "" }] : [];
+    }));
+  }
+
+  /**
+   * Finds, takes back or opens the browser tab of a host tab, and reloads
+   * it when the provider asked for a refresh.
    * @param {any} t the host's tab
    * @param {Map<number, BrowserTab>} live
+   * @param {Map<string, number>} restored
    */
-  async #ensureTab(t, live) {
-    const url = t.url || this.#opts.tabPageUrl(t.id);
+  async #ensureTab(t, live, restored) {
     let id = this.#tabs.get(t.id);
     if (id === undefined || !live.has(id)) {
-      id = this.#adopt(url, live) ?? (await this.#open(url, live));
+      id = restored.get(t.id) ?? (await this.#open(t.url || this.#opts.tabPageUrl(t.id), live));
       this.#tabs.set(t.id, id);
       this.#refreshes.set(t.id, t.refreshes ?? 0);
       return;
@@ -158,21 +261,6 @@ export class WorkspaceTabs {
       this.#refreshes.set(t.id, t.refreshes);
       await this.#opts.api.tabs.reload(id);
     }
-  }
-
-  /**
-   * A browser tab already showing the address that no host tab claims,
-   * such as one the browser restored after a restart.
-   * @param {string} url
-   * @param {Map<number, BrowserTab>} live
-   * @returns {number | undefined}
-   */
-  #adopt(url, live) {
-    const claimed = new Set(this.#tabs.values());
-    for (const tab of live.values()) {
-      if (!claimed.has(tab.id) && (tab.url === url || tab.pendingUrl === url)) return tab.id;
-    }
-    return undefined;
   }
 
   /**
@@ -212,13 +300,13 @@ export class WorkspaceTabs {
 
   /**
    * Activates the host's focused tab when the host's focus moved.
-   * @param {any} view
+   * @param {import("../shared/workspace.js").Workspace} workspace
    * @param {Map<number, BrowserTab>} live
    */
-  async #focus(view, live) {
-    const session = (view.sessions ?? []).find((s) => s.id === view.focused);
+  async #focus(workspace, live) {
+    const session = workspace.sessions.find((s) => s.id === workspace.focused);
     const hostTab = session?.focusedTab || session?.tabs?.[0]?.id;
-    const focus = `${view.focused ?? ""}/${hostTab ?? ""}`;
+    const focus = `${workspace.focused ?? ""}/${hostTab ?? ""}`;
     if (focus === this.#lastFocus) return;
     this.#lastFocus = focus;
     const id = hostTab && this.#tabs.get(hostTab);
@@ -242,6 +330,7 @@ export class WorkspaceTabs {
    * @param {{isWindowClosing: boolean}} info
    */
   async #removed(id, info) {
+    if (!info.isWindowClosing) this.#schedule("moved");
     if (this.#closing.delete(id)) return;
     const hostTab = this.#hostTab(id);
     if (hostTab === undefined || info.isWindowClosing) return;
@@ -267,7 +356,7 @@ export class WorkspaceTabs {
    */
   async #agentCall(method, params) {
     try {
-      await this.#opts.host.call(method, { ...params, provider: "" });
+      await this.#opts.call(method, params);
     } catch (err) {
       this.#opts.onError?.(err);
     }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ErrorCode } from "../lib/errors.js";
-import { HOST_NAME, NativeHost, unavailable } from "../lib/native.js";
-import { FakePort, settle } from "./fakes.js";
+import { NativeHost, unavailable } from "../background/host.js";
+import { ErrorCode, HOST_NAME, PROTOCOL_VERSION } from "../shared/contract.js";
+import { FakePort, until } from "./fakes.js";
 
-const HELLO = { protocolVersion: 1, extensionVersion: "0.1.0", profileId: "p1" };
+const HELLO = { protocolVersion: PROTOCOL_VERSION, extensionVersion: "0.1.0", profileId: "p1" };
 
 /** A NativeHost over fake ports, with the ports it opened. */
 function setup(opts = {}) {
@@ -28,14 +28,18 @@ function setup(opts = {}) {
   return { host, ports, events, setLastError: (e) => { lastError = e; } };
 }
 
-/** Answers hello on a port, as cif-host does. */
+/** Resolves with what was sent on a port once that is n messages. */
+async function sent(port, n) {
+  await until(() => port.sent.length >= n);
+  return port.sent;
+}
+
+/** Answers hello on a port, as cif-host does, once it is sent. */
 async function answerHello(port, limits = { maxRequestBytes: 1 << 20 }) {
-  await settle();
-  const hello = port.sent[0];
+  const [hello] = await sent(port, 1);
   assert.equal(hello.method, "hello");
   assert.deepEqual(hello.params, HELLO);
-  port.reply(hello.id, { protocolVersion: 1, limits });
-  await settle();
+  port.reply(hello.id, { protocolVersion: PROTOCOL_VERSION, limits });
 }
 
 test("says hello first, then matches replies to calls by id", async () => {
@@ -43,8 +47,8 @@ test("says hello first, then matches replies to calls by id", async () => {
   const a = host.call("getAllSessions", { provider: "http://x" });
   const b = host.call("canCreateSession", { provider: "http://x" });
   await answerHello(ports[0]);
+  const [, first, second] = await sent(ports[0], 3);
   assert.equal(ports.length, 1, "one port for every call");
-  const [, first, second] = ports[0].sent;
   assert.equal(first.method, "getAllSessions");
   assert.equal(second.method, "canCreateSession");
   assert.equal(first.jsonrpc, "2.0");
@@ -58,7 +62,7 @@ test("a host error rejects the call with its code and message", async () => {
   const { host, ports } = setup();
   const call = host.call("createSession", {});
   await answerHello(ports[0]);
-  ports[0].fail(ports[0].sent[1].id, ErrorCode.SessionLimit, "limit reached");
+  ports[0].fail((await sent(ports[0], 2))[1].id, ErrorCode.SessionLimit, "limit reached");
   await assert.rejects(call, { code: ErrorCode.SessionLimit, message: "limit reached" });
 });
 
@@ -74,6 +78,7 @@ test("a dropped port rejects every pending call with the browser's reason, and t
   const { host, ports, setLastError } = setup();
   const calls = [host.call("getAllSessions", {}), host.call("getFocusedSession", {})];
   await answerHello(ports[0]);
+  await sent(ports[0], 3);
   setLastError("Native host has exited.");
   ports[0].drop();
   for (const call of calls) {
@@ -84,10 +89,9 @@ test("a dropped port rejects every pending call with the browser's reason, and t
   }
   setLastError(undefined);
   const next = host.call("getAllSessions", {});
-  await settle();
-  assert.equal(ports.length, 2, "the next call opened a new port");
+  await until(() => ports.length === 2);
   await answerHello(ports[1]);
-  ports[1].reply(ports[1].sent[1].id, []);
+  ports[1].reply((await sent(ports[1], 2))[1].id, []);
   assert.deepEqual(await next, []);
 });
 
@@ -95,6 +99,7 @@ test("Firefox's silent disconnect still rejects, with a clear message", async ()
   const { host, ports } = setup();
   const call = host.call("getAllSessions", {});
   await answerHello(ports[0]);
+  await sent(ports[0], 2);
   ports[0].drop(null);
   await assert.rejects(call, {
     code: ErrorCode.HostUnavailable,
@@ -105,8 +110,8 @@ test("Firefox's silent disconnect still rejects, with a clear message", async ()
 test("a failed hello fails the call and closes the port", async () => {
   const { host, ports } = setup();
   const call = host.call("getAllSessions", {});
-  await settle();
-  ports[0].fail(ports[0].sent[0].id, ErrorCode.ProtocolMismatch, "versions differ");
+  await until(() => ports.length === 1);
+  ports[0].fail((await sent(ports[0], 1))[0].id, ErrorCode.ProtocolMismatch, "versions differ");
   await assert.rejects(call, { code: ErrorCode.ProtocolMismatch, message: "versions differ" });
   assert.ok(ports[0].disconnected);
 });
@@ -141,13 +146,15 @@ test("restart closes the port, fails what is in flight, and the next call starts
   const { host, ports } = setup();
   const inFlight = host.call("getAllSessions", {});
   await answerHello(ports[0]);
+  await sent(ports[0], 2);
   host.restart();
   assert.ok(ports[0].disconnected);
   await assert.rejects(inFlight, { code: ErrorCode.HostUnavailable, message: "cif-host was restarted by the agent while this call waited; call again" });
   assert.deepEqual(host.status(), { connected: false, hello: null, lastError: null });
   const next = host.call("getAllSessions", {});
+  await until(() => ports.length === 2);
   await answerHello(ports[1]);
-  ports[1].reply(ports[1].sent[1].id, ["s"]);
+  ports[1].reply((await sent(ports[1], 2))[1].id, ["s"]);
   assert.deepEqual(await next, ["s"]);
   assert.equal(host.status().connected, true);
 });

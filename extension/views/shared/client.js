@@ -1,21 +1,21 @@
-import { EVENTS_PORT, WORKSPACE_CHANGED } from "./bridge.js";
-import { BridgeError } from "./errors.js";
+import { HostEvent, Wire } from "../../shared/contract.js";
+import { BridgeError } from "../../shared/errors.js";
+
+// The extension's views (panel, options, tab pages) talk to the background
+// through these.
 
 /**
- * The agent's views (panel, options, tab pages) talk to the background through these.
- */
-
-/**
- * Calls the background as an extension page; rejects with a BridgeError.
+ * Calls the background as one of the extension's views; rejects with a
+ * BridgeError.
  * @param {any} api browser or chrome
  * @param {string} method
  * @param {object} [params]
  * @returns {Promise<any>}
  */
-export async function agentCall(api, method, params = {}) {
+export async function callBackground(api, method, params = {}) {
   const reply = await api.runtime.sendMessage({ kind: "call", method, params });
   if (reply?.ok) return reply.result;
-  throw new BridgeError(reply?.error?.code ?? 0, reply?.error?.message ?? "the background gave no answer");
+  throw new BridgeError(reply?.error?.code ?? 0, reply?.error?.message ?? "the extension's background gave no answer; close this view and open it again");
 }
 
 /**
@@ -25,9 +25,9 @@ export async function agentCall(api, method, params = {}) {
  * @param {() => void} onChange
  */
 export function watchWorkspace(api, onChange) {
-  const port = api.runtime.connect({ name: EVENTS_PORT });
+  const port = api.runtime.connect({ name: Wire.EVENTS_PORT });
   port.onMessage.addListener((message) => {
-    if (message?.kind === "event" && message.name === WORKSPACE_CHANGED) onChange();
+    if (message?.kind === "event" && message.name === HostEvent.WorkspaceChanged) onChange();
   });
 }
 
@@ -51,17 +51,17 @@ export function watchWorkspace(api, onChange) {
  */
 
 /**
- * Turns workspace.get's result into what a view shows, in the order the
- * sessions were opened.
- * @param {any} view workspace.get's result
+ * Turns the workspace into what a view shows, in the order the sessions
+ * were opened.
+ * @param {import("../../shared/workspace.js").Workspace} workspace
  * @returns {SessionRow[]}
  */
-export function sessionRows(view) {
-  return (view?.sessions ?? []).map((s) => ({
+export function sessionRows(workspace) {
+  return workspace.sessions.map((s) => ({
     id: s.id,
     title: s.title || s.template,
     provider: s.provider,
-    focused: s.id === view.focused,
+    focused: s.id === workspace.focused,
     badges: badges(s.attention ?? {}),
     tabs: (s.tabs ?? []).map((t) => ({
       id: t.id,
@@ -87,10 +87,10 @@ function badges(a) {
 
 /**
  * "3 of 10 sessions".
- * @param {any} view workspace.get's result
+ * @param {import("../../shared/workspace.js").Workspace} workspace
  * @returns {string}
  */
-export function summary(view) {
-  const n = view?.sessions?.length ?? 0;
-  return `${n} of ${view?.maxSessions ?? 10} session${view?.maxSessions === 1 ? "" : "s"}`;
+export function summary(workspace) {
+  const n = workspace.sessions.length;
+  return `${n} of ${workspace.maxSessions} session${workspace.maxSessions === 1 ? "" : "s"}`;
 }

@@ -1,47 +1,18 @@
-import { BridgeError, ErrorCode, toWireError } from "./errors.js";
-import { identifyCaller } from "./origins.js";
+import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, Wire } from "../shared/contract.js";
+import { BridgeError, toWireError } from "../shared/errors.js";
+import { BackgroundMethod } from "../shared/methods.js";
+import { identifyCaller } from "../shared/origins.js";
+
+/** The one method a web page may call besides PAGE_METHODS; answered here. */
+const RAISE_EVENT = "raiseEvent";
+
+/** Everything the extension's views may call. */
+const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
 
 /**
- * The CIF methods cif-host answers for web pages. Everything else a page
- * may call is answered in the page itself, or here (raiseEvent).
- * @type {ReadonlySet<string>}
- */
-export const HOST_METHODS = new Set([
-  "canCreateSession",
-  "createSession",
-  "getSession",
-  "getFocusedSession",
-  "getAllSessions",
-  "setSessionTitle",
-  "requestFocusSession",
-  "notifyNewActivity",
-  "notifyKpiBreach",
-  "updateContext",
-  "createTab",
-  "getTabs",
-  "getFocusedTab",
-  "focusTab",
-  "refreshTab",
-  "setTabTitle",
-  "closeTab",
-]);
-
-/** The agent's own operations start with this; only extension pages may call them. */
-const AGENT_PREFIX = "workspace.";
-
-/** The name of the ports that carry events to pages and to the agent's views. */
-export const EVENTS_PORT = "cif-bridge-events";
-
-/** The name of the ports that carry a page's calls, from its relay. */
-export const CALLS_PORT = "cif-bridge-calls";
-
-/** The host's notification that the workspace changed, for the agent's views. */
-export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
-
-/**
- * @typedef {import("./errors.js").Reply} Reply
- * @typedef {import("./origins.js").Sender} Sender
- * @typedef {import("./origins.js").Caller} Caller
+ * @typedef {import("../shared/errors.js").Reply} Reply
+ * @typedef {import("../shared/origins.js").Sender} Sender
+ * @typedef {import("../shared/origins.js").Caller} Caller
  */
 
 /**
@@ -61,7 +32,9 @@ export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
 
 /**
  * @typedef {object} BridgeOptions
- * @property {{call: (method: string, params: object) => Promise<unknown>, status: () => object, restart: () => void}} host
+ * @property {{call: (provider: string, method: string, args: object) => Promise<unknown>}} lanes
+ *   calls cif-host for a provider ("" for the extension's views), in turn (lanes.js)
+ * @property {{status: () => object, restart: () => void}} host the connection, for the views' own methods
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
  * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
@@ -70,16 +43,16 @@ export const WORKSPACE_CHANGED = "cifbridge.workspaceChanged";
 /**
  * The background's router: it identifies each caller from the browser's
  * sender information, checks what it may call, forwards calls to cif-host
- * with the provider (the page's origin) filled in, and passes events to
- * the pages of the provider they belong to.
+ * with the provider (the page's origin) beside the caller's parameters,
+ * and passes events to the pages of the provider they belong to.
  */
 export class Bridge {
   /** @type {BridgeOptions} */
   #opts;
   /** @type {Map<string, Set<EventPort>>} event ports of web pages, by origin */
   #pages = new Map();
-  /** @type {Set<EventPort>} event ports of the agent's views */
-  #agents = new Set();
+  /** @type {Set<EventPort>} event ports of the extension's views */
+  #views = new Set();
 
   /** @param {BridgeOptions} opts */
   constructor(opts) {
@@ -123,31 +96,31 @@ export class Bridge {
       throw new BridgeError(ErrorCode.InvalidParams, `${method}: parameters must be an object`);
     }
     const caller = await this.#identify(sender);
-    if (caller.kind === "agent") return this.#agentCall(method, params);
-    if (method.startsWith(AGENT_PREFIX)) {
+    if (caller.kind === "view") return this.#viewCall(method, params);
+    if (AGENT_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
-    if (method === "raiseEvent") return this.#raise(caller.origin, params);
-    if (!HOST_METHODS.has(method)) {
+    if (method === RAISE_EVENT) return this.#raise(caller.origin, params);
+    if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
-    return this.#opts.host.call(method, { ...params, provider: caller.origin });
+    return this.#opts.lanes.call(caller.origin, method, params);
   }
 
   /**
    * @param {string} method
    * @param {Record<string, unknown>} params
    */
-  #agentCall(method, params) {
-    if (method === "cifbridge.status") return this.#opts.host.status();
-    if (method === "cifbridge.restartHost") {
+  #viewCall(method, params) {
+    if (method === BackgroundMethod.Status) return this.#opts.host.status();
+    if (method === BackgroundMethod.RestartHost) {
       this.#opts.host.restart();
       return null;
     }
-    if (!method.startsWith(AGENT_PREFIX)) {
-      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is for web pages; the agent's views call ${AGENT_PREFIX}* methods`);
+    if (!AGENT_METHODS.includes(method)) {
+      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${VIEW_METHODS.join(", ")}`);
     }
-    return this.#opts.host.call(method, { ...params, provider: "" });
+    return this.#opts.lanes.call("", method, params);
   }
 
   /**
@@ -166,16 +139,16 @@ export class Bridge {
 
   /**
    * Takes a new port: a page's calls port, or an event port from a page or
-   * an agent's view. An event port from a caller that may not call is told
-   * why and closed.
+   * one of the extension's views. An event port from a caller that may not
+   * call is told why and closed.
    * @param {EventPort | CallsPort} port
    */
   async connect(port) {
-    if (port.name === CALLS_PORT) {
+    if (port.name === Wire.CALLS_PORT) {
       this.#serveCalls(/** @type {CallsPort} */ (port));
       return;
     }
-    if (port.name !== EVENTS_PORT) return;
+    if (port.name !== Wire.EVENTS_PORT) return;
     let caller;
     try {
       caller = await this.#identify(port.sender ?? {});
@@ -184,9 +157,9 @@ export class Bridge {
       port.disconnect();
       return;
     }
-    if (caller.kind === "agent") {
-      this.#agents.add(port);
-      port.onDisconnect.addListener(() => this.#agents.delete(port));
+    if (caller.kind === "view") {
+      this.#views.add(port);
+      port.onDisconnect.addListener(() => this.#views.delete(port));
       return;
     }
     const ports = this.#pages.get(caller.origin) ?? new Set();
@@ -218,13 +191,13 @@ export class Bridge {
   /**
    * Passes a cif-host notification on: a CIF event to the pages of the
    * provider that owns the session, as the JSON string CIF hands its
-   * handlers; the workspace's changes to the agent's views.
+   * handlers; the workspace's changes to the extension's views.
    * @param {string} method
    * @param {any} params
    */
   deliver(method, params) {
-    if (method === WORKSPACE_CHANGED) {
-      this.#send(this.#agents, method, params);
+    if (method === HostEvent.WorkspaceChanged) {
+      this.#send(this.#views, method, params);
       return;
     }
     if (typeof params?.provider !== "string") return;

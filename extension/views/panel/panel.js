@@ -3,7 +3,8 @@
 // with their provider, indicators and tabs, and lets the agent switch to
 // one, focus one of its tabs, or close it; the providers' pages then hear
 // onSessionSwitched or onSessionClosed.
-import { agentCall, sessionRows, summary, watchWorkspace } from "../lib/agent.js";
+import { readWorkspace } from "../../shared/workspace.js";
+import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -31,7 +32,7 @@ function button(label, action, params) {
   return b;
 }
 
-/** @param {import("../lib/agent.js").SessionRow} row */
+/** @param {import("../shared/client.js").SessionRow} row */
 function sessionItem(row) {
   const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
   const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", { sessionId: row.id })];
@@ -50,37 +51,42 @@ function sessionItem(row) {
 }
 
 /**
+ * Does one of the agent's operations, then shows the workspace as it is
+ * now, with what went wrong if anything did.
  * @param {string} method
  * @param {object} params
  */
 async function act(method, params) {
-  show("");
-  try {
-    await agentCall(api, method, params);
-  } catch (err) {
-    show(err);
-  }
-  await render();
+  const failure = await callBackground(api, method, params).then(() => "", messageOf);
+  await render(failure);
 }
 
 /** @param {unknown} err */
-function show(err) {
-  document.getElementById("status").textContent = err instanceof Error ? err.message : String(err ?? "");
+function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
 }
 
-async function render() {
+/**
+ * Shows the workspace. When it cannot be read, the panel says why and
+ * keeps the sessions it showed last, so the agent can still close one.
+ * @param {string} [failure] what went wrong with the agent's last action
+ */
+async function render(failure = "") {
+  const status = document.getElementById("status");
   try {
-    const view = await agentCall(api, "workspace.get");
-    const rows = sessionRows(view);
-    document.getElementById("summary").textContent = summary(view);
+    const workspace = await readWorkspace((method, args) => callBackground(api, method, args));
+    const rows = sessionRows(workspace);
+    document.getElementById("summary").textContent = summary(workspace);
     document.getElementById("sessions").replaceChildren(...rows.map(sessionItem));
     document.getElementById("empty").hidden = rows.length > 0;
+    status.textContent = failure;
     document.body.dataset.ready = "true";
   } catch (err) {
-    show(err);
+    document.getElementById("empty").hidden = true;
+    status.textContent = [failure, `The sessions cannot be shown: ${messageOf(err)}`].filter(Boolean).join(" ");
     document.body.dataset.ready = "error";
   }
 }
 
-watchWorkspace(api, render);
+watchWorkspace(api, () => render());
 render();

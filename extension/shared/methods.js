@@ -1,0 +1,8 @@
+/**
+ * The methods the background answers itself, without cif-host, for the
+ * extension's views.
+ */
+export const BackgroundMethod = Object.freeze({
+  Status: "cifbridge.status",
+  RestartHost: "cifbridge.restartHost",
+});

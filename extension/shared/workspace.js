@@ -1,0 +1,50 @@
+import { ErrorCode } from "./contract.js";
+import { BridgeError } from "./errors.js";
+
+/** How many times a read starts over because the workspace changed under it. */
+export const MAX_READS = 5;
+
+/**
+ * The workspace as the extension's views and the tab sync see it: every
+ * session, the focused one, the limit, and the version it was read at.
+ * @typedef {object} Workspace
+ * @property {any[]} sessions
+ * @property {string} focused
+ * @property {number} maxSessions
+ * @property {number} version
+ */
+
+/**
+ * Reads the whole workspace, one page of workspace.get at a time: while a
+ * page says next, the read goes on from that session; when a page comes
+ * from another version of the workspace than the first, it starts over, so
+ * what it returns is one version of the workspace, whatever its size.
+ * @param {(method: string, args: object) => Promise<any>} call calls cif-host as the views do
+ * @returns {Promise<Workspace>}
+ */
+export async function readWorkspace(call) {
+  for (let read = 0; read < MAX_READS; read++) {
+    const workspace = await readPages(call);
+    if (workspace) return workspace;
+  }
+  throw new BridgeError(ErrorCode.Timeout, `the workspace changed ${MAX_READS} times while its pages were being read; it is read again at its next change, or reopen this view`);
+}
+
+/**
+ * @param {(method: string, args: object) => Promise<any>} call
+ * @returns {Promise<Workspace | null>} null when the workspace changed between pages
+ */
+async function readPages(call) {
+  const first = await call("workspace.get", {});
+  const sessions = [...first.sessions];
+  for (let page = first; typeof page.next === "number";) {
+    const from = page.next;
+    if (from !== sessions.length) {
+      throw new BridgeError(ErrorCode.Internal, `cif-host's workspace.get said the next page starts at session ${from}, but ${sessions.length} were read; install the cif-host that comes with this extension (./install.sh)`);
+    }
+    page = await call("workspace.get", { from });
+    if (page.version !== first.version) return null;
+    sessions.push(...page.sessions);
+  }
+  return { sessions, focused: first.focused, maxSessions: first.maxSessions, version: first.version };
+}
