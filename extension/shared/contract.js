@@ -48,32 +48,32 @@ export const ErrorCode = Object.freeze({
 /** The CIF methods cif-host answers for web pages. */
 export const PAGE_METHODS = Object.freeze([
   "canCreateSession",
-  "createSession",
-  "getSession",
-  "getFocusedSession",
-  "getAllSessions",
-  "setSessionTitle",
-  "requestFocusSession",
-  "notifyNewActivity",
-  "notifyKpiBreach",
-  "updateContext",
-  "createTab",
-  "getTabs",
-  "getFocusedTab",
-  "focusTab",
-  "refreshTab",
-  "setTabTitle",
   "closeTab",
+  "createSession",
+  "createTab",
+  "focusTab",
+  "getAllSessions",
+  "getFocusedSession",
+  "getFocusedTab",
+  "getSession",
+  "getTabs",
+  "notifyKpiBreach",
+  "notifyNewActivity",
+  "refreshTab",
+  "requestFocusSession",
+  "setSessionTitle",
+  "setTabTitle",
+  "updateContext",
 ]);
 
 /** The agent's own operations: only the extension's views may call them. */
 export const AGENT_METHODS = Object.freeze([
-  "workspace.get",
-  "workspace.tab",
-  "workspace.switchSession",
   "workspace.closeSession",
   "workspace.closeTab",
   "workspace.focusTab",
+  "workspace.get",
+  "workspace.switchSession",
+  "workspace.tab",
 ]);
 
 /** The notifications cif-host sends. */

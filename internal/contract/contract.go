@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,9 +91,9 @@ func module() []byte {
 	b.WriteString("/**\n * The stable error codes; a page reads them as error.errorCode.\n * @enum {number}\n */\n")
 	b.WriteString("export const ErrorCode = " + codes("") + ";\n\n")
 	b.WriteString("/** The CIF methods cif-host answers for web pages. */\n")
-	b.WriteString("export const PAGE_METHODS = " + list(api.MethodsFor(api.Page)) + ";\n\n")
+	b.WriteString("export const PAGE_METHODS = " + list(slices.Sorted(slices.Values(api.MethodsFor(api.Page)))) + ";\n\n")
 	b.WriteString("/** The agent's own operations: only the extension's views may call them. */\n")
-	b.WriteString("export const AGENT_METHODS = " + list(api.MethodsFor(api.Agent)) + ";\n\n")
+	b.WriteString("export const AGENT_METHODS = " + list(slices.Sorted(slices.Values(api.MethodsFor(api.Agent)))) + ";\n\n")
 	b.WriteString("/** The notifications cif-host sends. */\n")
 	b.WriteString("export const HostEvent = " + events() + ";\n\n")
 	b.WriteString("/** What the page's script and the relay post to each other, and the ports to the background. */\n")
