@@ -440,7 +440,7 @@ func Closest(name string, candidates []string, n int) []string {
 	for _, c := range candidates {
 		d := distance(lname, strings.ToLower(c))
 		limit := max(1, len(c)/3)
-		if d <= limit || strings.Contains(c, lname) && len(lname) >= 3 {
+		if d <= limit || len(lname) >= 3 && strings.Contains(strings.ToLower(c), lname) || len(c) >= 4 && strings.Contains(lname, strings.ToLower(c)) {
 			s = append(s, scored{c, d})
 		}
 	}
