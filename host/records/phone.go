@@ -5,10 +5,15 @@ import (
 	"unicode"
 )
 
-// MinPhoneDigits is how many digits two phone numbers must share at their
-// end to match when one is longer: +1 206 555 0143 and (206) 555-0143
-// match, 0143 alone does not reach a suffix match.
-const MinPhoneDigits = 7
+// Phone numbers match by their last digits, however they are written:
+// two numbers match when their last PhoneMatchDigits digits agree (so a
+// country code or a trunk 0 before them does not matter), or, when one has
+// fewer, all of its digits, if it has at least MinPhoneDigits (a local
+// number). Shorter numbers must have exactly the same digits.
+const (
+	MinPhoneDigits   = 7
+	PhoneMatchDigits = 10
+)
 
 // PhoneDigits returns the digits of a phone number, in any script's
 // decimal digits, as ASCII: "+1 (206) 555-0143" → "12065550143".

@@ -385,24 +385,26 @@ func (s *Store) compare(b *builder, c *odata.Compare) {
 }
 
 // phoneMatch writes a match of stored phone digits (reversed) against a
-// caller's digits: the same number written any way. With fewer than
-// MinPhoneDigits digits the digits must be equal; otherwise one number's
-// digits must end the other's, so +1 206 555 0143 finds (206) 555-0143
-// and 555-0143. Both are index range scans.
+// caller's digits: the same number written any way. Two numbers match when
+// their last ten digits agree, or all of the shorter one's when it has
+// fewer (but at least MinPhoneDigits): +1 206 555 0143 finds
+// (206) 555-0143 and 555-0143; +44 20 7946 0958 finds 020 7946 0958.
+// Fewer digits than that must be equal. Every branch is an index lookup.
 func (s *Store) phoneMatch(b *builder, col, digits string) {
 	rev := reverse(digits)
 	if len(digits) < records.MinPhoneDigits {
 		b.w(col, " = ", b.arg(rev))
 		return
 	}
-	b.w("((", col, " >= ", b.arg(rev), " AND ", col, " < ", b.arg(rev+":"), ")")
-	if len(rev) > records.MinPhoneDigits {
+	key := rev[:min(len(rev), records.PhoneMatchDigits)]
+	b.w("((", col, " >= ", b.arg(key), " AND ", col, " < ", b.arg(key+":"), ")")
+	if len(key) > records.MinPhoneDigits {
 		b.w(" OR ", col, " IN (")
-		for n := records.MinPhoneDigits; n < len(rev); n++ {
+		for n := records.MinPhoneDigits; n < len(key); n++ {
 			if n > records.MinPhoneDigits {
 				b.w(", ")
 			}
-			b.w(b.arg(rev[:n]))
+			b.w(b.arg(key[:n]))
 		}
 		b.w(")")
 	}

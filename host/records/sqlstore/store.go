@@ -175,3 +175,7 @@ func sqlOp(op string) string {
 	}
 	panic("unknown comparison " + op)
 }
+
+// RawDB is the database handle, for tests and tools that inspect the
+// store's own tables.
+func (s *Store) RawDB() *sql.DB { return s.db }
