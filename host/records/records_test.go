@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,10 +145,10 @@ func TestQueryError(t *testing.T) {
 // fakeStore counts the calls that reach it.
 type fakeStore struct {
 	Store
-	counts int
+	counts atomic.Int64
 }
 
-func (f *fakeStore) Count(context.Context, string) (int, error) { f.counts++; return 42, nil }
+func (f *fakeStore) Count(context.Context, string) (int, error) { f.counts.Add(1); return 42, nil }
 func (f *fakeStore) Close() error                               { return nil }
 
 func TestLazyOpensOnceAndRetriesAFailure(t *testing.T) {
@@ -179,7 +180,7 @@ func TestLazyOpensOnceAndRetriesAFailure(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 2, opens, "one failed open, then one open for every caller")
-	assert.Equal(t, 8, fake.counts)
+	assert.Equal(t, int64(8), fake.counts.Load())
 	require.NoError(t, l.Close())
 	_, err = l.Count(t.Context(), "contact")
 	assert.Error(t, err)
