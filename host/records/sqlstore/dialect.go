@@ -47,6 +47,15 @@ type Dialect interface {
 	// OrderBy orders by an expression with nulls first ascending (last
 	// descending), as Dataverse orders.
 	OrderBy(expr string, desc bool) string
+	// RowOrder is the cheapest stable order of a table's rows (alias.id
+	// where there is nothing better): the default order of a query and
+	// the tie-breaker after $orderby.
+	RowOrder(alias, id string) string
+	// NoIndex keeps the planner from using an index to order by expr, so
+	// that a selective WHERE (a phone number's index) picks the rows and
+	// only they are sorted, instead of walking an ordering index through
+	// the whole table looking for them.
+	NoIndex(expr string) string
 	// Value converts a Go value to what the driver stores: booleans, times.
 	Bool(v bool) any
 	Time(t time.Time, dateOnly bool) any
@@ -100,6 +109,15 @@ func (SQLite) OrderBy(expr string, desc bool) string {
 	}
 	return expr
 }
+
+// RowOrder implements Dialect: the rowid, the order of the table itself,
+// which costs no index walk (ordering by the id would read the whole
+// table through its index to find the first matches).
+func (SQLite) RowOrder(alias, _ string) string { return alias + ".rowid" }
+
+// NoIndex implements Dialect: SQLite's unary + makes a column an
+// expression, which no index orders.
+func (SQLite) NoIndex(expr string) string { return "+" + expr }
 
 // Bool implements Dialect.
 func (SQLite) Bool(v bool) any {
