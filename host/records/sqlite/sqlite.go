@@ -46,6 +46,8 @@ type Options struct {
 	MaxConns int
 	// NewID makes record ids; nil for random GUIDs.
 	NewID func() string
+	// Trace sees every SELECT a query runs (for tests).
+	Trace func(query string, args []any)
 }
 
 // Open returns the organisation as a Store that opens the file on its
@@ -90,7 +92,7 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 	}
 	s, err := sqlstore.New(ctx, sqlstore.Options{
 		Catalog: o.Catalog, Dialect: sqlstore.SQLite{}, DB: db, SerializeWrites: true,
-		Where: path, Now: o.Now, Logger: o.Logger, NewID: o.NewID,
+		Where: path, Now: o.Now, Logger: o.Logger, NewID: o.NewID, Trace: o.Trace,
 	})
 	if err != nil {
 		db.Close()

@@ -260,6 +260,9 @@ func (s *Store) selectRecords(ctx context.Context, tx *sql.Tx, r *odata.Resolved
 	b.w(" FROM ", s.dialect.Quote(e.LogicalName), " r")
 	where(b)
 	b.w(" LIMIT ", b.arg(int64(limit)))
+	if s.trace != nil {
+		s.trace(b.String(), b.args)
+	}
 	rows, err := tx.QueryContext(ctx, b.String(), b.args...)
 	if err != nil {
 		return nil, s.unavailable("reading "+e.DisplayCollectionName, err)

@@ -40,6 +40,9 @@ type Options struct {
 	Logger *slog.Logger
 	// NewID makes record ids; nil for random GUIDs.
 	NewID func() string
+	// Trace, when set, sees every SELECT a query runs, with its
+	// arguments (tests check the plans with it).
+	Trace func(query string, args []any)
 }
 
 // Store is a records.Store over SQL.
@@ -53,6 +56,7 @@ type Store struct {
 	newID   func() string
 	tables  map[string]*table
 	writeMu *sync.Mutex
+	trace   func(string, []any)
 }
 
 var _ records.Store = (*Store)(nil)
@@ -61,7 +65,7 @@ var _ records.Store = (*Store)(nil)
 // to date.
 func New(ctx context.Context, o Options) (*Store, error) {
 	s := &Store{catalog: o.Catalog, dialect: o.Dialect, db: o.DB, where: o.Where, now: o.Now, logger: o.Logger,
-		newID: o.NewID, tables: map[string]*table{}}
+		newID: o.NewID, tables: map[string]*table{}, trace: o.Trace}
 	if s.now == nil {
 		s.now = time.Now
 	}

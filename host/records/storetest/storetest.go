@@ -38,8 +38,8 @@ type Config struct {
 // it.
 type Opener func(t *testing.T, c Config) records.Store
 
-// Clock is the suite's fixed time.
-var Clock = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+// clock is the suite's fixed time.
+func clock() time.Time { return time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC) }
 
 // Run runs the suite.
 func Run(t *testing.T, open Opener) {
@@ -78,7 +78,7 @@ func Sequence() func() string {
 
 func (s suite) store(t *testing.T) records.Store {
 	t.Helper()
-	st := s.open(t, Config{Catalog: metadata.BuiltinCatalog(), Now: func() time.Time { return Clock }, NewID: Sequence()})
+	st := s.open(t, Config{Catalog: metadata.BuiltinCatalog(), Now: clock, NewID: Sequence()})
 	t.Cleanup(func() { st.Close() })
 	return st
 }
@@ -731,7 +731,7 @@ func (s suite) custom(t *testing.T) {
 			{"logicalName": "new_hotline", "type": "String", "format": "Phone", "searchable": true}]}],
 		"attributes": {"contact": [{"logicalName": "new_tier", "type": "Picklist", "options": [{"value": 100000000, "label": "Gold"}]}]}}`))
 	require.Empty(t, problems)
-	st := s.open(t, Config{Catalog: cat, Now: func() time.Time { return Clock }, NewID: Sequence()})
+	st := s.open(t, Config{Catalog: cat, Now: clock, NewID: Sequence()})
 	t.Cleanup(func() { st.Close() })
 	c := create(t, st, "contact", `{"lastname":"Lee","new_tier":100000000}`)
 	p := create(t, st, "new_project", `{"new_name":"Rollout","new_budget":12.345,"new_hotline":"555 0100 200","new_customerid_contact@odata.bind":"/contacts(`+c+`)"}`)
