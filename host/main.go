@@ -35,6 +35,8 @@ Usage:
                         check every browser's registration; exit 1 if one cannot reach cif-host
   cif-host demo [--port N]
                         serve a demo provider page on 127.0.0.1 (port 8700; 0 picks a free one)
+  cif-host records import|export|sample|query|info
+                        the organisation's records; cif-host records help says more
   cif-host version      print the version
   cif-host help         print this help
 
@@ -59,6 +61,8 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 			return runDoctor(args[1:], stdout, stderr)
 		case "demo":
 			return runDemo(args[1:], stdout, stderr)
+		case "records":
+			return runRecords(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprintf(stdout, usage, version())
 			return 0

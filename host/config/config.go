@@ -3,13 +3,14 @@
 package config
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/cifbridge/cif-bridge/internal/strictjson"
 
 	"github.com/cifbridge/cif-bridge/host/templates"
 )
@@ -23,6 +24,9 @@ type Dirs struct {
 	Config string
 	// State holds each browser profile's sessions and the log file.
 	State string
+	// Data holds the organisation's records (organization.db). It is ""
+	// when no folder can be told; the records store then says what to set.
+	Data string
 }
 
 // Env is what Dirs are computed from: an environment lookup, the home
@@ -33,9 +37,12 @@ type Env struct {
 	GOOS   string
 }
 
-// Resolve returns the folders. $XDG_CONFIG_HOME and $XDG_STATE_HOME win on
-// every system, so tests and unusual setups can point them anywhere;
-// otherwise each system's usual per-user places are used.
+// Resolve returns the folders. $XDG_CONFIG_HOME, $XDG_STATE_HOME and
+// $XDG_DATA_HOME win on every system, so tests and unusual setups can
+// point them anywhere; otherwise each system's usual per-user places are
+// used. The data folder never fails the others: sessions work without
+// records, so a relative $XDG_DATA_HOME is ignored, as the XDG
+// specification says.
 func Resolve(env Env) (Dirs, error) {
 	var d Dirs
 	switch env.GOOS {
@@ -51,6 +58,7 @@ func Resolve(env Env) (Dirs, error) {
 	default:
 		d = Dirs{Config: filepath.Join(env.Home, ".config", App), State: filepath.Join(env.Home, ".local", "state", App)}
 	}
+	d.Data = dataDir(env)
 	for _, o := range []struct {
 		name string
 		dir  *string
@@ -68,6 +76,31 @@ func Resolve(env Env) (Dirs, error) {
 	return d, nil
 }
 
+// dataDir is the per-user data folder: $XDG_DATA_HOME/cif-bridge, else
+// ~/.local/share/cif-bridge (where install.sh puts cif-host too), macOS's
+// Application Support folder, or %LOCALAPPDATA%\cif-bridge on Windows.
+func dataDir(env Env) string {
+	if v := env.Getenv("XDG_DATA_HOME"); v != "" && filepath.IsAbs(v) {
+		return filepath.Join(v, App)
+	}
+	switch env.GOOS {
+	case "windows":
+		if local := env.Getenv("LOCALAPPDATA"); local != "" {
+			return filepath.Join(local, App)
+		}
+		return ""
+	case "darwin":
+		if env.Home != "" {
+			return filepath.Join(env.Home, "Library", "Application Support", App)
+		}
+		return ""
+	}
+	if env.Home == "" {
+		return ""
+	}
+	return filepath.Join(env.Home, ".local", "share", App)
+}
+
 // TemplatesFile is where the administrator's templates live.
 func (d Dirs) TemplatesFile() string { return filepath.Join(d.Config, "templates.json") }
 
@@ -80,6 +113,20 @@ func (d Dirs) ProfilesDir() string { return filepath.Join(d.State, "profiles") }
 // LogFile is cif-host's log.
 func (d Dirs) LogFile() string { return filepath.Join(d.State, "cif-host.log") }
 
+// EntitiesFile is where the administrator's own entities and attributes
+// live, unless settings.json's records.entities says otherwise.
+func (d Dirs) EntitiesFile() string { return filepath.Join(d.Config, "entities.json") }
+
+// OrganizationFile is the embedded organisation's database, unless
+// settings.json's records.database says otherwise; "" when there is no
+// data folder.
+func (d Dirs) OrganizationFile() string {
+	if d.Data == "" {
+		return ""
+	}
+	return filepath.Join(d.Data, "organization.db")
+}
+
 // Settings are the administrator's choices besides templates.
 type Settings struct {
 	// MaxSessions is the limit of open sessions (CIF's is 10).
@@ -90,6 +137,37 @@ type Settings struct {
 	// OrganizationURL is the Dynamics organisation whose pages tabs of
 	// Dynamics page types open, such as https://contoso.crm.dynamics.com.
 	OrganizationURL string `json:"organizationUrl,omitempty"`
+	// Records configures the organisation's records.
+	Records RecordsSettings `json:"records,omitzero"`
+}
+
+// RecordsSettings configure the organisation's records.
+type RecordsSettings struct {
+	// Database is the embedded organisation's file (an absolute path);
+	// empty for Dirs.OrganizationFile.
+	Database string `json:"database,omitempty"`
+	// Entities is the administrator's entities file (an absolute path);
+	// empty for Dirs.EntitiesFile.
+	Entities string `json:"entities,omitempty"`
+	// Sample loads the sample organisation the first time the records
+	// are used, if the organisation is empty then.
+	Sample bool `json:"sample,omitempty"`
+}
+
+// DatabaseFile is where the organisation's database is.
+func (s Settings) DatabaseFile(d Dirs) string {
+	if s.Records.Database != "" {
+		return s.Records.Database
+	}
+	return d.OrganizationFile()
+}
+
+// EntitiesFile is where the administrator's entities file is.
+func (s Settings) EntitiesFile(d Dirs) string {
+	if s.Records.Entities != "" {
+		return s.Records.Entities
+	}
+	return d.EntitiesFile()
 }
 
 // MaxSessionsCeiling bounds MaxSessions: the agent's workspace is a list a
@@ -113,10 +191,8 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 		return Settings{}, problem("", "cannot be read (%v); fix its permissions or remove it", err)
 	}
 	var s Settings
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession and organizationUrl", err)
+	if err := strictjson.Unmarshal(data, &s); err != nil {
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
@@ -126,6 +202,18 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	if !templates.ValidOrgURL(s.OrganizationURL) {
 		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)
+	}
+	for _, f := range []struct{ field, value, example string }{
+		{"records.database", s.Records.Database, "/home/you/cif-bridge/organization.db"},
+		{"records.entities", s.Records.Entities, "/home/you/.config/cif-bridge/entities.json"},
+	} {
+		switch {
+		case f.value == "":
+		case strings.Contains(f.value, "://"):
+			return Settings{}, problem(f.field, "is %q, an address; this cif-host keeps the organisation in a file: give the file's absolute path, such as %s", f.value, f.example)
+		case !filepath.IsAbs(f.value):
+			return Settings{}, problem(f.field, "is %q, which is not an absolute path; give one, such as %s, or leave it out for the default", f.value, f.example)
+		}
 	}
 	return s, nil
 }

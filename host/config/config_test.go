@@ -14,7 +14,7 @@ func env(goos, home string, vars map[string]string) Env {
 }
 
 func TestResolve(t *testing.T) {
-	xdg := map[string]string{"XDG_CONFIG_HOME": "/x/config", "XDG_STATE_HOME": "/x/state"}
+	xdg := map[string]string{"XDG_CONFIG_HOME": "/x/config", "XDG_STATE_HOME": "/x/state", "XDG_DATA_HOME": "/x/data"}
 	win := map[string]string{"APPDATA": `C:\Users\u\AppData\Roaming`, "LOCALAPPDATA": `C:\Users\u\AppData\Local`}
 	tests := []struct {
 		name string
@@ -22,23 +22,27 @@ func TestResolve(t *testing.T) {
 		want Dirs
 	}{
 		{"linux", env("linux", "/home/u", nil),
-			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge"}},
+			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge", Data: "/home/u/.local/share/cif-bridge"}},
 		{"linux with XDG", env("linux", "/home/u", xdg),
-			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge", Data: "/x/data/cif-bridge"}},
+		{"linux with a relative XDG_DATA_HOME, which XDG says to ignore", env("linux", "/home/u", map[string]string{"XDG_DATA_HOME": "rel"}),
+			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge", Data: "/home/u/.local/share/cif-bridge"}},
 		{"linux with XDG and no home", env("linux", "", xdg),
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge", Data: "/x/data/cif-bridge"}},
+		{"no data folder does not stop the others", env("linux", "", map[string]string{"XDG_CONFIG_HOME": "/x/config", "XDG_STATE_HOME": "/x/state"}),
 			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
 		{"freebsd", env("freebsd", "/home/u", nil),
-			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge"}},
+			Dirs{Config: "/home/u/.config/cif-bridge", State: "/home/u/.local/state/cif-bridge", Data: "/home/u/.local/share/cif-bridge"}},
 		{"macOS", env("darwin", "/Users/u", nil),
-			Dirs{Config: "/Users/u/Library/Application Support/cif-bridge", State: "/Users/u/Library/Application Support/cif-bridge/state"}},
+			Dirs{Config: "/Users/u/Library/Application Support/cif-bridge", State: "/Users/u/Library/Application Support/cif-bridge/state", Data: "/Users/u/Library/Application Support/cif-bridge"}},
 		{"macOS with XDG", env("darwin", "/Users/u", xdg),
-			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge", Data: "/x/data/cif-bridge"}},
 		{"macOS with only XDG_STATE_HOME", env("darwin", "/Users/u", map[string]string{"XDG_STATE_HOME": "/x/state"}),
-			Dirs{Config: "/Users/u/Library/Application Support/cif-bridge", State: "/x/state/cif-bridge"}},
+			Dirs{Config: "/Users/u/Library/Application Support/cif-bridge", State: "/x/state/cif-bridge", Data: "/Users/u/Library/Application Support/cif-bridge"}},
 		{"windows", env("windows", "", win),
-			Dirs{Config: filepath.Join(win["APPDATA"], "cif-bridge"), State: filepath.Join(win["LOCALAPPDATA"], "cif-bridge")}},
+			Dirs{Config: filepath.Join(win["APPDATA"], "cif-bridge"), State: filepath.Join(win["LOCALAPPDATA"], "cif-bridge"), Data: filepath.Join(win["LOCALAPPDATA"], "cif-bridge")}},
 		{"windows with XDG only", env("windows", "", xdg),
-			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge"}},
+			Dirs{Config: "/x/config/cif-bridge", State: "/x/state/cif-bridge", Data: "/x/data/cif-bridge"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,11 +79,18 @@ func TestResolveRefuses(t *testing.T) {
 }
 
 func TestFilesInTheFolders(t *testing.T) {
-	d := Dirs{Config: "/c", State: "/s"}
+	d := Dirs{Config: "/c", State: "/s", Data: "/d"}
 	assert.Equal(t, filepath.Join("/c", "templates.json"), d.TemplatesFile())
 	assert.Equal(t, filepath.Join("/c", "settings.json"), d.SettingsFile())
 	assert.Equal(t, filepath.Join("/s", "profiles"), d.ProfilesDir())
 	assert.Equal(t, filepath.Join("/s", "cif-host.log"), d.LogFile())
+	assert.Equal(t, filepath.Join("/c", "entities.json"), d.EntitiesFile())
+	assert.Equal(t, filepath.Join("/d", "organization.db"), d.OrganizationFile())
+	assert.Equal(t, "", Dirs{}.OrganizationFile())
+	assert.Equal(t, filepath.Join("/d", "organization.db"), Settings{}.DatabaseFile(d))
+	assert.Equal(t, "/elsewhere/org.db", Settings{Records: RecordsSettings{Database: "/elsewhere/org.db"}}.DatabaseFile(d))
+	assert.Equal(t, filepath.Join("/c", "entities.json"), Settings{}.EntitiesFile(d))
+	assert.Equal(t, "/e.json", Settings{Records: RecordsSettings{Entities: "/e.json"}}.EntitiesFile(d))
 }
 
 func TestLoadSettings(t *testing.T) {
@@ -95,13 +106,24 @@ func TestLoadSettings(t *testing.T) {
 	assert.Empty(t, problems)
 	assert.Equal(t, Settings{MaxSessions: 3, OrganizationURL: "https://contoso.crm.dynamics.com"}, s)
 
+	require.NoError(t, os.WriteFile(path, []byte(`{"records": {"database": "/srv/org.db", "entities": "/etc/e.json", "sample": true}}`), 0o600))
+	s, problems = LoadSettings(path)
+	assert.Empty(t, problems)
+	assert.Equal(t, Settings{Records: RecordsSettings{Database: "/srv/org.db", Entities: "/etc/e.json", Sample: true}}, s)
+
 	for name, tt := range map[string]struct{ content, field, message string }{
-		"not JSON":      {`{"maxSessions": `, "", "is not a valid settings file (unexpected EOF); it takes maxSessions, maxTabsPerSession and organizationUrl"},
-		"unknown field": {`{"maxSession": 3}`, "", `is not a valid settings file (json: unknown field "maxSession"); it takes maxSessions, maxTabsPerSession and organizationUrl`},
-		"wrong type":    {`{"maxSessions": "3"}`, "", "is not a valid settings file (json: cannot unmarshal string into Go struct field Settings.maxSessions of type int); it takes maxSessions, maxTabsPerSession and organizationUrl"},
-		"too many":      {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
-		"negative":      {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
-		"bad org":       {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
+		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})"},
+		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})`},
+		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})`},
+		"too many":            {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
+		"negative":            {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
+		"bad org":             {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
+		"relative database":   {`{"records": {"database": "org.db"}}`, "records.database", `is "org.db", which is not an absolute path; give one, such as /home/you/cif-bridge/organization.db, or leave it out for the default`},
+		"database address":    {`{"records": {"database": "postgres://db/org"}}`, "records.database", `is "postgres://db/org", an address; this cif-host keeps the organisation in a file: give the file's absolute path, such as /home/you/cif-bridge/organization.db`},
+		"relative entities":   {`{"records": {"entities": "e.json"}}`, "records.entities", `is "e.json", which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default`},
+		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})`},
+		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})`},
+		"tabs":                {`{"maxTabsPerSession": 101}`, "maxTabsPerSession", "is 101; use a number from 1 to 100, or leave it out for 20"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))

@@ -1,0 +1,185 @@
+// Package sqlstore is a records.Store over an SQL database through
+// database/sql: a table per entity with a column per attribute, indexes on
+// the attributes searched, versioned migrations, and SQL generated for a
+// Dialect (SQLite here; PostgreSQL adds its own). Identifiers in the SQL
+// come from validated metadata only, and every value a caller gives
+// reaches the database as a bound argument, never as SQL text.
+//
+// The sqlite package opens the embedded organisation with it.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cifbridge/cif-bridge/host/records"
+	"github.com/cifbridge/cif-bridge/host/records/metadata"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
+)
+
+// Options configure a Store.
+type Options struct {
+	Catalog *metadata.Catalog
+	Dialect Dialect
+	// DB runs every transaction. Write transactions must take the
+	// database's write lock at their start (SQLite: _txlock=immediate);
+	// read-only ones may run beside them.
+	DB *sql.DB
+	// SerializeWrites makes this process's writes wait for each other in
+	// Go rather than in the database's busy loop (SQLite has one writer at
+	// a time anyway).
+	SerializeWrites bool
+	// Where names the database in messages, such as its file.
+	Where  string
+	Now    func() time.Time
+	Logger *slog.Logger
+	// NewID makes record ids; nil for random GUIDs.
+	NewID func() string
+	// Trace, when set, sees every SELECT a query runs, with its
+	// arguments (tests check the plans with it).
+	Trace func(query string, args []any)
+}
+
+// Store is a records.Store over SQL.
+type Store struct {
+	catalog *metadata.Catalog
+	dialect Dialect
+	db      *sql.DB
+	where   string
+	now     func() time.Time
+	logger  *slog.Logger
+	newID   func() string
+	tables  map[string]*table
+	writeMu *sync.Mutex
+	trace   func(string, []any)
+}
+
+var _ records.Store = (*Store)(nil)
+
+// New returns a Store over an open database, after bringing its schema up
+// to date.
+func New(ctx context.Context, o Options) (*Store, error) {
+	s := &Store{catalog: o.Catalog, dialect: o.Dialect, db: o.DB, where: o.Where, now: o.Now, logger: o.Logger,
+		newID: o.NewID, tables: map[string]*table{}, trace: o.Trace}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.newID == nil {
+		s.newID = randomID
+	}
+	if o.SerializeWrites {
+		s.writeMu = &sync.Mutex{}
+	}
+	for _, name := range s.catalog.Names() {
+		e, _ := s.catalog.Entity(name)
+		s.tables[name] = planTable(e)
+	}
+	start := time.Now()
+	if err := s.migrate(ctx); err != nil {
+		return nil, s.unavailable("preparing its tables", err)
+	}
+	s.logger.Debug("the organisation's database is ready", "where", s.where, "took", time.Since(start))
+	return s, nil
+}
+
+// Catalog implements records.Store.
+func (s *Store) Catalog() *metadata.Catalog { return s.catalog }
+
+// Close implements records.Store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// write runs fn in a write transaction: all of it or nothing.
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.writeMu != nil {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.unavailable("starting a change", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.unavailable("saving a change", err)
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction, one consistent view.
+func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s.unavailable("starting a read", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// unavailable explains a database failure; coded errors pass unchanged.
+func (s *Store) unavailable(doing string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := errors.AsType[*errcode.Error](err); ok {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return records.Unavailable("the organisation's database did not answer in time while %s (%v); call again", doing, err)
+	}
+	return records.Unavailable("the organisation's database (%s %s) failed while %s: %v; if it is locked or busy, another program holds it: call again; otherwise check the disk, or run `cif-host doctor`",
+		s.dialect.Name(), s.where, doing, err)
+}
+
+// entity finds an entity's table.
+func (s *Store) entity(name string) (*table, error) {
+	e, err := records.Entity(s.catalog, name)
+	if err != nil {
+		return nil, err
+	}
+	return s.tables[e.LogicalName], nil
+}
+
+// nextCounter takes the next value of one of the store's counters.
+func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, s.sql(`UPDATE cifbridge_counters SET value = value + 1 WHERE name = ? RETURNING value`), name).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("taking the next %s: %w", name, err)
+	}
+	return v, nil
+}
+
+func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
+
+func sqlOp(op string) string {
+	switch op {
+	case "eq":
+		return "="
+	case "ne":
+		return "<>"
+	case "gt":
+		return ">"
+	case "ge":
+		return ">="
+	case "lt":
+		return "<"
+	case "le":
+		return "<="
+	}
+	panic("unknown comparison " + op)
+}
+
+// RawDB is the database handle, for tests and tools that inspect the
+// store's own tables.
+func (s *Store) RawDB() *sql.DB { return s.db }
