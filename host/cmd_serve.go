@@ -12,6 +12,8 @@ import (
 	"github.com/cifbridge/cif-bridge/host/api"
 	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/hostlog"
+	"github.com/cifbridge/cif-bridge/host/records/metadata"
+	"github.com/cifbridge/cif-bridge/host/records/organization"
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/manifest"
@@ -50,6 +52,11 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	catalog, problems := templates.Load(dirs.TemplatesFile())
 	settings, settingsProblems := config.LoadSettings(dirs.SettingsFile())
 	problems = append(problems, settingsProblems...)
+	org, entityProblems := organization.Open(dirs, settings, logger)
+	defer org.Close()
+	for _, p := range entityProblems {
+		problems = append(problems, entityProblem(p))
+	}
 	for _, p := range problems {
 		logger.Warn("configuration problem", "problem", p.String())
 	}
@@ -65,6 +72,7 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 		Settings:    settings,
 		Logger:      logger,
 		Refusal:     refusal,
+		Records:     org,
 	})
 	err = server.Serve(ctx, stdin, out, handler, logger)
 	if err != nil {
@@ -73,4 +81,14 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	}
 	logger.Info("stopped")
 	return 0
+}
+
+// entityProblem reports a fault in entities.json as hello reports the
+// templates' and settings' faults: the entity in place of the template.
+func entityProblem(p metadata.Problem) templates.Problem {
+	field := p.Field
+	if p.Attribute != "" {
+		field = strings.TrimSuffix("attributes."+p.Attribute+"."+p.Field, ".")
+	}
+	return templates.Problem{File: p.File, Template: p.Entity, Field: field, Message: p.Message}
 }

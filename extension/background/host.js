@@ -5,6 +5,8 @@ import { BridgeError } from "../shared/errors.js";
 const CALL_TIMEOUT_MS = 9000;
 
 const MAX_BACKOFF_MS = 5000;
+/** How long a connection keeps trying while the profile is busy (ProfileBusy). */
+const BUSY_RETRY_MS = 8000;
 const BACKOFF_MS = 50;
 
 /**
@@ -25,6 +27,7 @@ const BACKOFF_MS = 50;
  * @property {(method: string, params: any) => void} onEvent receives host notifications
  * @property {number} [timeoutMs] per-call timeout
  * @property {number} [backoffMs] the first reconnect delay after a drop; it doubles with each failure
+ * @property {number} [busyRetryMs] how long to keep starting a new host while the profile is busy
  */
 
 /**
@@ -72,6 +75,10 @@ export class NativeHost {
    */
   async call(method, params) {
     await this.connect();
+    // A connection can end between its hello and this call's turn (the
+    // host was killed, or exited): a call that was never sent is safe to
+    // make once more, on a new connection.
+    if (!this.#port) await this.connect();
     return this.#send(method, params);
   }
 
@@ -106,7 +113,24 @@ export class NativeHost {
     return this.#ready;
   }
 
+  /**
+   * Connects and says hello. A host that finds the profile still held by
+   * the one before it (which the browser is shutting down, slowly on a
+   * busy machine) answers ProfileBusy: that is retried with a fresh host
+   * for a while before the callers hear it.
+   */
   async #open() {
+    const deadline = Date.now() + (this.#opts.busyRetryMs ?? BUSY_RETRY_MS);
+    for (;;) {
+      try {
+        return await this.#openOnce();
+      } catch (err) {
+        if (!(err instanceof BridgeError) || err.code !== ErrorCode.ProfileBusy || Date.now() >= deadline) throw err;
+      }
+    }
+  }
+
+  async #openOnce() {
     const wait = this.#retryAt - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const port = this.#opts.connectNative(HOST_NAME);

@@ -49,21 +49,30 @@ export const ErrorCode = Object.freeze({
 export const PAGE_METHODS = Object.freeze([
   "canCreateSession",
   "closeTab",
+  "createRecord",
   "createSession",
   "createTab",
+  "deleteRecord",
   "focusTab",
   "getAllSessions",
+  "getEntityMetadata",
   "getFocusedSession",
   "getFocusedTab",
   "getSession",
   "getTabs",
   "notifyKpiBreach",
   "notifyNewActivity",
+  "openForm",
+  "refreshForm",
   "refreshTab",
+  "renderSearchPage",
   "requestFocusSession",
+  "retrieveRecord",
+  "searchAndOpenRecords",
   "setSessionTitle",
   "setTabTitle",
   "updateContext",
+  "updateRecord",
 ]);
 
 /** The agent's own operations: only the extension's views may call them. */
@@ -81,6 +90,7 @@ export const HostEvent = Object.freeze({
   SessionClosed: "onSessionClosed",
   SessionSwitched: "onSessionSwitched",
   WorkspaceChanged: "cifbridge.workspaceChanged",
+  OpenPage: "cifbridge.openPage",
 });
 
 /** What the page's script and the relay post to each other, and the ports to the background. */

@@ -116,6 +116,45 @@ test("a failed hello fails the call and closes the port", async () => {
   assert.ok(ports[0].disconnected);
 });
 
+test("a busy profile is retried with a fresh host, and heard only when it stays busy", async () => {
+  const { host, ports } = setup({ busyRetryMs: 60000 });
+  const call = host.call("getAllSessions", {});
+  await until(() => ports.length === 1);
+  ports[0].fail((await sent(ports[0], 1))[0].id, ErrorCode.ProfileBusy, "another cif-host process is serving this browser profile");
+  await until(() => ports.length === 2);
+  assert.ok(ports[0].disconnected, "the busy host is let go");
+  await answerHello(ports[1]);
+  const [, get] = await sent(ports[1], 2);
+  ports[1].reply(get.id, []);
+  assert.deepEqual(await call, []);
+
+  const { host: impatient, ports: p2 } = setup({ busyRetryMs: 0 });
+  const refused = impatient.call("getAllSessions", {});
+  await until(() => p2.length === 1);
+  p2[0].fail((await sent(p2[0], 1))[0].id, ErrorCode.ProfileBusy, "busy");
+  await assert.rejects(refused, { code: ErrorCode.ProfileBusy, message: "busy" });
+  assert.equal(p2.length, 1);
+});
+
+test("a call made as the connection drops goes to a new connection", async () => {
+  const { host, ports } = setup();
+  const first = host.call("canCreateSession", {});
+  await answerHello(ports[0]);
+  const [, sent1] = await sent(ports[0], 2);
+  ports[0].reply(sent1.id, true);
+  await first;
+  // The host dies after the next call found the connection ready, before it was sent.
+  const ready = host.connect();
+  const second = ready.then(() => host.call("getAllSessions", {}));
+  ports[0].drop();
+  await until(() => ports.length === 2);
+  await answerHello(ports[1]);
+  const [, sent2] = await sent(ports[1], 2);
+  assert.equal(sent2.method, "getAllSessions");
+  ports[1].reply(sent2.id, ["s"]);
+  assert.deepEqual(await second, ["s"]);
+});
+
 test("a call with no answer times out", async () => {
   const { host, ports } = setup({ timeoutMs: 30 });
   const call = host.call("getAllSessions", {});

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/server"
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/host/templates"
@@ -35,6 +36,9 @@ type Config struct {
 	// Refusal, when set, answers every request: the caller is not an
 	// extension this host admits.
 	Refusal *errcode.Error
+	// Records is the organisation, shared by every connection of the
+	// process; opened on its first use.
+	Records records.Store
 }
 
 // DefaultLockWait covers a browser's shutdown of the previous host:
@@ -47,7 +51,7 @@ const WorkspaceChanged = "cifbridge.workspaceChanged"
 
 // Events are the notifications cif-host sends, by name.
 func Events() []string {
-	return []string{session.EventSessionClosed, session.EventSessionSwitched, WorkspaceChanged}
+	return []string{session.EventSessionClosed, session.EventSessionSwitched, WorkspaceChanged, OpenPage}
 }
 
 // Conn answers one browser connection.
@@ -117,7 +121,8 @@ func (c *Conn) dispatch(name string, params []byte) (any, error) {
 	if err := m.caller.admits(name, env.Provider); err != nil {
 		return nil, err
 	}
-	return m.run(call{method: name, provider: env.Provider, args: env.Args, sessions: c.profile.manager})
+	return m.run(call{method: name, provider: env.Provider, args: env.Args, sessions: c.profile.manager, records: c.cfg.Records,
+		notify: func(n protocol.Notification) { c.events = append(c.events, n) }})
 }
 
 // emit queues a manager event as a notification after the current reply.

@@ -5,7 +5,9 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/session"
+	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
@@ -47,6 +49,9 @@ type call struct {
 	provider string // the page's origin; "" for the agent
 	args     jsontext.Value
 	sessions *session.Manager
+	records  records.Store
+	// notify sends a notification after the call's reply.
+	notify func(protocol.Notification)
 }
 
 // method is one callable.
@@ -76,6 +81,16 @@ var methods = []method{
 	{"refreshTab", Page, refreshTab},
 	{"setTabTitle", Page, setTabTitle},
 	{"closeTab", Page, closeTab},
+
+	{"createRecord", Page, createRecord},
+	{"retrieveRecord", Page, retrieveRecord},
+	{"updateRecord", Page, updateRecord},
+	{"deleteRecord", Page, deleteRecord},
+	{"searchAndOpenRecords", Page, searchAndOpenRecords},
+	{"getEntityMetadata", Page, getEntityMetadata},
+	{"openForm", Page, openForm},
+	{"renderSearchPage", Page, renderSearchPage},
+	{"refreshForm", Page, refreshForm},
 
 	{"workspace.get", Agent, workspaceGet},
 	{"workspace.tab", Agent, workspaceTab},

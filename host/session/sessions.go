@@ -183,3 +183,14 @@ func (m *Manager) UpdateContext(provider, id string, values map[string]any, dele
 	m.touch(s)
 	return maps.Clone(params), nil
 }
+
+// FocusedProvider returns the provider whose session is focused, or ""
+// when the agent is on the home session.
+func (m *Manager) FocusedProvider() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s := m.focused(); s != nil {
+		return s.Provider
+	}
+	return ""
+}

@@ -40,7 +40,7 @@ var pageTypes = map[PageType][]ParamSpec{
 	Dashboard:         {{"dashboardId", String, true}},
 	EntityList:        {{"entityName", String, true}, {"viewId", String, false}},
 	EntityRecord:      {{"entityName", String, true}, {"entityId", String, false}, {"formId", String, false}, {"validateRecord", Boolean, false}, {"data", JSON, false}},
-	Search:            {{"searchText", String, true}, {"searchType", Number, false}},
+	Search:            {{"searchText", String, true}, {"searchType", Number, false}, {"entityName", String, false}},
 	ThirdPartyWebsite: {{"url", String, true}, {"data", String, false}},
 	WebResource:       {{"webresourceName", String, true}, {"data", String, false}},
 	Control:           {{"controlName", String, true}, {"data", String, false}},

@@ -97,7 +97,7 @@ func TestLoadReportsEveryProblemAndKeepsWhatIsGood(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		`: template "t_kind": field "pageType": is "spreadsheet"; use one of dashboard, entityList, entityRecord, search, thirdPartyWebsite, webResource, control, custom`,
-		`: template "t_unknown_param": field "parameters.color": is not a parameter of page type search; it takes searchText, searchType`,
+		`: template "t_unknown_param": field "parameters.color": is not a parameter of page type search; it takes searchText, searchType, entityName`,
 		`: template "t_required": field "parameters.url": is required for page type thirdPartyWebsite; give a value or a slug such as "{url}"`,
 		`: template "t_type": field "parameters.searchType": must be a number or a string with slugs, not a boolean`,
 		`: template "t_script": field "parameters.url": is "javascript:alert({x})", which cannot become an http or https address; write a full URL such as https://example.com/{q}, or a slug that holds one, such as {url}`,
