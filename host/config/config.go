@@ -139,6 +139,12 @@ type Settings struct {
 	OrganizationURL string `json:"organizationUrl,omitempty"`
 	// Records configures the organisation's records.
 	Records RecordsSettings `json:"records,omitzero"`
+	// Organization and User are what getEnvironment reports.
+	Organization Organization `json:"organization,omitzero"`
+	User         User         `json:"user,omitzero"`
+	// ChannelProviders are the administrator's channel providers, whose
+	// pages the extension's panel hosts.
+	ChannelProviders []ChannelProvider `json:"channelProviders,omitempty"`
 }
 
 // RecordsSettings configure the organisation's records.
@@ -178,7 +184,9 @@ const MaxSessionsCeiling = 100
 const MaxTabsCeiling = 100
 
 // LoadSettings reads settings.json. A missing file gives the defaults; a
-// broken one gives the defaults and a problem that says how to fix it.
+// broken one gives the defaults and a problem that says how to fix it. A
+// fault in the organization, the user or a channel provider costs only
+// that section or provider.
 func LoadSettings(path string) (Settings, []templates.Problem) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -192,7 +200,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	var s Settings
 	if err := strictjson.Unmarshal(data, &s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, entities, sample})", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, records ({database, entities, sample}), organization, user and channelProviders (see docs/templates.md)", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
@@ -215,5 +223,5 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 			return Settings{}, problem(f.field, "is %q, which is not an absolute path; give one, such as %s, or leave it out for the default", f.value, f.example)
 		}
 	}
-	return s, nil
+	return s, checkIdentity(path, &s)
 }
