@@ -25,7 +25,7 @@ func TestPanelScreenshot(t *testing.T) {
 	chat.result(`Microsoft.CIFramework.createSession({templateName: "msdyn_website_session", templateParameters: {customer: "Fabrikam", url: `+js(srv.URL+"/blank.html")+`}})`, &third)
 	chat.result(`Microsoft.CIFramework.notifyNewActivity(`+js(first)+`, 3)`, nil)
 	phone.result(`Microsoft.CIFramework.requestFocusSession(`+js(second)+`)`, nil)
-	phone.result(`Microsoft.CIFramework.notifyKpiBreach(`+js(second)+`, false, "on hold for 4 minutes")`, nil)
+	phone.result(`Microsoft.CIFramework.notifyKpiBreach(`+js(second)+`, true, "on hold for 4 minutes")`, nil)
 
 	d := r.driver(t).(*cdp)
 	panel := chromium.extensionTab(t, r, "views/panel/panel.html")

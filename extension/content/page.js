@@ -236,8 +236,8 @@
     // Sessions.
     /** @param {string} [correlationId] */
     canCreateSession: (correlationId) => call("canCreateSession", { correlationId }),
-    /** @param {object} input @param {string} [correlationId] */
-    createSession: (input, correlationId) => call("createSession", { input, correlationId }),
+    /** @param {object} input @param {string} [correlationId] @param {string} [providerSessionId] */
+    createSession: (input, correlationId, providerSessionId) => call("createSession", { input, correlationId, providerSessionId }),
     /** @param {string} sessionId @param {string} [correlationId] */
     getSession: (sessionId, correlationId) => call("getSession", { sessionId, correlationId }).then(propertyMap),
     /** @param {string} [correlationId] */
@@ -254,9 +254,19 @@
     requestFocusSession: (sessionId, countOrCorrelationId, correlationId) => callVoid("requestFocusSession", typeof countOrCorrelationId === "number"
       ? { sessionId, messagesCount: countOrCorrelationId, correlationId }
       : { sessionId, correlationId: countOrCorrelationId }),
-    /** @param {string} sessionId @param {number} count @param {string} [correlationId] */
-    notifyNewActivity: (sessionId, count, correlationId) => callVoid("notifyNewActivity", { sessionId, count, correlationId }),
-    /** @param {string} sessionId @param {boolean} [shouldReset] @param {unknown} [details] @param {string} [correlationId] */
+    /**
+     * CIF's order is (sessionId, count, shouldReset, correlationId); older
+     * code passes (sessionId, count, correlationId).
+     * @param {string} sessionId @param {number} count @param {boolean | string} [shouldResetOrCorrelationId] @param {string} [correlationId]
+     */
+    notifyNewActivity: (sessionId, count, shouldResetOrCorrelationId, correlationId) => callVoid("notifyNewActivity", typeof shouldResetOrCorrelationId === "string"
+      ? { sessionId, count, correlationId: shouldResetOrCorrelationId }
+      : { sessionId, count, shouldReset: shouldResetOrCorrelationId, correlationId }),
+    /**
+     * Raises the session's KPI breach with true (or nothing), clears it
+     * with false: Dynamics passes the flag on as "breached", whatever its name.
+     * @param {string} sessionId @param {boolean} [shouldReset] @param {unknown} [details] @param {string} [correlationId]
+     */
     notifyKpiBreach: (sessionId, shouldReset, details, correlationId) => callVoid("notifyKpiBreach", { sessionId, shouldReset, details, correlationId }),
     /** @param {object | string[]} input @param {string} [sessionId] @param {boolean} [isDelete] @param {string} [correlationId] */
     updateContext: (input, sessionId, isDelete, correlationId) => call("updateContext", { input, sessionId, isDelete, correlationId }),

@@ -56,6 +56,7 @@ export const PAGE_METHODS = Object.freeze([
   "focusTab",
   "getAllSessions",
   "getEntityMetadata",
+  "getEnvironment",
   "getFocusedSession",
   "getFocusedTab",
   "getSession",

@@ -242,3 +242,15 @@ test("the TypeScript declarations name exactly the runtime's members", async (t)
   const w = world(t);
   assert.deepEqual([...declared].sort(), Object.keys(w.cif).sort());
 });
+
+test("notifyNewActivity, notifyKpiBreach and createSession take CIF's argument orders", async (t) => {
+  const w = world(t, { answer: () => null });
+  await w.cif.notifyNewActivity("s1", 2, true, "c1");
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", count: 2, shouldReset: true, correlationId: "c1" });
+  await w.cif.notifyNewActivity("s1", 2, "c2");
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", count: 2, correlationId: "c2" }, "older code's (id, count, correlationId)");
+  await w.cif.notifyKpiBreach("s1", true, null);
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", shouldReset: true, details: null }, "Microsoft's sample raises a breach so");
+  await w.cif.createSession({ templateName: "t" }, "c3", "provider-42");
+  assert.deepEqual(w.calls.at(-1).params.args, { input: { templateName: "t" }, correlationId: "c3", providerSessionId: "provider-42" });
+});

@@ -3,6 +3,7 @@ package api
 import (
 	"slices"
 
+	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/cifbridge/cif-bridge/host/templates"
@@ -27,6 +28,10 @@ type HelloResult struct {
 	StateFile       string              `json:"stateFile"`
 	LogFile         string              `json:"logFile"`
 	Problems        []templates.Problem `json:"problems"`
+	// ChannelProviders are the administrator's channel providers
+	// (settings.json), which the extension hosts in its panel beside the
+	// agent's own.
+	ChannelProviders []config.ChannelProvider `json:"channelProviders"`
 }
 
 // Limits are the numbers a caller must stay within.
@@ -77,5 +82,7 @@ func (c *Conn) hello(raw []byte) (any, error) {
 		StateFile: c.profile.file.Path(),
 		LogFile:   c.cfg.Dirs.LogFile(),
 		Problems:  append([]templates.Problem{}, c.cfg.Problems...),
+
+		ChannelProviders: append([]config.ChannelProvider{}, c.cfg.Settings.ChannelProviders...),
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/protocol"
@@ -50,6 +51,9 @@ type call struct {
 	args     jsontext.Value
 	sessions *session.Manager
 	records  records.Store
+	// settings and hostVersion are what getEnvironment reports.
+	settings    config.Settings
+	hostVersion string
 	// notify sends a notification after the call's reply.
 	notify func(protocol.Notification)
 }
@@ -73,6 +77,7 @@ var methods = []method{
 	{"notifyNewActivity", Page, notifyNewActivity},
 	{"notifyKpiBreach", Page, notifyKpiBreach},
 	{"updateContext", Page, updateContext},
+	{"getEnvironment", Page, getEnvironment},
 
 	{"createTab", Page, createTab},
 	{"getTabs", Page, getTabs},

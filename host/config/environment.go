@@ -89,8 +89,8 @@ var (
 	originEntry = regexp.MustCompile(`^(https?)://(\*\.)?(\[[0-9a-fA-F:.]+\]|[^/:*\[\]\s]+)(:[0-9]{1,5})?/?$`)
 )
 
-// validGUID reports whether s is a GUID, with or without braces.
-func validGUID(s string) bool {
+// ValidGUID reports whether s is a GUID, with or without braces.
+func ValidGUID(s string) bool {
 	return guidPattern.MatchString(s) && strings.HasPrefix(s, "{") == strings.HasSuffix(s, "}")
 }
 
@@ -110,10 +110,10 @@ func BracedGUID(s string) string {
 // checkOrganization returns the problems of settings.json's organization.
 func checkOrganization(o Organization) []fieldProblem {
 	var out []fieldProblem
-	if o.ID != "" && !validGUID(o.ID) {
+	if o.ID != "" && !ValidGUID(o.ID) {
 		out = append(out, fieldProblem{"organization.id", fmt.Sprintf("is %q; use the organisation's id, a GUID such as 5f2b2d1e-7a8c-4e8e-9c61-0c1f0b1d9e2a (Settings > Customizations > Developer resources)", o.ID)})
 	}
-	if o.AppID != "" && !validGUID(o.AppID) {
+	if o.AppID != "" && !ValidGUID(o.AppID) {
 		out = append(out, fieldProblem{"organization.appId", fmt.Sprintf("is %q; use the app's id, a GUID such as the appid in a Dynamics address", o.AppID)})
 	}
 	if o.UniqueName != "" && (len(o.UniqueName) > maxIdentityTextLength || !uniqueNamePattern.MatchString(o.UniqueName)) {
@@ -129,7 +129,7 @@ func checkOrganization(o Organization) []fieldProblem {
 // checkUser returns the problems of settings.json's user.
 func checkUser(u User) []fieldProblem {
 	var out []fieldProblem
-	if u.ID != "" && !validGUID(u.ID) {
+	if u.ID != "" && !ValidGUID(u.ID) {
 		out = append(out, fieldProblem{"user.id", fmt.Sprintf("is %q; use the user's id, a GUID such as 5f2b2d1e-7a8c-4e8e-9c61-0c1f0b1d9e2a", u.ID)})
 	}
 	if utf8.RuneCountInString(u.Name) > maxIdentityTextLength {
