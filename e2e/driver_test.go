@@ -20,8 +20,12 @@ import (
 type driver interface {
 	// open opens url in a new tab and returns the tab's handle.
 	open(url string) (string, error)
-	// find returns the handle of an open tab showing url.
+	// find returns the handle of an open tab, or of a frame in a tab,
+	// showing url.
 	find(url string) (string, error)
+	// resize gives a tab's page a viewport of this size, as the agent
+	// resizing the window (or the panel) would.
+	resize(tab string, width, height int) error
 	// activate brings a tab to the front, as the agent clicking it would.
 	activate(tab string) error
 	// close closes a tab, as the agent would.
@@ -183,11 +187,22 @@ func (c *cdp) find(url string) (string, error) {
 		return "", err
 	}
 	for _, ti := range targets.TargetInfos {
-		if ti.Type == "page" && ti.URL == url {
+		// A frame of another site than its page's is a target of its own.
+		if (ti.Type == "page" || ti.Type == "iframe") && ti.URL == url {
 			return c.attach(ti.TargetID)
 		}
 	}
 	return "", fmt.Errorf("no tab shows %s", url)
+}
+
+func (c *cdp) resize(tab string, width, height int) error {
+	c.mu.Lock()
+	session := c.sessions[tab]
+	c.mu.Unlock()
+	_, err := c.call(map[string]any{"method": "Emulation.setDeviceMetricsOverride", "sessionId": session, "params": map[string]any{
+		"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false,
+	}})
+	return err
 }
 
 func (c *cdp) activate(tab string) error {
@@ -331,17 +346,55 @@ func (b *bidi) find(url string) (string, error) {
 		return "", err
 	}
 	var tree struct {
-		Contexts []struct{ Context, URL string }
+		Contexts []bidiContext
 	}
 	if err := json.Unmarshal(raw, &tree); err != nil {
 		return "", err
 	}
-	for _, c := range tree.Contexts {
-		if c.URL == url {
-			return c.Context, nil
-		}
+	if id := findContext(tree.Contexts, url); id != "" {
+		return id, nil
 	}
 	return "", fmt.Errorf("no tab shows %s", url)
+}
+
+// bidiContext is a browsing context and the frames in it.
+type bidiContext struct {
+	Context, URL string
+	Children     []bidiContext
+}
+
+// findContext searches the contexts and their frames for url.
+func findContext(contexts []bidiContext, url string) string {
+	for _, c := range contexts {
+		if c.URL == url {
+			return c.Context
+		}
+		if id := findContext(c.Children, url); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+func (b *bidi) resize(tab string, width, height int) error {
+	_, err := b.call(map[string]any{"method": "browsingContext.setViewport", "params": map[string]any{
+		"context": tab, "viewport": map[string]any{"width": width, "height": height},
+	}})
+	return err
+}
+
+// click clicks at a point of a tab with real input events, which Firefox
+// counts as the user's (a script's click, even with userActivation, is not
+// a "user input handler" for its extension APIs).
+func (b *bidi) click(tab string, x, y int) error {
+	_, err := b.call(map[string]any{"method": "input.performActions", "params": map[string]any{"context": tab, "actions": []any{
+		map[string]any{"type": "pointer", "id": "mouse", "actions": []any{
+			map[string]any{"type": "pointerMove", "x": x, "y": y},
+			map[string]any{"type": "pointerDown", "button": 0},
+			map[string]any{"type": "pointerUp", "button": 0},
+		}},
+	}}})
+	return err
 }
 
 func (b *bidi) activate(tab string) error {

@@ -31,13 +31,22 @@ const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
  */
 
 /**
+ * A CIF method the background answers for pages itself (or with cif-host's
+ * help), given the caller it identified and the browser's sender.
+ * @typedef {(caller: {kind: "page", origin: string}, params: Record<string, unknown>, sender: Sender) => unknown} PageMethod
+ */
+
+/**
  * @typedef {object} BridgeOptions
  * @property {{call: (provider: string, method: string, args: object) => Promise<unknown>}} lanes
  *   calls cif-host for a provider ("" for the extension's views), in turn (lanes.js)
  * @property {{status: () => object, restart: () => void}} host the connection, for the views' own methods
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
- * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
+ * @property {() => Promise<readonly string[]>} allowedOrigins the allowed sites: the user's allowlist and the providers' origins
+ * @property {ReadonlyMap<string, PageMethod>} [pageMethods] the CIF methods the background answers, by name
+ * @property {ReadonlyMap<string, (params: Record<string, unknown>) => unknown>} [viewMethods] more methods for the extension's views
+ * @property {import("../shared/origins.js").PanelFrame} [panelFrame] admits a provider's page framed by the extension's panel
  */
 
 /**
@@ -79,6 +88,7 @@ export class Bridge {
       extensionId: this.#opts.extensionId,
       extensionUrl: this.#opts.extensionUrl,
       allowed: await this.#opts.allowedOrigins(),
+      panelFrame: this.#opts.panelFrame,
     });
   }
 
@@ -101,6 +111,8 @@ export class Bridge {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
     if (method === RAISE_EVENT) return this.#raise(caller.origin, params);
+    const local = this.#opts.pageMethods?.get(method);
+    if (local) return local(caller, params, sender);
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
@@ -117,8 +129,10 @@ export class Bridge {
       this.#opts.host.restart();
       return null;
     }
+    const local = this.#opts.viewMethods?.get(method);
+    if (local) return local(params);
     if (!AGENT_METHODS.includes(method)) {
-      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${VIEW_METHODS.join(", ")}`);
+      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${[...new Set([...VIEW_METHODS, ...this.#opts.viewMethods?.keys() ?? []])].join(", ")}`);
     }
     return this.#opts.lanes.call("", method, params);
   }
@@ -202,6 +216,18 @@ export class Bridge {
     }
     if (typeof params?.provider !== "string") return;
     this.#send(this.#pages.get(params.provider), method, JSON.stringify(params.data ?? null));
+  }
+
+  /**
+   * Sends a CIF event the background raised itself, as the JSON string CIF
+   * hands its handlers: to the pages of one provider, or of every provider.
+   * @param {string} name
+   * @param {unknown} data
+   * @param {string} [origin] the provider; every provider when left out
+   */
+  emit(name, data, origin) {
+    const ports = origin === undefined ? [...this.#pages.values()].flatMap((set) => [...set]) : this.#pages.get(origin);
+    this.#send(ports, name, JSON.stringify(data));
   }
 
   /**

@@ -3,32 +3,59 @@
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { BackgroundMethod } from "../shared/methods.js";
+import { PANEL_PORT } from "../shared/panel.js";
+import { PROVIDERS_KEY } from "../shared/providers.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
+import { getEnvironment } from "./environment.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
+import { MessageBars } from "./messagebars.js";
+import { Panel } from "./panel.js";
 import { profileId } from "./profile.js";
+import { Providers } from "./providers.js";
 import { syncContentScripts } from "./scripts.js";
 import { tabMarks } from "./tabmarks.js";
 import { TabSync } from "./tabsync.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
+/** The channel providers: the administrator's (from hello) and the agent's. */
+const providers = new Providers({ storage: api.storage.local });
+
 /** @type {Promise<readonly string[]> | null} */
 let allowedCache = null;
 
-/** @returns {Promise<readonly string[]>} the allowlist, cached until it changes */
+/**
+ * @returns {Promise<readonly string[]>} the allowed sites, cached until they
+ * change: the user's allowlist and the enabled providers' origins
+ */
 function allowedOrigins() {
-  allowedCache ??= loadAllowedOrigins(api.storage.local);
+  allowedCache ??= Promise.all([loadAllowedOrigins(api.storage.local), providers.origins()]).then(([list, origins]) => [...list, ...origins]);
   return allowedCache;
 }
 
+/** Puts the page API on every allowed site the browser lets the extension reach. */
 async function syncScripts() {
   try {
-    await syncContentScripts(api, await allowedOrigins());
+    const entries = await allowedOrigins();
+    await syncContentScripts(api, entries);
   } catch (err) {
     console.error("CIF Bridge: could not register the page API for the allowed origins", err);
   }
+}
+
+/** The allowlist, the providers or the browser's permissions changed. */
+function sitesChanged() {
+  allowedCache = null;
+  syncScripts();
+}
+
+/** The providers changed: new sites, and the panels host the enabled ones. */
+function providersChanged() {
+  sitesChanged();
+  panel.providersChanged();
 }
 
 const host = new NativeHost({
@@ -43,9 +70,25 @@ const host = new NativeHost({
     bridge.deliver(method, params);
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
   },
+  onHello: (hello) => {
+    if (providers.setManaged(hello?.channelProviders)) providersChanged();
+  },
 });
 
 const lanes = new Lanes(host);
+
+const bars = new MessageBars({
+  onChange: () => panel.barsChanged(),
+  emit: (name, data, origin) => bridge.emit(name, data, origin),
+  sourceOf: async (origin, url) => (await providers.of(origin, url))?.label ?? origin,
+});
+
+const panel = new Panel({
+  panelUrl: api.runtime.getURL("views/panel/panel.html"),
+  providers,
+  bars,
+  broadcast: (name, data) => bridge.emit(name, data),
+});
 
 const bridge = new Bridge({
   lanes,
@@ -53,6 +96,13 @@ const bridge = new Bridge({
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
+  pageMethods: new Map([
+    ...panel.pageMethods(),
+    ...bars.pageMethods(),
+    ["getEnvironment", getEnvironment({ call: (provider, method, args) => lanes.call(provider, method, args), providerOf: (origin, url) => providers.of(origin, url) })],
+  ]),
+  viewMethods: new Map([[BackgroundMethod.Providers, () => providers.all()]]),
+  panelFrame: (sender, origin) => panel.admits(sender, origin),
 });
 
 const tabSync = new TabSync({
@@ -68,13 +118,19 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true; // the reply is sent asynchronously
 });
 api.runtime.onConnect.addListener((port) => {
-  bridge.connect(port);
+  if (port.name === PANEL_PORT) panel.connect(port);
+  else bridge.connect(port);
 });
 api.storage.onChanged.addListener((changes, area) => {
-  if (area !== "local" || !(ALLOWED_KEY in changes)) return;
-  allowedCache = null;
-  syncScripts();
+  if (area !== "local") return;
+  if (PROVIDERS_KEY in changes) {
+    providers.invalidate();
+    providersChanged();
+  } else if (ALLOWED_KEY in changes) sitesChanged();
 });
+// Access to a site the agent granted later (an administrator's provider's, say).
+api.permissions.onAdded.addListener(sitesChanged);
+api.permissions.onRemoved.addListener(sitesChanged);
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
 tabSync.start();

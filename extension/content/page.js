@@ -163,6 +163,10 @@
 
   /** @type {Map<string, Set<Function>>} */
   const handlers = new Map();
+  /** @type {Map<string, Function>} showGlobalNotification's action.eventHandler, by notification id */
+  const actionHandlers = new Map();
+  /** The event CIF raises when the agent clicks a message bar's action. */
+  const ACTION_CLICK = "onGlobalNotificationActionClick";
   /** @type {MessagePort | null} the relay's channel for events, opened with the first handler */
   let eventPort = null;
 
@@ -186,6 +190,7 @@
    * @param {unknown} payload
    */
   function deliver(name, payload) {
+    if (name === ACTION_CLICK) runActionHandler(payload);
     for (const handler of [...(handlers.get(name) ?? [])]) {
       try {
         const arg = typeof payload === "string" ? payload : propertyMap(payload);
@@ -194,6 +199,46 @@
         console.error(`CIF Bridge: a ${name} handler failed`, err);
       }
     }
+  }
+
+  /**
+   * Runs the eventHandler a message bar's action was shown with.
+   * @param {unknown} payload CIF's JSON string, {notificationId}
+   */
+  function runActionHandler(payload) {
+    let id;
+    try {
+      id = JSON.parse(String(payload)).notificationId;
+    } catch {
+      return;
+    }
+    const handler = actionHandlers.get(id);
+    if (!handler) return;
+    try {
+      Promise.resolve(handler(payload)).catch((err) => console.error("CIF Bridge: a message bar's eventHandler failed", err));
+    } catch (err) {
+      console.error("CIF Bridge: a message bar's eventHandler failed", err);
+    }
+  }
+
+  /**
+   * showGlobalNotification: a function cannot travel, so action.eventHandler
+   * goes as true and stays here, run when the agent clicks the action.
+   * @param {any} options
+   * @param {string} [correlationId]
+   */
+  function showGlobalNotification(options, correlationId) {
+    if (options === null || options === undefined) {
+      return Promise.reject(cifError("showGlobalNotification", ErrorCode.InvalidParams, "The notificationOptions parameter is null. Provide a value to the parameter: pass {type: 2, level: 4, message: \"…\"}"));
+    }
+    const handler = options?.action?.eventHandler;
+    if (typeof handler !== "function") return call("showGlobalNotification", { notificationOptions: options, correlationId });
+    subscribe();
+    const sent = { ...options, action: { ...options.action, eventHandler: true } };
+    return call("showGlobalNotification", { notificationOptions: sent, correlationId }).then((id) => {
+      actionHandlers.set(id, handler);
+      return id;
+    });
   }
 
   /**
@@ -212,22 +257,22 @@
     return null;
   }
 
-  // --- the panel ---------------------------------------------------------------
-  // There is no Dynamics panel around the page: its mode, width and
-  // click-to-act setting are remembered per page, so code that sets and
-  // reads them works.
+  // --- click-to-act --------------------------------------------------------------
+  // There is no Dynamics form around the page to start click-to-act: the
+  // setting is remembered per page, so code that sets and reads it works.
 
-  const panel = { mode: 1, width: 350, clickToAct: false };
+  const clickToAct = { enabled: false };
 
   // --- the API -----------------------------------------------------------------
 
   /**
    * Rejects a method that needs Dynamics 365 itself.
    * @param {string} name
+   * @param {string} [why] what the method needs and what to do instead
    * @returns {() => Promise<never>}
    */
-  const unsupported = (name) => () => Promise.reject(cifError(name, ErrorCode.NotSupported,
-    `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`));
+  const unsupported = (name, why = `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have`) =>
+    () => Promise.reject(cifError(name, ErrorCode.NotSupported, `${why}; see "Not supported" in CIF Bridge's docs/api.md`));
 
   const CIFramework = {
     /** Marks the API as CIF Bridge's, for pages that want to know. */
@@ -316,65 +361,87 @@
       return call("raiseEvent", { eventName, eventInputParameters, correlationId });
     },
 
-    // The communication panel, remembered per page.
+    // The communication panel: the extension's panel, which hosts the
+    // configured channel providers' pages.
     /** @param {number} value @param {string} [correlationId] */
-    setMode: (value, correlationId) => {
-      if (value !== 0 && value !== 1 && value !== 2) {
-        return Promise.reject(cifError("setMode", ErrorCode.InvalidParams, "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)"));
-      }
-      panel.mode = value;
-      return Promise.resolve(value);
-    },
+    setMode: (value, correlationId) => call("setMode", { value, correlationId }),
     /** @param {string} [correlationId] */
-    getMode: (correlationId) => Promise.resolve(panel.mode),
+    getMode: (correlationId) => call("getMode", { correlationId }),
     /** @param {number} value @param {string} [correlationId] */
-    setWidth: (value, correlationId) => {
-      if (typeof value !== "number" || !(value > 0)) {
-        return Promise.reject(cifError("setWidth", ErrorCode.InvalidParams, "The setWidth parameter value is invalid. Provide a positive number to the parameter."));
-      }
-      panel.width = value;
-      return Promise.resolve(value);
-    },
+    setWidth: (value, correlationId) => call("setWidth", { value, correlationId }),
     /** @param {string} [correlationId] */
-    getWidth: (correlationId) => Promise.resolve(panel.width),
+    getWidth: (correlationId) => call("getWidth", { correlationId }),
     /** @param {boolean} value @param {string} [correlationId] */
     setClickToAct: (value, correlationId) => {
-      panel.clickToAct = value === true;
+      clickToAct.enabled = value === true;
       return Promise.resolve(undefined);
     },
     /** @param {string} [correlationId] */
-    getClickToAct: (correlationId) => Promise.resolve(panel.clickToAct),
+    getClickToAct: (correlationId) => Promise.resolve(clickToAct.enabled),
 
-    // The environment, as far as there is one.
+    // Message bars and the progress indicator, shown in the panel.
+    /** @param {object} notificationOptions @param {string} [correlationId] */
+    showGlobalNotification,
+    /** @param {string} notificationId @param {string} [correlationId] */
+    clearGlobalNotification: (notificationId, correlationId) => {
+      if (notificationId === null || notificationId === undefined) {
+        return Promise.reject(cifError("clearGlobalNotification", ErrorCode.InvalidParams, "The notificationId parameter is null. Provide a value to the parameter: pass the id showGlobalNotification resolved with"));
+      }
+      return callVoid("clearGlobalNotification", { notificationId, correlationId }).then(() => {
+        actionHandlers.delete(notificationId);
+      });
+    },
     /** @param {string} [correlationId] */
-    getEnvironment: (correlationId) => Promise.resolve(JSON.stringify({
-      appid: "", pagetype: "", clientUrl: "", appUrl: "", orgLcid: 1033, orgUniqueName: "", orgId: "",
-      userId: "", userLcid: 1033, username: "", crmVersion: "", cifBridge: true,
-    })),
+    showTimeoutGlobalNotification: (correlationId) => call("showTimeoutGlobalNotification", { correlationId }),
+    /** @param {string} [message] @param {string} [correlationId] */
+    showProgressIndicator: (message, correlationId) => callVoid("showProgressIndicator", { message, correlationId }),
+    /** @param {string} [correlationId] */
+    closeProgressIndicator: (correlationId) => callVoid("closeProgressIndicator", { correlationId }),
+
+    // The organisation, the user, the provider's configuration and the agent's page.
+    /** @param {string} [correlationId] */
+    getEnvironment: (correlationId) => call("getEnvironment", { correlationId }),
     /** @param {string} [correlationId] */
     isConsoleApp: (correlationId) => Promise.resolve(true),
+    /** CIF Bridge turns on none of Dynamics' features. @param {string} featureName @param {string} [correlationId] */
+    isFeatureEnabled: (featureName, correlationId) => Promise.resolve(false),
+    /** @param {string} featureNameSpace @param {string} featureUniqueName @param {string} [correlationId] */
+    getFcsValue: (featureNameSpace, featureUniqueName, correlationId) => Promise.resolve(false),
 
-    // Dynamics 365 data and Omnichannel services: not here.
+    // Records: the organisation's, in cif-host.
+    /**
+     * entityFormOptions and formParameters as JSON strings (CIF's form) or
+     * objects (as much real code passes them).
+     * @param {object | string} entityFormOptions @param {object | string} [formParameters] @param {string} [correlationId]
+     */
+    openForm: (entityFormOptions, formParameters, correlationId) => call("openForm", { entityFormOptions, formParameters, correlationId }),
     createRecord: unsupported("createRecord"),
     retrieveRecord: unsupported("retrieveRecord"),
     updateRecord: unsupported("updateRecord"),
     deleteRecord: unsupported("deleteRecord"),
     searchAndOpenRecords: unsupported("searchAndOpenRecords"),
-    openForm: unsupported("openForm"),
     refreshForm: unsupported("refreshForm"),
     renderSearchPage: unsupported("renderSearchPage"),
     getEntityMetadata: unsupported("getEntityMetadata"),
-    insertNotes: unsupported("insertNotes"),
-    openKBSearchControl: unsupported("openKBSearchControl"),
+
+    // Dynamics 365 and Omnichannel services: not here.
+    insertNotes: unsupported("insertNotes", "insertNotes opens Dynamics' notes panel on a conversation, which CIF Bridge does not have; write the note with createRecord(\"annotation\", …)"),
+    closeNotes: unsupported("closeNotes", "closeNotes closes Dynamics' notes panel, which CIF Bridge does not have"),
+    openKBSearchControl: unsupported("openKBSearchControl", "openKBSearchControl needs Dynamics' knowledge base search control, which CIF Bridge does not have; open a search tab with createTab({templateName: \"msdyn_knowledge_search_tab\"}) instead"),
+    logAnalyticsEvent: unsupported("logAnalyticsEvent", "logAnalyticsEvent sends to Omnichannel's analytics, which CIF Bridge does not have; send the event to your own telemetry"),
+    initLogAnalytics: unsupported("initLogAnalytics", "initLogAnalytics starts Omnichannel's analytics, which CIF Bridge does not have; send events to your own telemetry"),
+    updateConversation: unsupported("updateConversation", "updateConversation changes an Omnichannel conversation (msdyn_ocliveworkitem), which CIF Bridge does not have; keep the conversation's data in the session's context (updateContext)"),
+    createTabInHomeSession: unsupported("createTabInHomeSession", "createTabInHomeSession opens a tab in the home session, which has no tabs in CIF Bridge; create a session (createSession) and open the tab there"),
+    openDialog: unsupported("openDialog", "openDialog opens one of Dynamics' dialogs, which CIF Bridge does not have; show the dialog in your own page"),
+    openMDDDialog: unsupported("openMDDDialog", "openMDDDialog opens one of Dynamics' model-driven dialogs, which CIF Bridge does not have; show the dialog in your own page"),
+    executeFetchQuery: unsupported("executeFetchQuery", "executeFetchQuery calls Dynamics' Web API directly, which CIF Bridge does not have; read records with retrieveRecord or searchAndOpenRecords (searchOnly true)"),
+    executeAction: unsupported("executeAction", "executeAction runs a Dataverse action, which CIF Bridge does not have"),
     notifyEvent: unsupported("notifyEvent"),
     cancelEvent: unsupported("cancelEvent"),
     setPresence: unsupported("setPresence"),
     getPresence: unsupported("getPresence"),
     setAgentPresence: unsupported("setAgentPresence"),
     initializeAgentPresenceList: unsupported("initializeAgentPresenceList"),
-    logAnalyticsEvent: unsupported("logAnalyticsEvent"),
-    initLogAnalytics: unsupported("initLogAnalytics"),
-    updateConversation: unsupported("updateConversation"),
   };
 
   Object.freeze(CIFramework);

@@ -5,4 +5,6 @@
 export const BackgroundMethod = Object.freeze({
   Status: "cifbridge.status",
   RestartHost: "cifbridge.restartHost",
+  /** Every channel provider, the administrator's and the agent's, enabled or not, in order. */
+  Providers: "cifbridge.providers",
 });

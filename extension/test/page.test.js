@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mock, test } from "node:test";
 import { ErrorCode } from "../shared/contract.js";
 import { BridgeError } from "../shared/errors.js";
-import { until } from "./fakes.js";
-import { pageWorld } from "./world.js";
+import { FakeHost, until } from "./fakes.js";
+import { pageWorld, testBackground } from "./world.js";
 
 /** Copies a value out of the page's realm, so assertions compare data, not prototypes. */
 const plain = (v) => JSON.parse(JSON.stringify(v));
@@ -131,28 +131,96 @@ test("without the extension, a call fails quickly with ExtensionUnavailable", as
 
 test("methods that need Dynamics reject with NotSupported", async (t) => {
   const w = world(t);
-  for (const name of ["createRecord", "retrieveRecord", "searchAndOpenRecords", "openForm", "notifyEvent", "getPresence"]) {
+  for (const name of ["createRecord", "retrieveRecord", "searchAndOpenRecords", "notifyEvent", "getPresence"]) {
     await assert.rejects(w.cif[name](), {
       message: `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`,
       msdyn_name: name,
       errorCode: ErrorCode.NotSupported,
     });
   }
+  for (const name of ["insertNotes", "closeNotes", "openKBSearchControl", "logAnalyticsEvent", "initLogAnalytics", "updateConversation",
+    "createTabInHomeSession", "openDialog", "openMDDDialog", "executeFetchQuery", "executeAction"]) {
+    await assert.rejects(w.cif[name]("x"), (err) => {
+      assert.equal(err.errorCode, ErrorCode.NotSupported);
+      assert.equal(err.msdyn_name, name);
+      assert.match(err.message, new RegExp(`^${name} .+; see "Not supported" in CIF Bridge's docs/api.md$`), "each says what it needs and what to do");
+      return true;
+    });
+  }
   assert.deepEqual(w.calls, []);
 });
 
-test("the panel's mode, width and click-to-act are remembered", async (t) => {
+test("Dynamics' feature flags are all off, and click-to-act is remembered per page", async (t) => {
   const w = world(t);
-  assert.equal(await w.cif.getMode(), 1);
-  assert.equal(await w.cif.setMode(0), 0);
-  assert.equal(await w.cif.getMode(), 0);
-  await assert.rejects(w.cif.setMode(3), { errorCode: ErrorCode.InvalidParams, message: "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)" });
-  assert.equal(await w.cif.setWidth(420), 420);
-  assert.equal(await w.cif.getWidth(), 420);
-  await assert.rejects(w.cif.setWidth(-1), { errorCode: ErrorCode.InvalidParams });
+  assert.equal(await w.cif.isFeatureEnabled("anything"), false);
+  assert.equal(await w.cif.getFcsValue("ns", "feature"), false);
+  assert.equal(await w.cif.isConsoleApp(), true);
   await w.cif.setClickToAct(true);
   assert.equal(await w.cif.getClickToAct(), true);
-  assert.equal(JSON.parse(await w.cif.getEnvironment()).cifBridge, true);
+  assert.deepEqual(w.calls, []);
+});
+
+test("the panel's mode and width are the background's: hidden while no panel is open", async (t) => {
+  const w = world(t);
+  assert.equal(await w.cif.getMode(), 2, "no panel hosts providers");
+  assert.equal(await w.cif.setMode(0, "c1"), 0, "setMode resolves with the mode, as CIF does");
+  assert.equal(await w.cif.getMode(), 2, "and the panel, closed, stays hidden: the browsers open it only for the agent");
+  await assert.rejects(w.cif.setMode(3), { errorCode: ErrorCode.InvalidParams, message: "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)", msdyn_name: "setMode" });
+  assert.equal(await w.cif.getWidth(), 0);
+  assert.equal(await w.cif.setWidth(420), 420);
+  assert.equal(await w.cif.getWidth(), 420, "until a panel measures itself, the width asked for");
+  await assert.rejects(w.cif.setWidth(-1), { errorCode: ErrorCode.InvalidParams, message: "The setWidth parameter value is invalid. Provide a positive number to the parameter." });
+  await assert.rejects(w.cif.getMode(5), { errorCode: ErrorCode.InvalidParams, message: "getMode: parameter correlationId must be a string, not a number" });
+  assert.deepEqual(w.calls, [], "cif-host is not asked");
+});
+
+test("getEnvironment is cif-host's, with the provider's own custom parameters, as CIF's JSON string", async (t) => {
+  const host = new FakeHost((method) => (method === "getEnvironment" ? { appUrl: "", customParams: null, etn: "contact", pagetype: "entityrecord", userId: "{A}" } : null));
+  const { bridge } = testBackground(host, { providers: [{ name: "soft", label: "Soft", landingUrl: "http://127.0.0.1:8080/soft/", customParams: "{\"queue\":7}", order: 0, enabled: true }] });
+  const w = world(t, { url: "http://127.0.0.1:8080/soft/index.html", bridge });
+  const env = await w.cif.getEnvironment("c1");
+  assert.equal(typeof env, "string");
+  assert.deepEqual(JSON.parse(env), { appUrl: "", customParams: "{\"queue\":7}", etn: "contact", pagetype: "entityrecord", userId: "{A}" });
+  assert.deepEqual(host.calls, [{ method: "getEnvironment", params: { provider: "http://127.0.0.1:8080", args: { correlationId: "c1" } } }], "args are what the page passed");
+  const other = world(t, { url: "http://localhost:3000/", bridge });
+  assert.equal(JSON.parse(await other.cif.getEnvironment()).customParams, null, "a page of no configured provider has none");
+});
+
+test("openForm passes entityFormOptions as an object or a JSON string", async (t) => {
+  const w = world(t, { answer: () => '{"savedEntityReference":[]}' });
+  await w.cif.openForm({ entityName: "contact" }, { firstname: "Ann" }, "c1");
+  assert.deepEqual(w.calls.at(-1).params.args, { entityFormOptions: { entityName: "contact" }, formParameters: { firstname: "Ann" }, correlationId: "c1" });
+  await w.cif.openForm('{"entityName":"contact","entityId":"1"}');
+  assert.deepEqual(w.calls.at(-1).params.args, { entityFormOptions: '{"entityName":"contact","entityId":"1"}' });
+});
+
+test("message bars: shown in the panel, cleared by their provider, and an action's eventHandler runs when the agent clicks it", async (t) => {
+  const host = new FakeHost();
+  const background = testBackground(host);
+  const w = world(t, { bridge: background.bridge });
+  const clicked = [];
+  const id = await w.cif.showGlobalNotification({ type: 2, level: 3, message: "Queue is long", showCloseButton: true, action: { actionLabel: "Open queue", eventHandler: (data) => clicked.push(data) } }, "c1");
+  assert.match(id, /^notification-/);
+  const [bar] = background.bars.list();
+  assert.deepEqual({ ...bar, id: "" }, { id: "", kind: "message", provider: "http://127.0.0.1:8080", source: "http://127.0.0.1:8080", message: "Queue is long", level: "warning", showCloseButton: true, actionLabel: "Open queue", actionLink: "", hasHandler: true });
+  background.bars.act(id);
+  await until(() => clicked.length === 1);
+  assert.deepEqual(JSON.parse(clicked[0]), { notificationId: id });
+
+  await assert.rejects(w.cif.showGlobalNotification(null), { errorCode: ErrorCode.InvalidParams, message: "The notificationOptions parameter is null. Provide a value to the parameter: pass {type: 2, level: 4, message: \"…\"}" });
+  await assert.rejects(w.cif.clearGlobalNotification(), { errorCode: ErrorCode.InvalidParams, message: "The notificationId parameter is null. Provide a value to the parameter: pass the id showGlobalNotification resolved with" });
+  const other = world(t, { url: "http://localhost:3000/", bridge: background.bridge });
+  assert.equal(await other.cif.clearGlobalNotification(id), undefined);
+  assert.equal(background.bars.list().length, 1, "another provider cannot clear it");
+  assert.equal(await w.cif.clearGlobalNotification(id), undefined);
+  assert.deepEqual(background.bars.list(), []);
+
+  assert.match(await w.cif.showTimeoutGlobalNotification(), /^notification-/);
+  await w.cif.showProgressIndicator("Dialling…");
+  assert.deepEqual(background.bars.list().map((b) => [b.kind, b.message]), [["message", "A notification timed out before it was answered."], ["progress", "Dialling…"]]);
+  await w.cif.closeProgressIndicator();
+  assert.deepEqual(background.bars.list().map((b) => b.kind), ["message"]);
+  assert.deepEqual(host.calls, [], "cif-host is not asked");
 });
 
 test("host events reach the handlers as CIF's JSON strings; removeHandler stops them", async (t) => {

@@ -5,24 +5,67 @@
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
 import { Bridge } from "../background/bridge.js";
+import { getEnvironment } from "../background/environment.js";
 import { Lanes } from "../background/lanes.js";
+import { MessageBars } from "../background/messagebars.js";
+import { Panel } from "../background/panel.js";
+import { Providers } from "../background/providers.js";
+import { BackgroundMethod } from "../shared/methods.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
-import { EXT_ID, EXT_URL, FakeHost, pageSender, portPair } from "./fakes.js";
+import { EXT_ID, EXT_URL, FakeHost, FakeStorage, pageSender, portPair } from "./fakes.js";
 
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
 /** The content scripts in the order the manifest lists them, by world. */
 const MAIN_WORLD = ["content/page-contract.js", "content/page.js"];
 const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
+/** The panel page's address in the test extension. */
+export const PANEL_URL = `${EXT_URL}views/panel/panel.html`;
+
 /**
- * The background's router for the test extension, calling host through
- * its lanes as the background does, with the default allowlist unless told
- * otherwise.
+ * The test extension's background, wired as background/main.js wires it:
+ * the router calling host through its lanes, the providers, the panel and
+ * its message bars. The allowlist is the default one unless told
+ * otherwise; providers are the administrator's, as hello gives them.
+ * @param {FakeHost} host
+ * @param {{allowed?: readonly string[], providers?: object[]}} [opts]
+ */
+export function testBackground(host, { allowed = DEFAULT_ALLOWED_ORIGINS, providers = [] } = {}) {
+  const known = new Providers({ storage: new FakeStorage() });
+  known.setManaged(providers);
+  const lanes = new Lanes(host);
+  /** @type {Bridge} */
+  let bridge;
+  const bars = new MessageBars({
+    onChange: () => panel.barsChanged(),
+    emit: (name, data, origin) => bridge.emit(name, data, origin),
+    sourceOf: async (origin, url) => (await known.of(origin, url))?.label ?? origin,
+  });
+  const panel = new Panel({ panelUrl: PANEL_URL, providers: known, bars, broadcast: (name, data) => bridge.emit(name, data) });
+  bridge = new Bridge({
+    lanes,
+    host,
+    extensionId: EXT_ID,
+    extensionUrl: EXT_URL,
+    allowedOrigins: async () => [...allowed, ...await known.origins()],
+    pageMethods: new Map([
+      ...panel.pageMethods(),
+      ...bars.pageMethods(),
+      ["getEnvironment", getEnvironment({ call: (provider, method, args) => lanes.call(provider, method, args), providerOf: (origin, url) => known.of(origin, url) })],
+    ]),
+    viewMethods: new Map([[BackgroundMethod.Providers, () => known.all()]]),
+    panelFrame: (sender, origin) => panel.admits(sender, origin),
+  });
+  return { bridge, panel, bars, providers: known };
+}
+
+/**
+ * The test extension's router alone.
  * @param {FakeHost} host
  * @param {readonly string[]} [allowed]
  */
 export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
-  return new Bridge({ lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
+  return testBackground(host, { allowed }).bridge;
 }
 
 /**
@@ -32,11 +75,12 @@ export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
  * @param {(method: string, params: any) => any} [opts.answer] answers cif-host calls; throw a BridgeError to fail
  * @param {boolean} [opts.relay] whether the relay runs (false: the extension is absent)
  * @param {Bridge} [opts.bridge] share a background between pages
+ * @param {object} [opts.sender] what the browser says about the page besides its address (frameId, tab)
  */
-export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL(url).origin, answer, relay = true, bridge } = {}) {
+export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL(url).origin, answer, relay = true, bridge, sender: extra = {} } = {}) {
   const host = new FakeHost(answer);
   bridge ??= testBridge(host);
-  const sender = { ...pageSender(url), origin };
+  const sender = { ...pageSender(url), origin, ...extra };
   const channels = [];
   class Channel extends MessageChannel {
     constructor() {

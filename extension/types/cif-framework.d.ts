@@ -57,68 +57,135 @@ declare namespace Microsoft.CIFramework {
   /** Marks the API as CIF Bridge's. */
   const cifBridge: true;
 
+  /** showGlobalNotification's options, Xrm.App.addGlobalNotification's. */
+  interface NotificationOptions {
+    /** 2, a message bar (the only kind; other values are taken as 2). */
+    type?: number;
+    /** 1 success, 2 error, 3 warning, 4 information (the default); "SUCCESS", "ERROR", "WARNING", "INFO" also work. */
+    level?: 1 | 2 | 3 | 4 | "SUCCESS" | "ERROR" | "WARNING" | "INFO" | "INFORMATION";
+    message: string;
+    /** Lets the agent close the bar; false when left out. */
+    showCloseButton?: boolean;
+    /** A button: eventHandler runs, and the provider's pages hear onGlobalNotificationActionClick, when the agent clicks it. */
+    action?: { actionLabel: string; eventHandler?: (data: string) => unknown };
+    /** A button that opens actionLink in a new tab. */
+    actionLabel?: string;
+    actionLink?: string;
+  }
+
+  /** getEnvironment's result, once parsed: every key Dynamics gives. */
+  interface Environment {
+    appUrl: string;
+    appid: string;
+    cifVersion: string;
+    clientUrl: string;
+    crmVersion: string;
+    /** The provider's configured custom parameters, or null. */
+    customParams: string | null;
+    /** The entity of the agent's focused tab, when that tab is the caller's. */
+    etn: string;
+    /** The record's (or dashboard's) id, lower case without braces. */
+    id: string;
+    /** false on a record page, null elsewhere. */
+    isDirty: boolean | null;
+    orgId: string;
+    orgLcid: number;
+    orgUniqueName: string;
+    /** "entityrecord", "entitylist", "dashboard", "search", …; "" when the agent is not on one of the caller's pages. */
+    pagetype: string;
+    /** The user's id in braces, upper case: "{A8177E6E-…}". */
+    userId: string;
+    userLcid: number;
+    username: string;
+  }
+
   // Sessions.
   function canCreateSession(correlationId?: string): Promise<boolean>;
-  function createSession(input: CreateSessionInput, correlationId?: string): Promise<string>;
+  function createSession(input: CreateSessionInput, correlationId?: string, providerSessionId?: string): Promise<string>;
   function getSession(sessionId: string, correlationId?: string): Promise<SessionInfo>;
   function getFocusedSession(correlationId?: string): Promise<string | null>;
   function getAllSessions(correlationId?: string): Promise<string[]>;
   function setSessionTitle(input: SetSessionTitleInput, correlationId?: string): Promise<string>;
   function requestFocusSession(sessionId: string, correlationId?: string): Promise<void>;
   function requestFocusSession(sessionId: string, messagesCount: number, correlationId?: string): Promise<void>;
-  function notifyNewActivity(sessionId: string, count: number, correlationId?: string): Promise<void>;
+  function notifyNewActivity(sessionId: string, count: number, shouldReset?: boolean, correlationId?: string): Promise<void>;
+  /** true (or left out) raises the KPI breach, false clears it: Dynamics passes the flag on as "breached". */
   function notifyKpiBreach(sessionId: string, shouldReset?: boolean, details?: unknown, correlationId?: string): Promise<void>;
   function updateContext(input: Record<string, unknown>, sessionId?: string, isDelete?: false, correlationId?: string): Promise<Record<string, unknown>>;
   function updateContext(input: string[], sessionId: string | undefined, isDelete: true, correlationId?: string): Promise<Record<string, unknown>>;
 
   // Tabs of the focused session.
   function createTab(input: CreateTabInput, correlationId?: string): Promise<string>;
-  function getTabs(templateName?: string, tags?: string[], correlationId?: string): Promise<string[]>;
+  /** tag: one tag, as CIF takes it, or several. */
+  function getTabs(templateName?: string | null, tag?: string | string[] | null, correlationId?: string): Promise<string[]>;
   function getFocusedTab(correlationId?: string): Promise<string | null>;
   function focusTab(tabId: string, correlationId?: string): Promise<void>;
   function refreshTab(tabId: string, correlationId?: string): Promise<true>;
   function setTabTitle(tabId: string, input: Record<string, unknown>, correlationId?: string): Promise<string>;
   function closeTab(tabId: string, correlationId?: string): Promise<true>;
 
-  // Events. System events (onSessionSwitched, onSessionClosed) pass CIF's JSON string;
-  // raiseEvent's parameters arrive as a Map that also carries them as properties.
+  // Events. System events (onSessionSwitched, onSessionClosed, onmodechanged, onsizechanged,
+  // onGlobalNotificationActionClick) pass CIF's JSON string; raiseEvent's parameters arrive
+  // as a Map that also carries them as properties.
   function addHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
   function removeHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
   function raiseEvent(eventName: string, eventInputParameters?: unknown, correlationId?: string): Promise<boolean>;
 
-  // The communication panel, remembered per page: 0 minimized, 1 docked, 2 hidden.
+  // The communication panel: 0 minimized, 1 docked, 2 hidden (also while no panel is open).
   function setMode(value: 0 | 1 | 2, correlationId?: string): Promise<0 | 1 | 2>;
   function getMode(correlationId?: string): Promise<0 | 1 | 2>;
+  /** Resolves with value; the panel's width is the agent's to change. */
   function setWidth(value: number, correlationId?: string): Promise<number>;
+  /** The width of the panel's provider area, as the panel last measured it. */
   function getWidth(correlationId?: string): Promise<number>;
   function setClickToAct(value: boolean, correlationId?: string): Promise<void>;
   function getClickToAct(correlationId?: string): Promise<boolean>;
 
-  /** A JSON string; CIF Bridge has no organisation or user, so most fields are empty. */
+  // Message bars and the progress indicator, shown in the panel.
+  /** Resolves with the notification's id. */
+  function showGlobalNotification(notificationOptions: NotificationOptions, correlationId?: string): Promise<string>;
+  function clearGlobalNotification(notificationId: string, correlationId?: string): Promise<void>;
+  function showTimeoutGlobalNotification(correlationId?: string): Promise<string>;
+  function showProgressIndicator(message?: string, correlationId?: string): Promise<void>;
+  function closeProgressIndicator(correlationId?: string): Promise<void>;
+
+  /** A JSON string of an Environment: JSON.parse(await getEnvironment()).userId. */
   function getEnvironment(correlationId?: string): Promise<string>;
   function isConsoleApp(correlationId?: string): Promise<true>;
+  /** CIF Bridge turns on none of Dynamics' features. */
+  function isFeatureEnabled(featureName: string, correlationId?: string): Promise<false>;
+  function getFcsValue(featureNameSpace: string, featureUniqueName: string, correlationId?: string): Promise<false>;
 
-  // Dynamics 365 data and Omnichannel services: these always reject with errorCode 1012 (NotSupported).
+  // Records.
+  /** entityFormOptions and formParameters as JSON strings (CIF's form) or objects. */
+  function openForm(entityFormOptions: string | Record<string, unknown>, formParameters?: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+
+  // These reject with errorCode 1012 (NotSupported) and a message that says what to do instead.
   function createRecord(...args: unknown[]): Promise<never>;
   function retrieveRecord(...args: unknown[]): Promise<never>;
   function updateRecord(...args: unknown[]): Promise<never>;
   function deleteRecord(...args: unknown[]): Promise<never>;
   function searchAndOpenRecords(...args: unknown[]): Promise<never>;
-  function openForm(...args: unknown[]): Promise<never>;
   function refreshForm(...args: unknown[]): Promise<never>;
   function renderSearchPage(...args: unknown[]): Promise<never>;
   function getEntityMetadata(...args: unknown[]): Promise<never>;
-  function insertNotes(...args: unknown[]): Promise<never>;
-  function openKBSearchControl(...args: unknown[]): Promise<never>;
+  function insertNotes(entityName: string, entitySetName: string, entityId: string, annotationId?: string, correlationId?: string): Promise<never>;
+  function closeNotes(correlationId?: string): Promise<never>;
+  function openKBSearchControl(searchString: string, correlationId?: string): Promise<never>;
+  function logAnalyticsEvent(data: unknown, eventName: string, correlationId?: string): Promise<never>;
+  function initLogAnalytics(...args: unknown[]): Promise<never>;
+  function updateConversation(conversationId: string, data: string, correlationId?: string): Promise<never>;
+  function createTabInHomeSession(input: CreateTabInput, correlationId?: string): Promise<never>;
+  function openDialog(dialogStrings: unknown, dialogOptions?: unknown, correlationId?: string): Promise<never>;
+  function openMDDDialog(...args: unknown[]): Promise<never>;
+  function executeFetchQuery(entitySetName: string, options: string, correlationId?: string): Promise<never>;
+  function executeAction(request: { operationName: string; operationType: number; parameters: unknown[] }, correlationId?: string): Promise<never>;
   function notifyEvent(...args: unknown[]): Promise<never>;
   function cancelEvent(...args: unknown[]): Promise<never>;
   function setPresence(...args: unknown[]): Promise<never>;
   function getPresence(...args: unknown[]): Promise<never>;
   function setAgentPresence(...args: unknown[]): Promise<never>;
   function initializeAgentPresenceList(...args: unknown[]): Promise<never>;
-  function logAnalyticsEvent(...args: unknown[]): Promise<never>;
-  function initLogAnalytics(...args: unknown[]): Promise<never>;
-  function updateConversation(...args: unknown[]): Promise<never>;
 }
 
 interface WindowEventMap {
