@@ -182,3 +182,36 @@ func TestTheRealSidePanel(t *testing.T) {
 		})
 	}
 }
+
+// TestCodeThatStartsOnMsdynCiLibraryStarts loads a page that starts as real
+// integrations do, on the load event of Dynamics' library script
+// (…/WebResources/Widget/msdyn_ciLibrary.js), which the extension answers;
+// it listens for CIFInitDone only from then on, and loads the library a
+// second time by script, under another path in another letter case.
+func TestCodeThatStartsOnMsdynCiLibraryStarts(t *testing.T) {
+	for _, b := range browsers {
+		t.Run(b.name, func(t *testing.T) {
+			srv, results := servePages(t)
+			w := newWorld(t)
+			r := start(t, w, b.launch(t, w, b.extensionURL(t, "views/options/options.html")))
+			d := r.driver(t)
+			options := b.extensionTab(t, r, "views/options/options.html")
+			// The extension answers the library once its rules are in place, a
+			// moment after it is installed (they stay across restarts).
+			until(t, d, options, `chrome.declarativeNetRequest.getDynamicRules().then((rules) => rules.length > 0)`)
+			_, err := d.open(srv.URL + "/cilibrary.html")
+			require.NoError(t, err)
+			res := awaitResult(t, b, r, results, "cilibrary.html")
+			var ok bool
+			res.step(t, "canCreateSession").value(t, &ok)
+			assert.True(t, ok)
+			var mode float64
+			res.step(t, "getMode").value(t, &mode)
+			assert.Equal(t, 2.0, mode, "no panel is open")
+			var order []string
+			res.step(t, "order").value(t, &order)
+			assert.Equal(t, []string{"load", "CIFInitDone", "start", "second load", "CIFInitDone", "second start"}, order,
+				"the library loads, then CIFInitDone fires, once for the document's own copy and once more after the second")
+		})
+	}
+}

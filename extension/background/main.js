@@ -8,6 +8,7 @@ import { PANEL_PORT } from "../shared/panel.js";
 import { PROVIDERS_KEY } from "../shared/providers.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
+import { syncLibraryRules } from "./cilibrary.js";
 import { getEnvironment } from "./environment.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
@@ -36,11 +37,12 @@ function allowedOrigins() {
   return allowedCache;
 }
 
-/** Puts the page API on every allowed site the browser lets the extension reach. */
+/** Puts the page API, and the answer to msdyn_ciLibrary.js, on every allowed site the browser lets the extension reach. */
 async function syncScripts() {
   try {
     const entries = await allowedOrigins();
     await syncContentScripts(api, entries);
+    await syncLibraryRules(api, entries);
   } catch (err) {
     console.error("CIF Bridge: could not register the page API for the allowed origins", err);
   }

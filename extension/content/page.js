@@ -446,7 +446,12 @@
 
   Object.freeze(CIFramework);
   installGlobal(CIFramework);
+  let initPending = false;
   announceReady();
+  // The extension's msdyn_ciLibrary.js (content/cilibrary.js) says it ran:
+  // CIFInitDone fires after its load event, for code that starts there. A
+  // library the document's own markup loads shares the first CIFInitDone.
+  window.addEventListener("cifbridge:library", announceReady);
 
   /**
    * Puts the API at window.Microsoft.CIFramework where no page script can
@@ -471,14 +476,20 @@
   }
 
   /**
-   * Fires CIF's CIFInitDone once the relay answers (in a sandboxed frame,
-   * where calls fail at once, without it) and the document's own scripts
-   * have run, so their listeners are in place.
+   * Fires CIF's CIFInitDone once the document's own scripts have run and
+   * the relay answers (in a sandboxed frame, where calls fail at once,
+   * without it), on a task of its own, as Dynamics' library does. Asked
+   * again while one is on its way, it fires once.
    */
   function announceReady() {
-    const dispatch = () => window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
-    const fire = () => (sandboxed ? dispatch() : whenRelayReady(dispatch));
+    if (initPending) return;
+    initPending = true;
+    const dispatch = () => {
+      initPending = false;
+      window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
+    };
+    const fire = () => (sandboxed ? setTimeout(dispatch, 0) : whenRelayReady(() => setTimeout(dispatch, 0)));
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fire, { once: true });
-    else setTimeout(fire, 0);
+    else fire();
   }
 })();

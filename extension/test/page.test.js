@@ -223,6 +223,16 @@ test("message bars: shown in the panel, cleared by their provider, and an action
   assert.deepEqual(host.calls, [], "cif-host is not asked");
 });
 
+test("CIFInitDone fires again after the extension's msdyn_ciLibrary.js ran, once for requests made together", async (t) => {
+  const w = world(t);
+  await until(() => w.initDone.length === 1);
+  w.win.dispatchEvent(new Event("cifbridge:library"));
+  w.win.dispatchEvent(new Event("cifbridge:library"));
+  await until(() => w.initDone.length === 2);
+  await w.cif.getMode(); // a round trip, after which a third would have fired
+  assert.equal(w.initDone.length, 2);
+});
+
 test("host events reach the handlers as CIF's JSON strings; removeHandler stops them", async (t) => {
   const w = world(t);
   const seen = [];

@@ -189,6 +189,9 @@ declare namespace Microsoft.CIFramework {
 }
 
 interface WindowEventMap {
-  /** Fired once Microsoft.CIFramework is ready; detail lists the page's own origin. */
+  /**
+   * Fired once Microsoft.CIFramework is ready, and again after each later load of
+   * msdyn_ciLibrary.js; detail lists the page's own origin.
+   */
   CIFInitDone: CustomEvent<string[]>;
 }
