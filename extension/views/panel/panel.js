@@ -68,6 +68,7 @@ async function offerPanel() {
   const button = /** @type {HTMLButtonElement} */ (document.getElementById("open-panel"));
   const windowId = (await api.windows?.getCurrent?.())?.id;
   if (!api.sidePanel?.open && !api.sidebarAction?.open) return;
+  button.textContent = api.sidePanel?.open ? "Open the side panel" : "Open the sidebar";
   button.hidden = false;
   button.addEventListener("click", () => {
     const opened = api.sidePanel?.open ? api.sidePanel.open({ windowId }) : api.sidebarAction.open();
