@@ -261,7 +261,7 @@ func (c *cdp) eval(tab, expr string) (json.RawMessage, error) {
 	}
 	var res struct {
 		Result struct {
-			Value string `json:"value"`
+			Value json.RawMessage `json:"value"`
 		} `json:"result"`
 		ExceptionDetails *struct {
 			Text      string `json:"text"`
@@ -273,10 +273,17 @@ func (c *cdp) eval(tab, expr string) (json.RawMessage, error) {
 	if err := json.Unmarshal(raw, &res); err != nil {
 		return nil, err
 	}
+	// An exception comes with a result of its own (the error object): look at it first.
 	if e := res.ExceptionDetails; e != nil {
 		return nil, fmt.Errorf("script failed: %s %s", e.Text, e.Exception.Description)
 	}
-	return json.RawMessage(res.Result.Value), nil
+	var value string
+	if len(res.Result.Value) > 0 {
+		if err := json.Unmarshal(res.Result.Value, &value); err != nil {
+			return nil, fmt.Errorf("the script's value is not the JSON text wrapEval makes: %s", res.Result.Value)
+		}
+	}
+	return json.RawMessage(value), nil
 }
 
 // --- Firefox: WebDriver BiDi ----------------------------------------------------

@@ -137,6 +137,22 @@ func TestChannelProvidersInThePanel(t *testing.T) {
 			panel.eval(`document.getElementById("restore").click()`)
 			until(t, d, chat.id, `window.panelEvents.some((e) => e.name === "onmodechanged" && e.payload.value === 1)`)
 
+			// The agent adds a provider of their own in the options: the panel hosts it too.
+			options := &tab{t: t, d: d, id: b.extensionTab(t, r, "views/options/options.html")}
+			until(t, d, options.id, `document.getElementById("providers")?.dataset.count === "2"`)
+			mine := srv.URL + "/blank.html?mine"
+			options.eval(`(() => {
+				const form = document.getElementById("provider-form");
+				form.elements.label.value = "Mine";
+				form.elements.landingUrl.value = ` + js(mine) + `;
+				form.elements.order.value = "5";
+				form.querySelector("button[type=submit]").click();
+			})()`)
+			until(t, d, options.id, `document.getElementById("provider-status").textContent === "Added Mine. Its page opens in the panel."`)
+			until(t, d, panel.id, `document.querySelectorAll("#frames iframe").length === 3`)
+			assert.JSONEq(t, `["Softphone","Chat","Mine"]`, string(panel.eval(`[...document.querySelectorAll("#switcher [role=tab]")].map((t) => t.textContent)`)))
+			findTab(t, d, mine)
+
 			// A hostile page framing the softphone in a tab of its own gets nothing.
 			hostile, err := d.open(other + "/frames.html?other=" + srv.URL)
 			require.NoError(t, err)
