@@ -5,6 +5,7 @@
 import { ErrorCode } from "../../shared/contract.js";
 import { readWorkspace } from "../../shared/workspace.js";
 import { callBackground, watchWorkspace } from "../shared/client.js";
+import { wireClickToAct } from "../shared/clicktoact.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const tabId = new URLSearchParams(location.search).get("tab") ?? "";
@@ -59,3 +60,4 @@ async function render() {
 
 watchWorkspace(api, render);
 render();
+wireClickToAct(api); // fields marked data-cif-click-to-act (views/shared/clicktoact.js)
