@@ -247,3 +247,28 @@ test("links.js runs once in a frame, however often it is registered", async () =
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(l.sent.length, 1);
 });
+
+test("a record page's marked field starts click-to-act with the payload its attributes carry", async () => {
+  const { wireClickToAct } = await import("../views/shared/clicktoact.js");
+  const attrs = {
+    "data-cif-click-to-act": "", "data-cif-click-to-act-value": "+1 555 0100", "data-cif-click-to-act-name": "telephone1",
+    "data-cif-click-to-act-format": "Phone", "data-cif-click-to-act-entity-logical-name": "contact",
+    "data-cif-click-to-act-entity-id": "c-1", "data-cif-click-to-act-record-title": "Ann Smith",
+  };
+  const field = { getAttribute: (name) => attrs[name] ?? null };
+  const sent = [];
+  const api = { runtime: { sendMessage: async (message) => (sent.push(message), { ok: true, result: { provider: A, pages: 1 } }) } };
+  const root = new EventTarget();
+  wireClickToAct(api, root);
+  const click = (target) => {
+    const event = Object.assign(new Event("click", { cancelable: true }), {});
+    Object.defineProperty(event, "target", { value: target });
+    root.dispatchEvent(event);
+    return event;
+  };
+  assert.equal(click({ closest: (sel) => (sel === "[data-cif-click-to-act]" ? field : null) }).defaultPrevented, true);
+  assert.equal(click({ closest: () => null }).defaultPrevented, false, "an unmarked element");
+  assert.deepEqual(sent, [{ kind: "call", method: BackgroundMethod.ClickToAct, params: { payload: {
+    value: "+1 555 0100", name: "telephone1", format: "Phone", entityLogicalName: "contact", entityId: "c-1", recordTitle: "Ann Smith",
+  } } }]);
+});

@@ -25,7 +25,7 @@ function el(tag, attrs = {}, ...children) {
  * @param {Waiting} n
  * @param {number} now
  */
-export function countdown(n, now) {
+function countdown(n, now) {
   if (!n.showTimeout) return "";
   const seconds = Math.max(0, Math.ceil((n.deadline - now) / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")} left`;
