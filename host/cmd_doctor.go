@@ -27,6 +27,12 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cif-host doctor: unexpected %q; name a browser with --browser\n", fs.Arg(0))
 		return 2
 	}
+	for _, id := range ids {
+		if _, err := manifest.ClassifyID(id); err != nil {
+			fmt.Fprintf(stderr, "cif-host doctor: --extension-id: %v\n", err)
+			return 2
+		}
+	}
 	dirs, err := userDirs()
 	if err != nil {
 		fmt.Fprintf(stderr, "cif-host doctor: %v\n", err)
@@ -37,8 +43,15 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cif-host doctor: %v\n", err)
 		return 1
 	}
+	// The store ids earlier installs were given must still be admitted.
+	env := manifest.OSEnv()
+	for _, system := range []bool{false, true} {
+		if rec, err := manifest.LoadRecord(manifest.RecordPath(env, system, dirs.State)); err == nil {
+			ids = append(ids, rec.ExtensionIDs...)
+		}
+	}
 	self, _ := os.Executable()
-	report, err := doctor.Diagnose(doctor.Env{Manifest: manifest.OSEnv(), Dirs: dirs, IDs: dev, ExtraIDs: ids, Browsers: browsers, Command: self})
+	report, err := doctor.Diagnose(doctor.Env{Manifest: env, Dirs: dirs, IDs: dev, ExtraIDs: ids, Browsers: browsers, Command: self})
 	if err != nil {
 		fmt.Fprintf(stderr, "cif-host doctor: %v\n", err)
 		return 2

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/host/config"
@@ -27,7 +28,9 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 	var browsers, ids listFlag
 	fs.Var(&browsers, "browser", "act on this browser only (repeatable); default: every browser found")
 	system := fs.Bool("system", false, "machine-wide manifests (needs root) instead of per-user ones")
-	fs.Var(&ids, "extension-id", "also admit this extension id: a Chromium store id or a Firefox add-on id (repeatable)")
+	fs.Var(&ids, "extension-id", "also admit this extension id: a Chromium store id or a Firefox add-on id (repeatable; remembered)")
+	var forget listFlag
+	fs.Var(&forget, "forget-extension-id", "stop admitting an id given earlier with --extension-id (repeatable)")
 	hostPath := fs.String("host", "", "the cif-host binary the manifests point at; default: this one")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -45,7 +48,14 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 	opts := manifest.Options{Browsers: browsers, System: *system, Record: manifest.RecordPath(env, *system, dirs.State)}
 	do := manifest.Uninstall
 	if cmd == "install" {
-		if err := installOptions(&opts, ids, *hostPath); err != nil {
+		for _, id := range slices.Concat(ids, forget) {
+			if _, err := manifest.ClassifyID(id); err != nil {
+				fmt.Fprintf(stderr, "cif-host %s: --extension-id: %v\n", cmd, err)
+				return 2
+			}
+		}
+		opts.ExtensionIDs, opts.ForgetIDs = ids, forget
+		if err := installOptions(&opts, *hostPath); err != nil {
 			fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
 			return 1
 		}
@@ -73,21 +83,14 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// installOptions completes opts with the extension ids to admit (the
-// unpacked extension's, then the user's) and the host binary's path.
-func installOptions(opts *manifest.Options, ids []string, hostPath string) error {
+// installOptions completes opts with the unpacked extension's ids,
+// always admitted, and the host binary's path.
+func installOptions(opts *manifest.Options, hostPath string) error {
 	dev, err := manifest.DevExtensionIDs()
 	if err != nil {
 		return err
 	}
 	opts.ChromiumIDs, opts.FirefoxIDs = []string{dev.Chromium}, []string{dev.Firefox}
-	for _, id := range ids {
-		if manifest.ValidChromiumID(id) {
-			opts.ChromiumIDs = append(opts.ChromiumIDs, id)
-		} else {
-			opts.FirefoxIDs = append(opts.FirefoxIDs, id)
-		}
-	}
 	if hostPath == "" {
 		if hostPath, err = os.Executable(); err != nil {
 			return fmt.Errorf("cannot tell where this binary is (%w); pass --host", err)

@@ -68,3 +68,44 @@ func TestSubcommandsRefuseStrayArguments(t *testing.T) {
 		assert.Equal(t, "cif-host "+cmd+": unexpected \"chrome\"; name a browser with --browser\n", errOut)
 	}
 }
+
+func TestReinstallKeepsStoreIDsAndDoctorRequiresThem(t *testing.T) {
+	top := t.TempDir()
+	home := filepath.Join(top, "home")
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_STATE_HOME=" + filepath.Join(top, "state"), "CHROME_CONFIG_HOME="}
+	store := strings.Repeat("d", 32)
+	install := []string{"install", "--browser", "chromium", "--host", hosttest.Binary(t)}
+
+	_, errOut, code := hosttest.Command(t, env, append(install, "--extension-id", store)...)
+	require.Equal(t, 0, code, errOut)
+	out, errOut, code := hosttest.Command(t, env, install...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "-           admits    "+store+" (given earlier with --extension-id; --forget-extension-id "+store+" stops admitting it)\n")
+	manifestPath := filepath.Join(home, ".config/chromium/NativeMessagingHosts/com.cifbridge.host.json")
+	data, err := os.ReadFile(manifestPath)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "chrome-extension://"+store+"/", "the store id is still admitted")
+
+	out, _, code = hosttest.Command(t, env, "doctor", "--browser", "chromium")
+	assert.Equal(t, 0, code, out)
+
+	// A manifest that lost the id (written by an older cif-host) fails
+	// doctor, which remembers the id from the record.
+	lost := strings.Replace(string(data), `,
+    "chrome-extension://`+store+`/"`, "", 1)
+	require.NotEqual(t, string(data), lost)
+	require.NoError(t, os.WriteFile(manifestPath, []byte(lost), 0o644))
+	out, _, code = hosttest.Command(t, env, "doctor", "--browser", "chromium")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "FAIL chromium extension: allowed_origins lacks chrome-extension://"+store+"/")
+}
+
+func TestAMistypedExtensionIDIsRefusedInOneLine(t *testing.T) {
+	for _, cmd := range []string{"install", "doctor"} {
+		out, errOut, code := hosttest.Command(t, []string{"HOME=" + t.TempDir()}, cmd, "--extension-id", "aacpoilajhhjiddkhdigidknphfhbe")
+		assert.Equal(t, 2, code)
+		assert.Empty(t, out)
+		assert.Equal(t, "cif-host "+cmd+`: --extension-id: "aacpoilajhhjiddkhdigidknphfhbe" is not a Chrome extension id: those are exactly 32 letters a to p (it has 30 characters); copy it again from chrome://extensions or the store page's address`+"\n", errOut)
+	}
+}

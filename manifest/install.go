@@ -19,8 +19,15 @@ type Options struct {
 	System bool
 	// HostPath is the absolute path of the cif-host binary.
 	HostPath string
-	// ChromiumIDs and FirefoxIDs are the extension ids to admit.
+	// ChromiumIDs and FirefoxIDs are the extension ids always admitted
+	// (the unpacked extension's).
 	ChromiumIDs, FirefoxIDs []string
+	// ExtensionIDs are more ids to admit (store builds), of either
+	// browser family; install remembers them in the record and keeps
+	// admitting them when run again without them.
+	ExtensionIDs []string
+	// ForgetIDs are remembered ids to stop admitting.
+	ForgetIDs []string
 	// Record is the file that remembers what install wrote (RecordPath).
 	Record string
 }
@@ -87,6 +94,14 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 	if err != nil {
 		return nil, err
 	}
+	chromiumIDs, firefoxIDs, remembered, err := admit(opts, rec)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range remembered {
+		actions = append(actions, Action{Browser: "-", Did: "admits", Path: id,
+			Note: "given earlier with --extension-id; --forget-extension-id " + id + " stops admitting it"})
+	}
 	// Remember whatever was written, even when a later step fails.
 	defer func() {
 		if serr := rec.save(env, opts.Record); serr != nil && err == nil {
@@ -94,9 +109,9 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 		}
 	}()
 	for _, b := range browsers {
-		ids := opts.ChromiumIDs
+		ids := chromiumIDs
 		if b.Flavour == Firefox {
-			ids = opts.FirefoxIDs
+			ids = firefoxIDs
 		}
 		h, err := Build(b.Flavour, opts.HostPath, ids)
 		if err != nil {
@@ -127,6 +142,33 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 		}
 	}
 	return actions, nil
+}
+
+// admit returns the ids the manifests admit: the fixed ones, then the
+// store ids remembered in the record and given now (the record is updated
+// to hold them, less those to forget). remembered are the ids admitted
+// only because an earlier install was given them.
+func admit(opts Options, rec *Record) (chromium, firefox, remembered []string, err error) {
+	for _, id := range rec.ExtensionIDs {
+		if !slices.Contains(opts.ExtensionIDs, id) && !slices.Contains(opts.ForgetIDs, id) {
+			remembered = append(remembered, id)
+		}
+	}
+	rec.ExtensionIDs = addUnique(rec.ExtensionIDs, opts.ExtensionIDs...)
+	rec.ExtensionIDs = slices.DeleteFunc(rec.ExtensionIDs, func(id string) bool { return slices.Contains(opts.ForgetIDs, id) })
+	chromium, firefox = slices.Clone(opts.ChromiumIDs), slices.Clone(opts.FirefoxIDs)
+	for _, id := range rec.ExtensionIDs {
+		f, err := ClassifyID(id)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("the install record %s: %w", opts.Record, err)
+		}
+		if f == Chromium {
+			chromium = addUnique(chromium, id)
+		} else {
+			firefox = addUnique(firefox, id)
+		}
+	}
+	return chromium, firefox, remembered, nil
 }
 
 // targets are the manifest files install writes for b: the user one, or

@@ -24,6 +24,11 @@ type Record struct {
 	Folders []string `json:"createdFolders,omitempty"`
 	// ParentKeys are registry keys install created above a host key.
 	ParentKeys []string `json:"createdKeys,omitempty"`
+	// ExtensionIDs are the store ids given with --extension-id, which
+	// every later install keeps admitting until told to forget them.
+	// They alone do not keep a record: uninstalling everything forgets
+	// them.
+	ExtensionIDs []string `json:"extensionIds,omitempty"`
 }
 
 // Entry is one thing install wrote.

@@ -220,8 +220,8 @@ func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) 
 		}
 		want = []string{"chrome-extension://" + env.IDs.Chromium + "/"}
 		for _, id := range env.ExtraIDs {
-			if manifest.ValidChromiumID(id) {
-				want = append(want, "chrome-extension://"+id+"/")
+			if o := "chrome-extension://" + id + "/"; manifest.ValidChromiumID(id) && !slices.Contains(want, o) {
+				want = append(want, o)
 			}
 		}
 		for _, w := range want {
@@ -232,7 +232,7 @@ func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) 
 	} else {
 		want = []string{env.IDs.Firefox}
 		for _, id := range env.ExtraIDs {
-			if !manifest.ValidChromiumID(id) {
+			if manifest.ValidFirefoxID(id) && !slices.Contains(want, id) {
 				want = append(want, id)
 			}
 		}
