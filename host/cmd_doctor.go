@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,17 +14,16 @@ import (
 // registration and cif-host's files with a fix for each problem, and
 // exits 1 when something would stop a browser from reaching cif-host.
 func runDoctor(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cif-host doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	c := newCommand("doctor", "[options]", "Check every browser's registration, down to starting cif-host as that browser would,\n"+
+		"and cif-host's own files; print each problem with its fix. Exit status 1 when a browser\n"+
+		"cannot reach cif-host.")
+	fs := c.flags
 	var browsers, ids listFlag
-	fs.Var(&browsers, "browser", "check this browser even if it is not found (repeatable); default: every browser found")
-	fs.Var(&ids, "extension-id", "also require this extension id (a store id) to be admitted (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cif-host doctor: unexpected %q; name a browser with --browser\n", fs.Arg(0))
-		return 2
+	fs.Var(&browsers, "browser", "check this browser `name` even if it is not found (repeatable); default: every browser found")
+	fs.Var(&ids, "extension-id", "also require this extension `id` (a store id) to be admitted (repeatable)")
+	c.stray = "name a browser with --browser"
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
 	}
 	for _, id := range ids {
 		if _, err := manifest.ClassifyID(id); err != nil {

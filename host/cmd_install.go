@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,29 +14,29 @@ import (
 	"github.com/cifbridge/cif-bridge/manifest"
 )
 
-// listFlag collects a repeatable flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 // register runs `cif-host install` and `cif-host uninstall`.
 func register(cmd string, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cif-host "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var browsers, ids listFlag
-	fs.Var(&browsers, "browser", "act on this browser only (repeatable); default: every browser found")
-	system := fs.Bool("system", false, "machine-wide manifests (needs root) instead of per-user ones")
-	fs.Var(&ids, "extension-id", "also admit this extension id: a Chromium store id or a Firefox add-on id (repeatable; remembered)")
-	var forget listFlag
-	fs.Var(&forget, "forget-extension-id", "stop admitting an id given earlier with --extension-id (repeatable)")
-	hostPath := fs.String("host", "", "the cif-host binary the manifests point at; default: this one")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	c := newCommand(cmd, "[options]", "Register cif-host with every browser found, or with the browsers named: write each\n"+
+		"browser's native-messaging host manifest and record what was written. Run again, it\n"+
+		"changes only what changed.")
+	if cmd == "uninstall" {
+		c.about = "Remove exactly what `cif-host install` recorded, and nothing else."
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cif-host %s: unexpected %q; name a browser with --browser\n", cmd, fs.Arg(0))
-		return 2
+	fs := c.flags
+	var browsers, ids, forget listFlag
+	fs.Var(&browsers, "browser", "act on this browser `name` only (repeatable); default: every browser found")
+	system := fs.Bool("system", false, "machine-wide manifests (needs root) instead of per-user ones")
+	var hostPath *string
+	if cmd == "install" {
+		fs.Var(&ids, "extension-id", "also admit this extension `id`: a Chromium store id or a Firefox add-on id (repeatable; remembered)")
+		fs.Var(&forget, "forget-extension-id", "stop admitting an `id` given earlier with --extension-id (repeatable)")
+		hostPath = fs.String("host", "", "the cif-host binary the manifests name (`path`); default: this one")
+		c.more = "Browsers: " + strings.Join(manifest.BrowserNames(manifest.OSEnv()), ", ") + ".\n" +
+			"docs/install.md explains each option and where each browser looks."
+	}
+	c.stray = "name a browser with --browser"
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
 	}
 	env := manifest.OSEnv()
 	dirs, err := userDirs()
