@@ -21,6 +21,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 	var browsers, ids listFlag
 	fs.Var(&browsers, "browser", "check this browser `name` even if it is not found (repeatable); default: every browser found")
 	fs.Var(&ids, "extension-id", "also require this extension `id` (a store id) to be admitted (repeatable)")
+	asJSON := fs.Bool("json", false, "print the report as JSON, for programs and support tickets")
 	c.stray = "name a browser with --browser"
 	if code, done := c.parse(args, stdout, stderr); done {
 		return code
@@ -54,8 +55,15 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cif-host doctor: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "cif-host %s doctor on %s\n\n", version(), runtime.GOOS)
-	report.Print(stdout)
+	if *asJSON {
+		if err := report.WriteJSON(stdout, version(), runtime.GOOS); err != nil {
+			fmt.Fprintf(stderr, "cif-host doctor: %v\n", err)
+			return 1
+		}
+	} else {
+		fmt.Fprintf(stdout, "cif-host %s doctor on %s\n\n", version(), runtime.GOOS)
+		report.Print(stdout)
+	}
 	if report.Failed() {
 		return 1
 	}

@@ -1,15 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cifbridge/cif-bridge/extension"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 )
 
@@ -46,6 +49,31 @@ func TestInstallDoctorAndUninstallThroughTheBinary(t *testing.T) {
 	assert.Contains(t, out, "Result: every browser listed can reach cif-host.")
 
 	require.NoError(t, os.WriteFile(chromeManifest, []byte("{"), 0o644))
+	out, _, code = hosttest.Command(t, env, append([]string{"doctor", "--json"}, browsers...)...)
+	assert.Equal(t, 1, code, "a broken manifest fails doctor, in JSON too")
+	var report struct {
+		Version, OS string
+		Failed      bool
+		Browsers    []struct {
+			Browser string
+			Checks  []struct{ Name, Status, Detail, Fix string }
+		}
+		Files []struct{ Name, Status, Detail string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report), out)
+	m, err := extension.ReadManifest()
+	require.NoError(t, err)
+	assert.Equal(t, m.Version, report.Version)
+	assert.Equal(t, runtime.GOOS, report.OS)
+	assert.True(t, report.Failed)
+	require.Len(t, report.Browsers, 2)
+	assert.Equal(t, "chrome", report.Browsers[0].Browser)
+	assert.Equal(t, "json", report.Browsers[0].Checks[1].Name)
+	assert.Equal(t, "FAIL", report.Browsers[0].Checks[1].Status)
+	assert.Equal(t, "run `cif-host install --browser chrome` to rewrite it", report.Browsers[0].Checks[1].Fix)
+	assert.Equal(t, "log", report.Files[3].Name)
+	assert.Contains(t, report.Files[3].Detail, "folder "+filepath.Join(top, "state", "cif-bridge")+": ")
+
 	out, _, code = hosttest.Command(t, env, append([]string{"doctor"}, browsers...)...)
 	assert.Equal(t, 1, code, "a broken manifest fails doctor")
 	assert.Contains(t, out, "  (cif-host in the fixes is "+hosttest.Binary(t)+")\n")

@@ -34,7 +34,7 @@ Commands:
                         register cif-host with every browser found (or those named)
   uninstall [--browser NAME]... [--system]
                         remove exactly those registrations
-  doctor [--browser NAME]... [--extension-id ID]...
+  doctor [--browser NAME]... [--extension-id ID]... [--json]
                         check every browser's registration; exit 1 if one cannot reach cif-host
   demo [--port N]       serve a demo provider page on 127.0.0.1 (port 8700; 0 picks a free one)
   version               print the version (also: cif-host --version)

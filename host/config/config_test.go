@@ -90,17 +90,18 @@ func TestLoadSettings(t *testing.T) {
 	assert.Empty(t, problems, "no file is no problem")
 	assert.Equal(t, Settings{}, s)
 
-	require.NoError(t, os.WriteFile(path, []byte(`{"maxSessions": 3, "organizationUrl": "https://contoso.crm.dynamics.com"}`), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(`{"maxSessions": 3, "organizationUrl": "https://contoso.crm.dynamics.com", "logLevel": "Debug"}`), 0o600))
 	s, problems = LoadSettings(path)
 	assert.Empty(t, problems)
-	assert.Equal(t, Settings{MaxSessions: 3, OrganizationURL: "https://contoso.crm.dynamics.com"}, s)
+	assert.Equal(t, Settings{MaxSessions: 3, OrganizationURL: "https://contoso.crm.dynamics.com", LogLevel: "Debug"}, s)
 
 	for name, tt := range map[string]struct{ content, field, message string }{
-		"not JSON":      {`{"maxSessions": `, "", "is not a valid settings file (unexpected EOF); it takes maxSessions, maxTabsPerSession and organizationUrl"},
-		"unknown field": {`{"maxSession": 3}`, "", `is not a valid settings file (json: unknown field "maxSession"); it takes maxSessions, maxTabsPerSession and organizationUrl`},
-		"wrong type":    {`{"maxSessions": "3"}`, "", "is not a valid settings file (json: cannot unmarshal string into Go struct field Settings.maxSessions of type int); it takes maxSessions, maxTabsPerSession and organizationUrl"},
+		"not JSON":      {`{"maxSessions": `, "", "is not a valid settings file (unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl and logLevel"},
+		"unknown field": {`{"maxSession": 3}`, "", `is not a valid settings file (json: unknown field "maxSession"); it takes maxSessions, maxTabsPerSession, organizationUrl and logLevel`},
+		"wrong type":    {`{"maxSessions": "3"}`, "", "is not a valid settings file (json: cannot unmarshal string into Go struct field Settings.maxSessions of type int); it takes maxSessions, maxTabsPerSession, organizationUrl and logLevel"},
 		"too many":      {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"negative":      {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
+		"bad level":     {`{"logLevel": "verbose"}`, "logLevel", `is "verbose"; use one of debug, info, warn, error, or leave it out for info`},
 		"bad org":       {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
 	} {
 		t.Run(name, func(t *testing.T) {

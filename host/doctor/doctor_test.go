@@ -337,8 +337,29 @@ func TestCifHostsOwnFiles(t *testing.T) {
 	assert.Equal(t, "state", r.Files[2].Name)
 	assert.Equal(t, doctor.Fail, r.Files[2].Status)
 	assert.Equal(t, "make "+state+" yours and writable (chown/chmod), or point $XDG_STATE_HOME elsewhere", r.Files[2].Fix)
-	assert.Equal(t, doctor.Check{Name: "log", Status: doctor.OK, Detail: filepath.Join(state, "cif-host.log") + " (not written yet)"}, r.Files[3])
+	assert.Equal(t, doctor.Check{Name: "log", Status: doctor.OK,
+		Detail: "folder " + state + ": cif-host.log not written yet; level info (default); a file rotates past 4 MiB, 3 older kept"}, r.Files[3])
 	assert.True(t, r.Failed(), "cif-host cannot keep sessions without its state folder")
+}
+
+func TestTheLogCheckNamesTheFolderFilesAndLevel(t *testing.T) {
+	mc := newMachine(t, "linux")
+	state := mc.env.Dirs.State
+	require.NoError(t, os.MkdirAll(state, 0o700))
+	for _, f := range []string{"cif-host.log", "cif-host-2026-01-02T10-00-00.000.log", "cif-host-2026-01-03T10-00-00.000.log"} {
+		require.NoError(t, os.WriteFile(filepath.Join(state, f), []byte("x"), 0o600))
+	}
+	require.NoError(t, os.MkdirAll(mc.env.Dirs.Config, 0o700))
+	require.NoError(t, os.WriteFile(mc.env.Dirs.SettingsFile(), []byte(`{"logLevel": "debug"}`), 0o600))
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "log", Status: doctor.OK,
+		Detail: "folder " + state + ": cif-host.log and 2 older; level debug (settings.json); a file rotates past 4 MiB, 3 older kept"}, r.Files[3])
+
+	mc.vars["CIF_BRIDGE_LOG_LEVEL"] = "chatty"
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.Warn, r.Files[3].Status)
+	assert.Equal(t, `$CIF_BRIDGE_LOG_LEVEL is "chatty", not a level; use one of debug, info, warn, error`, r.Files[3].Fix)
+	assert.False(t, r.Failed(), "a warning does not fail")
 }
 
 func TestNoBrowserFoundFails(t *testing.T) {
