@@ -27,10 +27,13 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&browsers, "browser", "act on this browser `name` only (repeatable); default: every browser found")
 	system := fs.Bool("system", false, "machine-wide manifests (needs root) instead of per-user ones")
 	var hostPath *string
+	var opts manifest.Options
 	if cmd == "install" {
 		fs.Var(&ids, "extension-id", "also admit this extension `id`: a Chromium store id or a Firefox add-on id (repeatable; remembered)")
 		fs.Var(&forget, "forget-extension-id", "stop admitting an `id` given earlier with --extension-id (repeatable)")
 		hostPath = fs.String("host", "", "the cif-host binary the manifests name (`path`); default: this one")
+		fs.BoolVar(&opts.Flatpak, "flatpak", false, "also register the Flatpak builds you have run, through a flatpak-spawn wrapper (docs/install.md)")
+		fs.BoolVar(&opts.Snap, "snap", false, "also register snap Firefox inside its snap folder (docs/install.md)")
 		c.more = "Browsers: " + strings.Join(manifest.BrowserNames(manifest.OSEnv()), ", ") + ".\n" +
 			"docs/install.md explains each option and where each browser looks."
 	}
@@ -44,7 +47,11 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
 		return 1
 	}
-	opts := manifest.Options{Browsers: browsers, System: *system, Record: manifest.RecordPath(env, *system, dirs.State)}
+	if *system && (opts.Flatpak || opts.Snap) {
+		fmt.Fprintf(stderr, "cif-host %s: --flatpak and --snap register the sandboxes in your home; run them without --system, as yourself\n", cmd)
+		return 2
+	}
+	opts.Browsers, opts.System, opts.Record = browsers, *system, manifest.RecordPath(env, *system, dirs.State)
 	do := manifest.Uninstall
 	if cmd == "install" {
 		for _, id := range slices.Concat(ids, forget) {

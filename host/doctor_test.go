@@ -137,3 +137,12 @@ func TestAMistypedExtensionIDIsRefusedInOneLine(t *testing.T) {
 		assert.Equal(t, "cif-host "+cmd+`: --extension-id: "aacpoilajhhjiddkhdigidknphfhbe" is not a Chrome extension id: those are exactly 32 letters a to p (it has 30 characters); copy it again from chrome://extensions or the store page's address`+"\n", errOut)
 	}
 }
+
+func TestSandboxesAreRegisteredPerUserOnly(t *testing.T) {
+	for _, flag := range []string{"--flatpak", "--snap"} {
+		out, errOut, code := hosttest.Command(t, []string{"HOME=" + t.TempDir()}, "install", "--system", flag)
+		assert.Equal(t, 2, code)
+		assert.Empty(t, out)
+		assert.Equal(t, "cif-host install: --flatpak and --snap register the sandboxes in your home; run them without --system, as yourself\n", errOut)
+	}
+}

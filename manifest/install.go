@@ -30,6 +30,9 @@ type Options struct {
 	ForgetIDs []string
 	// Record is the file that remembers what install wrote (RecordPath).
 	Record string
+	// Flatpak and Snap also register the Flatpak and snap builds of the
+	// chosen browsers that this user has run (per-user installs only).
+	Flatpak, Snap bool
 }
 
 // Action is one thing install or uninstall did.
@@ -140,6 +143,14 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 				}
 			}
 		}
+		if opts.System {
+			continue
+		}
+		a, err := installSandboxes(env, rec, b, opts, ids)
+		actions = append(actions, a...)
+		if err != nil {
+			return actions, fmt.Errorf("%s: %w", b.Name, err)
+		}
 	}
 	return actions, nil
 }
@@ -241,7 +252,7 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 	}()
 	chosen := func(b string) bool { return len(opts.Browsers) == 0 || slices.Contains(opts.Browsers, b) }
 	for _, name := range opts.Browsers {
-		if !slices.ContainsFunc(slices.Concat(rec.Manifests, rec.Keys), func(e Entry) bool { return slices.Contains(e.Browsers, name) }) {
+		if !slices.ContainsFunc(slices.Concat(rec.Manifests, rec.Keys, rec.Wrappers), func(e Entry) bool { return slices.Contains(e.Browsers, name) }) {
 			actions = append(actions, Action{Browser: name, Did: "absent", Note: "nothing recorded in " + opts.Record})
 		}
 	}
@@ -255,6 +266,12 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 	}
 	rec.Manifests, actions, err = release(rec.Manifests, actions, chosen, func(e Entry) (string, string, error) {
 		return removeManifest(e.Path)
+	})
+	if err != nil {
+		return actions, err
+	}
+	rec.Wrappers, actions, err = release(rec.Wrappers, actions, chosen, func(e Entry) (string, string, error) {
+		return removeWrapper(e.Path)
 	})
 	if err != nil {
 		return actions, err
@@ -280,7 +297,7 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 		}
 	}
 	inUse := func(dir string) bool {
-		return slices.ContainsFunc(rec.Manifests, func(e Entry) bool { return within(env, e.Path, dir) }) ||
+		return slices.ContainsFunc(slices.Concat(rec.Manifests, rec.Wrappers), func(e Entry) bool { return within(env, e.Path, dir) }) ||
 			keepRecord && within(env, opts.Record, dir)
 	}
 	rec.Folders, actions, err = prune(rec.Folders, actions, inUse, removeEmptyDir)
@@ -288,7 +305,7 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 }
 
 func (r *Record) emptyExceptFolders() bool {
-	return len(r.Manifests) == 0 && len(r.Keys) == 0 && len(r.ParentKeys) == 0
+	return len(r.Manifests) == 0 && len(r.Keys) == 0 && len(r.ParentKeys) == 0 && len(r.Wrappers) == 0
 }
 
 // release drops the chosen browsers from each entry and removes the

@@ -222,7 +222,8 @@ func TestDoctorCatchesEachSeededFault(t *testing.T) {
 			require.NoError(t, os.MkdirAll(dir, 0o755))
 			return doctor.Check{Name: "sandbox", Status: doctor.Fail,
 				Detail: "Firefox from Flatpak (" + dir + ") runs in a sandbox that sees neither the manifests nor cif-host",
-				Fix:    "use Firefox from your distribution's packages; a Flatpak needs a flatpak-spawn wrapper (docs/install.md)"}
+				Fix: "run `cif-host install --flatpak --browser firefox` and `flatpak override --user --talk-name=org.freedesktop.Flatpak org.mozilla.firefox`" +
+					" (a deliberate hole in the sandbox; docs/install.md), or use Firefox from your distribution's packages"}
 		}},
 		{"policy turns per-user hosts off", "chrome", func(t *testing.T, mc *machine) doctor.Check {
 			file := seedPolicy(t, mc, "/etc/opt/chrome/policies/managed/lockdown.json", `{"NativeMessagingUserLevelHosts": false}`)
@@ -307,6 +308,71 @@ func TestFirefoxFromSnapIsAWarningNotAFailure(t *testing.T) {
 	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.Warn,
 		Detail: "Firefox from snap (" + dir + ") reaches cif-host only through the desktop's WebExtensions portal, which asks you once to allow it",
 		Fix:    "allow the prompt when the extension first connects; if none comes, use Firefox from a .deb or Mozilla's tarball"},
+		row(t, r, "firefox").Check("sandbox"))
+	assert.False(t, r.Failed())
+}
+
+func TestALeftoverSandboxBesideAPackagedBrowserIsNotFlagged(t *testing.T) {
+	mc := newMachine(t, "linux")
+	chromium := mc.browser("chromium")
+	snap := filepath.Join(mc.m.Home, "snap", "chromium")
+	require.NoError(t, os.MkdirAll(snap, 0o755))
+	mc.env.Browsers = []string{"chromium"}
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Fail, row(t, r, "chromium").Check("sandbox").Status, "the snap alone cannot reach cif-host")
+
+	// The .deb's Chromium has run: its profile holds more than our folder.
+	require.NoError(t, os.MkdirAll(filepath.Join(chromium.Markers[0], "Default"), 0o700))
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.OK,
+		Detail: "Chromium from a package is installed (" + chromium.Markers[0] + "); the snap folder " + snap +
+			" beside it is probably left over: if you start that build, it cannot start native-messaging hosts: its confinement forbids it"},
+		row(t, r, "chromium").Check("sandbox"))
+}
+
+func TestAPackagedProgramIsToldFromASnapLauncher(t *testing.T) {
+	mc := newMachine(t, "linux")
+	require.NoError(t, os.MkdirAll(filepath.Join(mc.m.Home, "snap", "chromium"), 0o755))
+	launcher := filepath.Join(t.TempDir(), "chromium-browser")
+	require.NoError(t, os.WriteFile(launcher, []byte("#!/bin/sh\nexec /snap/bin/chromium \"$@\"\n"), 0o755))
+	mc.m.LookPath = func(p string) (string, error) {
+		if p == "chromium-browser" {
+			return launcher, nil
+		}
+		return "", errors.New("not found")
+	}
+	mc.env.Manifest, mc.env.Browsers = mc.m, []string{"chromium"}
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Fail, row(t, r, "chromium").Check("sandbox").Status, "Ubuntu's chromium-browser script runs the snap")
+
+	require.NoError(t, os.WriteFile(launcher, make([]byte, 100<<10), 0o755)) // a real program
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.OK, row(t, r, "chromium").Check("sandbox").Status)
+}
+
+func TestAFlatpakRegisteredWithItsWrapperAndPermission(t *testing.T) {
+	mc := newMachine(t, "linux")
+	app := filepath.Join(mc.m.Home, ".var", "app", "org.mozilla.firefox")
+	require.NoError(t, os.MkdirAll(app, 0o755))
+	ids, err := manifest.DevExtensionIDs()
+	require.NoError(t, err)
+	_, err = manifest.Install(mc.m, manifest.Options{Browsers: []string{"firefox"}, HostPath: mc.host, Flatpak: true,
+		ChromiumIDs: []string{ids.Chromium}, FirefoxIDs: []string{ids.Firefox}, Record: filepath.Join(t.TempDir(), "installed.json")})
+	require.NoError(t, err)
+	mc.env.Browsers = []string{"firefox"}
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.Fail,
+		Detail: "Firefox from Flatpak (" + app + ") is registered, but its sandbox may not run flatpak-spawn --host",
+		Fix:    "run `flatpak override --user --talk-name=org.freedesktop.Flatpak org.mozilla.firefox`, then restart Firefox"},
+		row(t, r, "firefox").Check("sandbox"))
+
+	override := filepath.Join(mc.m.Home, ".local", "share", "flatpak", "overrides", "org.mozilla.firefox")
+	require.NoError(t, os.MkdirAll(filepath.Dir(override), 0o755))
+	require.NoError(t, os.WriteFile(override, []byte("[Session Bus Policy]\norg.freedesktop.Flatpak=talk\n"), 0o644))
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.OK,
+		Detail: "Firefox from Flatpak (" + app + ") starts cif-host through " + filepath.Join(app, "data", "cif-bridge", "cif-host") +
+			", outside its sandbox (allowed by " + override + ")"},
 		row(t, r, "firefox").Check("sandbox"))
 	assert.False(t, r.Failed())
 }
