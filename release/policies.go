@@ -268,7 +268,7 @@ System Settings → Privacy & Security → Profiles; Chrome honours force-instal
 ## Windows
 
 Import ` + "`windows/cif-bridge.reg`" + ` as an administrator (` + "`reg import cif-bridge.reg`" + `), or set the same
-values through Group Policy with the browsers' ADMX templates. Chrome and Edge install store extensions
-by policy only on domain-joined or cloud-managed PCs. For Firefox on Windows, ` + "`firefox/policies.json`" + `
-may instead go to the ` + "`distribution`" + ` folder beside firefox.exe.
+values through Group Policy with the browsers' ADMX templates. Force-installs from the stores work on
+any PC (extensions hosted elsewhere need a domain-joined or cloud-managed one). For Firefox on Windows,
+` + "`firefox/policies.json`" + ` may instead go to the ` + "`distribution`" + ` folder beside firefox.exe.
 `
