@@ -30,7 +30,7 @@ A browser starts cif-host itself; you do not need to run it by hand.
 Usage: cif-host COMMAND [options]
 
 Commands:
-  install [--browser NAME]... [--system] [--extension-id ID]... [--host PATH]
+  install [--browser NAME]... [--system] [--extension-id ID]... [--host PATH] [--flatpak] [--snap]
                         register cif-host with every browser found (or those named)
   uninstall [--browser NAME]... [--system]
                         remove exactly those registrations
