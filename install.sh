@@ -81,7 +81,6 @@ fi
 
 # Where cif-host comes from: built from the source in a clone, else the
 # release archive's own binary.
-mkdir -p "$libdir"
 tmp="$libdir/.cif-host.new"
 trap 'rm -f "$tmp"' EXIT
 if [ -f "$here/go.mod" ] && [ -d "$here/host" ]; then
@@ -90,6 +89,7 @@ if [ -f "$here/go.mod" ] && [ -d "$here/host" ]; then
         echo "install.sh: this is a clone of the source, and Go is needed to build cif-host: https://go.dev/dl/ (under sudo, keep your PATH: sudo env PATH=\"\$PATH\" $0 $*). Or unpack a release archive, which needs no Go." >&2
         exit 1
     fi
+    mkdir -p "$libdir"
     (cd "$here" && CGO_ENABLED=0 go build -trimpath -o "$tmp" ./host)
 elif [ -f "$here/cif-host" ]; then
     from=release
@@ -102,8 +102,12 @@ elif [ -f "$here/cif-host" ]; then
             */x86_64 | */amd64) arch=amd64 ;; */aarch64 | */arm64) arch=arm64 ;; *) arch=$(uname -m) ;;
         esac
         echo "install.sh: $here/cif-host does not run on this machine ($machine): download the release archive for $os-$arch (cif-bridge-VERSION-$os-$arch.tar.gz)" >&2
+        if [ "$os" = darwin ]; then
+            echo "  If this is that archive, macOS may have quarantined the download: xattr -d com.apple.quarantine \"$here/cif-host\", then run $0 again" >&2
+        fi
         exit 1
     fi
+    mkdir -p "$libdir"
     cp "$here/cif-host" "$tmp"
 else
     echo "install.sh: found neither cif-host nor the source beside $0; run it from an unpacked release archive or from a clone of the source" >&2

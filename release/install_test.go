@@ -181,3 +181,19 @@ func TestInstallShBuildsFromSourceInAClone(t *testing.T) {
 	assert.NoFileExists(t, firefox)
 	assert.NoFileExists(t, u.installed())
 }
+
+func TestInstallShSaysWhichArchiveFitsWhenItsBinaryDoesNotRun(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("install.sh is for Linux and macOS")
+	}
+	b := thisMachine(t)
+	dir := unpack(t, b, Current())
+	// What another system's binary looks like here: not a program.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cif-host"), []byte("\x7fELF-not-for-this-machine"), 0o755))
+	u := newUser(t)
+	_, errOut, code := u.run(t, dir, nil)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "/cif-host does not run on this machine (")
+	assert.Contains(t, errOut, "download the release archive for "+runtime.GOOS+"-"+runtime.GOARCH)
+	assert.NoDirExists(t, u.data, "nothing was installed")
+}
