@@ -39,6 +39,14 @@ func TestTheAgentTalksBack(t *testing.T) {
 			t.Run("notifications", func(t *testing.T) { notifications(t, panel, a) })
 			t.Run("presence", func(t *testing.T) { presence(t, panel, a, other) })
 			t.Run("click-to-act", func(t *testing.T) { clickToAct(t, r, srv.URL, a, other) })
+			t.Run("options", func(t *testing.T) {
+				options := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "views/options/options.html")}
+				until(t, options.d, options.id, `document.querySelectorAll("#c2a-schemes input").length === 4`)
+				assert.JSONEq(t, `["tel"]`, string(options.eval(`[...document.querySelectorAll("#c2a-schemes input:checked")].map((i) => i.id.replace("c2a-", ""))`)),
+					"tel: only, at first")
+				assert.JSONEq(t, js([]string{"", srv.URL}), string(options.eval(`[...document.getElementById("c2a-default").options].map((o) => o.value)`)),
+					"the provider with click-to-act on may be made the default")
+			})
 		})
 	}
 }
