@@ -3,6 +3,7 @@
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
 import { NativeHost } from "./host.js";
@@ -21,6 +22,15 @@ let allowedCache = null;
 function allowedOrigins() {
   allowedCache ??= loadAllowedOrigins(api.storage.local);
   return allowedCache;
+}
+
+/** @type {Promise<Readonly<Record<string, string>>> | null} */
+let recordAccessCache = null;
+
+/** @returns {Promise<Readonly<Record<string, string>>>} the records choices, cached until they change */
+function recordAccess() {
+  recordAccessCache ??= loadRecordAccess(api.storage.local);
+  return recordAccessCache;
 }
 
 async function syncScripts() {
@@ -53,6 +63,7 @@ const bridge = new Bridge({
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
+  recordAccess,
 });
 
 const tabSync = new TabSync({
@@ -71,7 +82,9 @@ api.runtime.onConnect.addListener((port) => {
   bridge.connect(port);
 });
 api.storage.onChanged.addListener((changes, area) => {
-  if (area !== "local" || !(ALLOWED_KEY in changes)) return;
+  if (area !== "local") return;
+  if (RECORDS_KEY in changes) recordAccessCache = null;
+  if (!(ALLOWED_KEY in changes)) return;
   allowedCache = null;
   syncScripts();
 });
