@@ -3,6 +3,7 @@
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { openPagePath } from "../shared/pagelinks.js";
 import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
@@ -33,6 +34,18 @@ function recordAccess() {
   return recordAccessCache;
 }
 
+/**
+ * Opens the record page cif-host asked for (a record method called on the
+ * home session) in a tab of its own, outside any session.
+ * @param {unknown} params
+ */
+function openPage(params) {
+  const path = openPagePath(params);
+  if (path === null) return;
+  api.tabs.create({ url: api.runtime.getURL(path), active: true })
+    .catch((err) => console.error("CIF Bridge: could not open a record page", err));
+}
+
 async function syncScripts() {
   try {
     await syncContentScripts(api, await allowedOrigins());
@@ -52,6 +65,7 @@ const host = new NativeHost({
   onEvent: (method, params) => {
     bridge.deliver(method, params);
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
+    if (method === HostEvent.OpenPage) openPage(params);
   },
 });
 
