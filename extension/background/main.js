@@ -3,12 +3,12 @@
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
-import { openPagePath } from "../shared/pagelinks.js";
 import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
+import { PageTabs } from "./pagetabs.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
 import { tabMarks } from "./tabmarks.js";
@@ -34,17 +34,8 @@ function recordAccess() {
   return recordAccessCache;
 }
 
-/**
- * Opens the record page cif-host asked for (a record method called on the
- * home session) in a tab of its own, outside any session.
- * @param {unknown} params
- */
-function openPage(params) {
-  const path = openPagePath(params);
-  if (path === null) return;
-  api.tabs.create({ url: api.runtime.getURL(path), active: true })
-    .catch((err) => console.error("CIF Bridge: could not open a record page", err));
-}
+/** The record pages cif-host opens outside sessions (a record method on the home session). */
+const pageTabs = new PageTabs(api.tabs, (path) => api.runtime.getURL(path));
 
 async function syncScripts() {
   try {
@@ -65,7 +56,7 @@ const host = new NativeHost({
   onEvent: (method, params) => {
     bridge.deliver(method, params);
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
-    if (method === HostEvent.OpenPage) openPage(params);
+    if (method === HostEvent.OpenPage) pageTabs.open(params);
   },
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { MAX_PAGE_TABS, PageTabs } from "../background/pagetabs.js";
 import { openPagePath, pageQuery, readPageQuery } from "../shared/pagelinks.js";
 import { markClickToAct, readClickToAct } from "../views/records/clicktoact.js";
 import { tabPage } from "../views/records/page.js";
@@ -115,4 +116,28 @@ test("click-to-act marks carry CIF's onclicktoact payload", () => {
     "data-cif-click-to-act", "data-cif-click-to-act-value", "data-cif-click-to-act-name", "data-cif-click-to-act-format",
     "data-cif-click-to-act-entity-logical-name", "data-cif-click-to-act-entity-id", "data-cif-click-to-act-record-title",
   ]);
+});
+
+test("record pages open in tabs of their own, at most MAX_PAGE_TABS at once", async () => {
+  const open = new Set();
+  const log = [];
+  let next = 1;
+  const tabs = {
+    get: async (id) => { if (!open.has(id)) throw new Error(`No tab with id: ${id}`); },
+    create: async ({ url }) => { const id = next++; open.add(id); log.push(["create", id, url]); return { id }; },
+    update: async (id, { url }) => { log.push(["update", id, url]); },
+  };
+  const pages = new PageTabs(tabs, (path) => `ext://x/${path}`);
+  await pages.open({ page: "record", entityName: "contact", entityId: "c1" });
+  assert.deepEqual(log, [["create", 1, "ext://x/views/tab/tab.html?page=record&entity=contact&id=c1"]]);
+  await pages.open({ page: "nonsense" });
+  assert.equal(log.length, 1, "anything else is ignored");
+
+  await Promise.all(Array.from({ length: MAX_PAGE_TABS + 2 }, (_, i) => pages.open({ page: "search", entityName: "contact", searchText: `s${i}` })));
+  assert.equal(open.size, MAX_PAGE_TABS);
+  assert.deepEqual(log.slice(-3).map(([what, id]) => [what, id]), [["update", MAX_PAGE_TABS], ["update", MAX_PAGE_TABS], ["update", MAX_PAGE_TABS]],
+    "past the bound, the newest shows the next page");
+  open.delete(3);
+  await pages.open({ page: "record", entityName: "contact" });
+  assert.deepEqual(log.at(-1), ["create", MAX_PAGE_TABS + 1, "ext://x/views/tab/tab.html?page=record&entity=contact"], "a tab the agent closed makes room");
 });
