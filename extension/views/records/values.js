@@ -35,14 +35,14 @@
 /** A lookup's value: the record it points at. @typedef {{entity: string, id: string, name: string}} LookupValue */
 
 /** The Web API's annotations. */
-export const FORMATTED = "@OData.Community.Display.V1.FormattedValue";
-export const LOOKUP_ENTITY = "@Microsoft.Dynamics.CRM.lookuplogicalname";
+const FORMATTED = "@OData.Community.Display.V1.FormattedValue";
+const LOOKUP_ENTITY = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 
 const NUMBERS = new Set(["Integer", "BigInt", "Decimal", "Money"]);
 const OPTION_SETS = new Set(["Picklist", "State", "Status"]);
 
 /** @param {Attribute} a */
-export const isLookup = (a) => a.type === "Lookup" || a.type === "Customer";
+const isLookup = (a) => a.type === "Lookup" || a.type === "Customer";
 
 /**
  * How a record page edits an attribute: with a text input of some kind,
