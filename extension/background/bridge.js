@@ -2,6 +2,7 @@ import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, PageEvent, Wire } fr
 import { BridgeError, toWireError } from "../shared/errors.js";
 import { BackgroundMethod, PageMethod } from "../shared/methods.js";
 import { identifyCaller } from "../shared/origins.js";
+import { checkRecordAccess } from "../shared/recordaccess.js";
 
 /** Everything the extension's views may call. */
 const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
@@ -54,6 +55,7 @@ const SYSTEM_EVENTS = new Set(Object.values(PageEvent).map((name) => name.toLowe
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
  * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
+ * @property {() => Promise<Readonly<Record<string, string>>>} recordAccess the user's records choices by allowlist entry (recordaccess.js)
  */
 
 /**
@@ -145,6 +147,7 @@ export class Bridge {
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
+    checkRecordAccess(method, params, caller.origin, await this.#opts.allowedOrigins(), await this.#opts.recordAccess());
     return this.#opts.lanes.call(caller.origin, method, params);
   }
 

@@ -5,12 +5,14 @@
 // agent's side of CIF (agent.js).
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
 import { CLICK_TO_ACT_KEY, OPTIONS_KEY } from "../shared/clicktoact.js";
+import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { startAgent } from "./agent.js";
 import { Bridge } from "./bridge.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
 import { syncLinkScript } from "./links.js";
+import { PageTabs } from "./pagetabs.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
 import { tabMarks } from "./tabmarks.js";
@@ -26,6 +28,18 @@ function allowedOrigins() {
   allowedCache ??= loadAllowedOrigins(api.storage.local);
   return allowedCache;
 }
+
+/** @type {Promise<Readonly<Record<string, string>>> | null} */
+let recordAccessCache = null;
+
+/** @returns {Promise<Readonly<Record<string, string>>>} the records choices, cached until they change */
+function recordAccess() {
+  recordAccessCache ??= loadRecordAccess(api.storage.local);
+  return recordAccessCache;
+}
+
+/** The record pages cif-host opens outside sessions (a record method on the home session). */
+const pageTabs = new PageTabs(api.tabs, (path) => api.runtime.getURL(path));
 
 async function syncScripts() {
   try {
@@ -46,6 +60,7 @@ const host = new NativeHost({
   onEvent: (method, params) => {
     bridge.deliver(method, params);
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
+    if (method === HostEvent.OpenPage) pageTabs.open(params);
   },
 });
 
@@ -57,6 +72,7 @@ const bridge = new Bridge({
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
+  recordAccess,
 });
 
 const tabSync = new TabSync({
@@ -93,6 +109,7 @@ api.runtime.onConnect.addListener((port) => {
 });
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
+  if (RECORDS_KEY in changes) recordAccessCache = null;
   if (ALLOWED_KEY in changes) {
     allowedCache = null;
     syncScripts();

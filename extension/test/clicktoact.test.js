@@ -255,7 +255,7 @@ test("a record page's marked field starts click-to-act with the payload its attr
     "data-cif-click-to-act-format": "Phone", "data-cif-click-to-act-entity-logical-name": "contact",
     "data-cif-click-to-act-entity-id": "c-1", "data-cif-click-to-act-record-title": "Ann Smith",
   };
-  const field = { getAttribute: (name) => attrs[name] ?? null };
+  const field = { getAttribute: (name) => attrs[name] ?? null, hasAttribute: (name) => name in attrs };
   const sent = [];
   const api = { runtime: { sendMessage: async (message) => (sent.push(message), { ok: true, result: { provider: A, pages: 1 } }) } };
   const root = new EventTarget();

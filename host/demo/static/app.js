@@ -5,6 +5,7 @@
 import {
   BRIDGE_PROBLEMS, capacityText, describeError, errorText, formatCall, formatValue, parsePayload, sampleId, sampleName,
 } from "./format.js";
+import { knownNumber, screenPop, unknownNumber } from "./screenpop.js";
 
 /** How long to wait for CIFInitDone before explaining that the extension is missing. */
 const INIT_WAIT_MS = 2500;
@@ -21,6 +22,9 @@ const ui = {
   incoming: /** @type {HTMLFormElement} */ (byId("incoming")),
   customer: /** @type {HTMLInputElement} */ (byId("customer")),
   newName: byId("new-name"),
+  caller: /** @type {HTMLInputElement} */ (byId("caller")),
+  knownCaller: byId("known-caller"),
+  unknownCaller: byId("unknown-caller"),
   channelButtons: /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll("button[data-channel]")]),
   capacity: byId("capacity"),
   sessions: byId("sessions"),
@@ -46,7 +50,8 @@ const ui = {
  */
 const CHANNELS = {
   chat: { template: "msdyn_chat_session", notification: "msdyn_chat_incoming_unauthenticated", extra: () => ({}) },
-  call: { template: "msdyn_voicecall_session", notification: "msdyn_voicecall_incoming_unauthenticated", extra: () => ({ phoneNumber: samplePhone() }) },
+  // A call's customer is the caller's number, until the screen pop finds who it is.
+  call: { template: "msdyn_voicecall_session", notification: "msdyn_voicecall_incoming_unauthenticated", extra: (number) => ({ phoneNumber: number }) },
   sms: { template: "msdyn_sms_session", notification: "msdyn_sms_incoming_unauthenticated", extra: () => ({ phoneNumber: samplePhone() }) },
   // The website session's anchor tab (msdyn_website_tab) opens templateParameters.url.
   web: { template: "msdyn_website_session", extra: (customer) => ({ url: profileUrl(customer, "web"), title: profileTitle(customer) }) },
@@ -319,8 +324,7 @@ function showPresence(text) {
 async function dial(payload) {
   const number = String(payload?.value ?? "").trim();
   if (number === "" || payload?.format === "Email") return;
-  const customer = String(payload?.recordTitle || number);
-  await openSession("call", CHANNELS.call, customer, { phoneNumber: number });
+  await openAndPop("call", CHANNELS.call, number, CHANNELS.call.extra(number));
   await refresh();
 }
 
@@ -355,7 +359,21 @@ async function askAgent(channel, spec, customer, extra) {
   if (!asked.ok) return undefined;
   const answer = parsePayload(asked.value);
   log("info", "notifyEvent", `the agent's answer: ${answer?.actionName}/${answer?.responseReason}${answer?.actionName === "Accept" ? " — opening the session" : ""}`);
-  return answer?.actionName === "Accept" ? openSession(channel, spec, customer, extra) : undefined;
+  return answer?.actionName === "Accept" ? openAndPop(channel, spec, customer, extra) : undefined;
+}
+
+/**
+ * Opens the session; for a call, the screen pop then finds who calls.
+ * @param {string} channel
+ * @param {Channel} spec
+ * @param {string} customer for a call, the caller's number
+ * @param {Record<string, string>} extra
+ * @returns {Promise<string | undefined>} the new session's id
+ */
+async function openAndPop(channel, spec, customer, extra) {
+  const id = await openSession(channel, spec, customer, extra);
+  if (id !== undefined && channel === "call") await popCaller(id, customer);
+  return id;
 }
 
 // --- the agent's actions ---------------------------------------------------
@@ -368,15 +386,16 @@ let creating = false;
  * @param {string} channel
  */
 async function incoming(channel) {
-  const customer = ui.customer.value.trim();
+  const field = channel === "call" ? ui.caller : ui.customer;
+  const customer = field.value.trim();
   const spec = CHANNELS[channel];
   if (!spec || creating) return;
   if (customer === "") {
-    ui.customer.focus();
+    field.focus();
     return;
   }
   const extra = spec.extra(customer);
-  ui.customer.value = sampleName(customer);
+  if (channel !== "call") ui.customer.value = sampleName(customer);
   if (ui.askFirst.checked && spec.notification) {
     // The agent may take a while: other conversations can arrive meanwhile.
     const id = await askAgent(channel, spec, customer, extra);
@@ -387,7 +406,7 @@ async function incoming(channel) {
   creating = true;
   let id;
   try {
-    id = await openSession(channel, spec, customer, extra);
+    id = await openAndPop(channel, spec, customer, extra);
   } finally {
     creating = false;
   }
@@ -418,6 +437,28 @@ async function openSession(channel, spec, customer, extra) {
   }]);
   if (!created.ok) return undefined;
   return String(created.value);
+}
+
+/**
+ * The screen pop of a call's session: the caller's contact opens in it
+ * (and titles it), or a new contact's form does.
+ * @param {string} id the session
+ * @param {string} number the caller's number
+ */
+async function popCaller(id, number) {
+  const name = await screenPop(call, number);
+  if (name) await call("setSessionTitle", [{ sessionId: id, customer: name }]);
+}
+
+/** Fills in a number the organisation knows, or says how to give it contacts. */
+async function pickKnownCaller() {
+  const number = await knownNumber(call);
+  if (number) {
+    ui.caller.value = number;
+    return;
+  }
+  ui.caller.value = unknownNumber();
+  log("info", "screen pop", "the organisation has no contact with a phone number, so every call is unknown. For sample contacts, add \"records\": {\"sample\": true} to cif-bridge's settings.json and restart cif-host (see CIF Bridge's docs/records.md).");
 }
 
 /**
@@ -470,6 +511,10 @@ async function setTitle(id, customer) {
 ui.customer.value = sampleName();
 ui.newName.addEventListener("click", () => {
   ui.customer.value = sampleName(ui.customer.value);
+});
+ui.knownCaller.addEventListener("click", pickKnownCaller);
+ui.unknownCaller.addEventListener("click", () => {
+  ui.caller.value = unknownNumber();
 });
 
 ui.incoming.addEventListener("submit", (event) => {
@@ -525,6 +570,7 @@ async function start(event) {
   for (const name of Object.keys(REACTIONS)) await call("addHandler", [name, systemEventHandler(name)]);
   for (const button of ui.channelButtons) button.disabled = false;
   await refresh();
+  await pickKnownCaller();
   const presence = await call("getPresence", [], { read: true });
   if (presence.ok) showPresence(String(presence.value));
   const clickToAct = await call("getClickToAct", [], { read: true });
