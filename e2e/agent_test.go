@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cifbridge/cif-bridge/internal/hosttest"
 )
 
 // agentTemplates are notification templates quick enough to time out
@@ -28,6 +30,9 @@ func TestTheAgentTalksBack(t *testing.T) {
 			srv, _ := servePages(t)
 			w := newWorld(t)
 			require.NoError(t, os.WriteFile(filepath.Join(w.config, "cif-bridge", "templates.json"), []byte(agentTemplates), 0o600))
+			_, stderr, code := hosttest.Command(t, []string{"XDG_CONFIG_HOME=" + w.config, "XDG_STATE_HOME=" + w.state, "XDG_DATA_HOME=" + w.data},
+				"records", "import", "testdata/organisation.json")
+			require.Zero(t, code, "cif-host records import: %s", stderr)
 			r := start(t, w, b.launch(t, w, b.extensionURL(t, "views/panel/panel.html"), b.extensionURL(t, "views/options/options.html")))
 			panel := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "views/panel/panel.html")}
 			a := openProvider(t, r, srv.URL)
@@ -39,6 +44,7 @@ func TestTheAgentTalksBack(t *testing.T) {
 			t.Run("notifications", func(t *testing.T) { notifications(t, panel, a) })
 			t.Run("presence", func(t *testing.T) { presence(t, panel, a, other) })
 			t.Run("click-to-act", func(t *testing.T) { clickToAct(t, r, srv.URL, a, other) })
+			t.Run("click-to-act on a record page", func(t *testing.T) { recordClickToAct(t, b, r, a) })
 			t.Run("options", func(t *testing.T) {
 				options := &tab{t: t, d: r.driver(t), id: b.extensionTab(t, r, "views/options/options.html")}
 				until(t, options.d, options.id, `document.querySelectorAll("#c2a-schemes input").length === 4`)
@@ -179,4 +185,22 @@ func clickToAct(t *testing.T, r *running, base string, a, other *tab) {
 	for _, e := range other.events() {
 		assert.NotEqual(t, "onclicktoact", e.Name, "a provider without click-to-act hears nothing")
 	}
+}
+
+// recordClickToAct: the agent clicks Call beside a contact's phone number
+// on its record page, and the provider with click-to-act on hears it,
+// with the field's and the record's members.
+func recordClickToAct(t *testing.T, b browserKind, r *running, a *tab) {
+	a.result(`Microsoft.CIFramework.createSession({templateName: "msdyn_voicecall_session", templateParameters: {customer: "+1 206 555 0143"}})`, nil)
+	a.result(`Microsoft.CIFramework.searchAndOpenRecords("contact", "?$select=fullname&$search=(206) 555-0143", false)`, nil)
+	var contactTab string
+	a.result(`Microsoft.CIFramework.getFocusedTab()`, &contactTab)
+	contact := recordPage(t, r.driver(t), b.extensionURL(t, "views/tab/tab.html?tab="+contactTab), "record")
+	before := len(heard(a, "onclicktoact", 1))
+	contact.eval(`(document.querySelector('[data-attribute="telephone1"] [data-cif-click-to-act]').click(), true)`)
+	got := heard(a, "onclicktoact", before+1)
+	assert.Equal(t, map[string]any{
+		"value": "+1 (206) 555-0143", "name": "telephone1", "format": "Phone",
+		"entityLogicalName": "contact", "entityId": annID, "recordTitle": "Ann Lee",
+	}, got[before])
 }

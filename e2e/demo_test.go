@@ -95,6 +95,7 @@ func TestTheDemoConsolesScreenPop(t *testing.T) {
 			require.NoError(t, err)
 			demo := &tab{t: t, d: d, id: id}
 			until(t, d, demo.id, `document.getElementById("status").dataset.state === "ready" && document.getElementById("caller").value.startsWith("+1 (")`)
+			demo.eval(`(document.getElementById("ask-first").checked = false, true)`) // straight to the screen pop: TestTheDemoConsole asks the agent
 
 			focusedPage := func(view string) *tab {
 				var tabID string
