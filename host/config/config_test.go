@@ -112,17 +112,17 @@ func TestLoadSettings(t *testing.T) {
 	assert.Equal(t, Settings{Records: RecordsSettings{Database: "/srv/org.db", Entities: "/etc/e.json", Sample: true}}, s)
 
 	for name, tt := range map[string]struct{ content, field, message string }{
-		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, entities, sample})"},
-		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, entities, sample})`},
-		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, entities, sample})`},
+		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}) and presences"},
+		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}) and presences`},
+		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}) and presences`},
 		"too many":            {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"negative":            {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"bad org":             {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
 		"relative database":   {`{"records": {"database": "org.db"}}`, "records.database", `is "org.db", which is not an absolute path; give one, such as /home/you/cif-bridge/organization.db, or leave it out for the default`},
 		"database address":    {`{"records": {"database": "postgres://db/org"}}`, "records.database", `is "postgres://db/org", an address; this cif-host keeps the organisation in a file: give the file's absolute path, such as /home/you/cif-bridge/organization.db`},
 		"relative entities":   {`{"records": {"entities": "e.json"}}`, "records.entities", `is "e.json", which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default`},
-		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, entities, sample})`},
-		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, entities, sample})`},
+		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}) and presences`},
+		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}) and presences`},
 		"tabs":                {`{"maxTabsPerSession": 101}`, "maxTabsPerSession", "is 101; use a number from 1 to 100, or leave it out for 20"},
 		"bad level":           {`{"logLevel": "verbose"}`, "logLevel", `is "verbose"; use one of debug, info, warn, error, or leave it out for info`},
 	} {

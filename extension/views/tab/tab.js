@@ -11,6 +11,7 @@ import { readPageQuery } from "../../shared/pagelinks.js";
 import { readWorkspace } from "../../shared/workspace.js";
 import { showPage, tabPage } from "../records/page.js";
 import { callBackground, watchWorkspace } from "../shared/client.js";
+import { wireClickToAct } from "../shared/clicktoact.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const query = new URLSearchParams(location.search);
@@ -120,3 +121,4 @@ if (tabId) {
 } else {
   renderStandalone();
 }
+wireClickToAct(api); // the record pages' click-to-act fields (views/shared/clicktoact.js)
