@@ -1,13 +1,31 @@
-import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, Wire } from "../shared/contract.js";
+import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, PageEvent, Wire } from "../shared/contract.js";
 import { BridgeError, toWireError } from "../shared/errors.js";
-import { BackgroundMethod } from "../shared/methods.js";
+import { BackgroundMethod, PageMethod } from "../shared/methods.js";
 import { identifyCaller } from "../shared/origins.js";
-
-/** The one method a web page may call besides PAGE_METHODS; answered here. */
-const RAISE_EVENT = "raiseEvent";
+import { checkRecordAccess } from "../shared/recordaccess.js";
 
 /** Everything the extension's views may call. */
 const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
+
+/** CIF's system events, in lower case: only CIF Bridge raises them. */
+const SYSTEM_EVENTS = new Set(Object.values(PageEvent).map((name) => name.toLowerCase()));
+
+/**
+ * A method a web page calls that the background answers itself, or whose
+ * host result it takes further.
+ * @callback PageHandler
+ * @param {string} origin the calling page's provider, as the browser reported it
+ * @param {Record<string, unknown>} params what the page passed
+ * @param {Sender} sender what the browser said about the calling page
+ * @returns {unknown} the result, or a promise of it
+ */
+
+/**
+ * A method only the extension's views call, answered in the background.
+ * @callback ViewHandler
+ * @param {Record<string, unknown>} params
+ * @returns {unknown} the result, or a promise of it
+ */
 
 /**
  * @typedef {import("../shared/errors.js").Reply} Reply
@@ -31,21 +49,14 @@ const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
  */
 
 /**
- * A CIF method the background answers for pages itself (or with cif-host's
- * help), given the caller it identified and the browser's sender.
- * @typedef {(caller: {kind: "page", origin: string}, params: Record<string, unknown>, sender: Sender) => unknown} PageMethod
- */
-
-/**
  * @typedef {object} BridgeOptions
  * @property {{call: (provider: string, method: string, args: object) => Promise<unknown>}} lanes
  *   calls cif-host for a provider ("" for the extension's views), in turn (lanes.js)
  * @property {{status: () => object, restart: () => void}} host the connection, for the views' own methods
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
- * @property {() => Promise<readonly string[]>} allowedOrigins the allowed sites: the user's allowlist and the providers' origins
- * @property {ReadonlyMap<string, PageMethod>} [pageMethods] the CIF methods the background answers, by name
- * @property {ReadonlyMap<string, (params: Record<string, unknown>) => unknown>} [viewMethods] more methods for the extension's views
+ * @property {() => Promise<readonly string[]>} allowedOrigins the allowed sites: the user's allowlist and the channel providers' origins
+ * @property {() => Promise<Readonly<Record<string, string>>>} recordAccess the user's records choices by allowlist entry (recordaccess.js)
  * @property {import("../shared/origins.js").PanelFrame} [panelFrame] admits a provider's page framed by the extension's panel
  */
 
@@ -62,10 +73,34 @@ export class Bridge {
   #pages = new Map();
   /** @type {Set<EventPort>} event ports of the extension's views */
   #views = new Set();
+  /** @type {Map<string, PageHandler>} */
+  #pageHandlers = new Map();
+  /** @type {Map<string, ViewHandler>} */
+  #viewHandlers = new Map();
 
   /** @param {BridgeOptions} opts */
   constructor(opts) {
     this.#opts = opts;
+    this.answerPage(PageMethod.RaiseEvent, (origin, params) => this.#raise(origin, params));
+  }
+
+  /**
+   * Answers a page method in the background, in place of forwarding it to
+   * cif-host as it is.
+   * @param {string} method
+   * @param {PageHandler} handler
+   */
+  answerPage(method, handler) {
+    this.#pageHandlers.set(method, handler);
+  }
+
+  /**
+   * Answers one of the views' own methods (BackgroundMethod).
+   * @param {string} method
+   * @param {ViewHandler} handler
+   */
+  answerView(method, handler) {
+    this.#viewHandlers.set(method, handler);
   }
 
   /**
@@ -107,15 +142,15 @@ export class Bridge {
     }
     const caller = await this.#identify(sender);
     if (caller.kind === "view") return this.#viewCall(method, params);
-    if (AGENT_METHODS.includes(method)) {
+    if (VIEW_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
-    if (method === RAISE_EVENT) return this.#raise(caller.origin, params);
-    const local = this.#opts.pageMethods?.get(method);
-    if (local) return local(caller, params, sender);
+    const handler = this.#pageHandlers.get(method);
+    if (handler) return handler(caller.origin, params, sender);
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
+    checkRecordAccess(method, params, caller.origin, await this.#opts.allowedOrigins(), await this.#opts.recordAccess());
     return this.#opts.lanes.call(caller.origin, method, params);
   }
 
@@ -129,17 +164,18 @@ export class Bridge {
       this.#opts.host.restart();
       return null;
     }
-    const local = this.#opts.viewMethods?.get(method);
-    if (local) return local(params);
+    const handler = this.#viewHandlers.get(method);
+    if (handler) return handler(params);
     if (!AGENT_METHODS.includes(method)) {
-      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${[...new Set([...VIEW_METHODS, ...this.#opts.viewMethods?.keys() ?? []])].join(", ")}`);
+      throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${VIEW_METHODS.join(", ")}`);
     }
     return this.#opts.lanes.call("", method, params);
   }
 
   /**
    * raiseEvent: runs a custom event's handlers in every page of the
-   * caller's provider, the caller included.
+   * caller's provider, the caller included. CIF's own events are CIF
+   * Bridge's to raise.
    * @param {string} origin
    * @param {Record<string, unknown>} params
    */
@@ -147,8 +183,40 @@ export class Bridge {
     if (typeof params.eventName !== "string" || params.eventName === "") {
       throw new BridgeError(ErrorCode.InvalidParams, "raiseEvent: eventName must be a non-empty string");
     }
+    if (SYSTEM_EVENTS.has(params.eventName.toLowerCase())) {
+      throw new BridgeError(ErrorCode.InvalidParams, `raiseEvent: ${params.eventName} is one of CIF's own events, which only CIF Bridge raises; give your event a name of its own, such as contoso.${params.eventName}`);
+    }
     this.#send(this.#pages.get(origin), params.eventName, params.eventInputParameters ?? null);
     return true;
+  }
+
+  /**
+   * Raises an event in the pages of one provider.
+   * @param {string} origin
+   * @param {string} name
+   * @param {unknown} payload
+   * @returns {number} how many pages it reached
+   */
+  sendToProvider(origin, name, payload) {
+    return this.#send(this.#pages.get(origin), name, payload);
+  }
+
+  /**
+   * Raises an event in the pages of every provider.
+   * @param {string} name
+   * @param {unknown} payload
+   */
+  broadcast(name, payload) {
+    for (const ports of this.#pages.values()) this.#send(ports, name, payload);
+  }
+
+  /**
+   * Tells the extension's open views something.
+   * @param {string} name
+   * @param {unknown} payload
+   */
+  toViews(name, payload) {
+    this.#send(this.#views, name, payload);
   }
 
   /**
@@ -219,29 +287,21 @@ export class Bridge {
   }
 
   /**
-   * Sends a CIF event the background raised itself, as the JSON string CIF
-   * hands its handlers: to the pages of one provider, or of every provider.
-   * @param {string} name
-   * @param {unknown} data
-   * @param {string} [origin] the provider; every provider when left out
-   */
-  emit(name, data, origin) {
-    const ports = origin === undefined ? [...this.#pages.values()].flatMap((set) => [...set]) : this.#pages.get(origin);
-    this.#send(ports, name, JSON.stringify(data));
-  }
-
-  /**
    * @param {Iterable<EventPort> | undefined} ports
    * @param {string} name
    * @param {unknown} payload
+   * @returns {number} how many ports took it
    */
   #send(ports, name, payload) {
+    let sent = 0;
     for (const port of ports ?? []) {
       try {
         port.postMessage({ kind: "event", name, payload });
+        sent++;
       } catch {
         // The port closed under us; its onDisconnect removes it.
       }
     }
+    return sent;
   }
 }

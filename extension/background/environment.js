@@ -7,12 +7,12 @@
  * @param {object} opts
  * @param {(provider: string, method: string, args: object) => Promise<any>} opts.call calls cif-host for a provider
  * @param {(origin: string, url: string | undefined) => Promise<{customParams: string} | undefined>} opts.providerOf the configured provider of a page
- * @returns {import("./messagebars.js").PageMethod}
+ * @returns {import("./bridge.js").PageHandler}
  */
 export function getEnvironment({ call, providerOf }) {
-  return async (caller, params, sender) => {
-    const environment = await call(caller.origin, "getEnvironment", params);
-    const provider = await providerOf(caller.origin, sender.url);
+  return async (origin, params, sender) => {
+    const environment = await call(origin, "getEnvironment", params);
+    const provider = await providerOf(origin, sender.url);
     // Dynamics gives null for a provider without custom parameters.
     return JSON.stringify({ ...environment, customParams: provider?.customParams || null });
   };

@@ -1,18 +1,24 @@
 // The background: one connection to cif-host for the whole browser
 // profile, the router that checks and forwards every page's calls, the
-// fan-out of events to the pages and views they belong to, and the
-// workspace's sessions kept in step with real browser tabs.
+// fan-out of events to the pages and views they belong to, the
+// workspace's sessions kept in step with real browser tabs, and the
+// agent's side of CIF (agent.js).
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
-import { BackgroundMethod } from "../shared/methods.js";
+import { CLICK_TO_ACT_KEY, OPTIONS_KEY } from "../shared/clicktoact.js";
+import { BackgroundMethod, PageMethod } from "../shared/methods.js";
 import { PANEL_PORT } from "../shared/panel.js";
 import { PROVIDERS_KEY } from "../shared/providers.js";
+import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
+import { startAgent } from "./agent.js";
 import { Bridge } from "./bridge.js";
 import { syncLibraryRules } from "./cilibrary.js";
 import { getEnvironment } from "./environment.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
+import { syncLinkScript } from "./links.js";
 import { MessageBars } from "./messagebars.js";
+import { PageTabs } from "./pagetabs.js";
 import { Panel } from "./panel.js";
 import { profileId } from "./profile.js";
 import { Providers } from "./providers.js";
@@ -36,6 +42,18 @@ function allowedOrigins() {
   allowedCache ??= Promise.all([loadAllowedOrigins(api.storage.local), providers.origins()]).then(([list, origins]) => [...list, ...origins]);
   return allowedCache;
 }
+
+/** @type {Promise<Readonly<Record<string, string>>> | null} */
+let recordAccessCache = null;
+
+/** @returns {Promise<Readonly<Record<string, string>>>} the records choices, cached until they change */
+function recordAccess() {
+  recordAccessCache ??= loadRecordAccess(api.storage.local);
+  return recordAccessCache;
+}
+
+/** The record pages cif-host opens outside sessions (a record method on the home session). */
+const pageTabs = new PageTabs(api.tabs, (path) => api.runtime.getURL(path));
 
 /** Puts the page API, and the answer to msdyn_ciLibrary.js, on every allowed site the browser lets the extension reach. */
 async function syncScripts() {
@@ -71,6 +89,7 @@ const host = new NativeHost({
   onEvent: (method, params) => {
     bridge.deliver(method, params);
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
+    if (method === HostEvent.OpenPage) pageTabs.open(params);
   },
   onHello: (hello) => {
     if (providers.setManaged(hello?.channelProviders)) providersChanged();
@@ -79,17 +98,19 @@ const host = new NativeHost({
 
 const lanes = new Lanes(host);
 
+/** The communication panel's message bars: showGlobalNotification's. */
 const bars = new MessageBars({
   onChange: () => panel.barsChanged(),
-  emit: (name, data, origin) => bridge.emit(name, data, origin),
+  emit: (name, data, origin) => bridge.sendToProvider(origin, name, JSON.stringify(data)),
   sourceOf: async (origin, url) => (await providers.of(origin, url))?.label ?? origin,
 });
 
+/** The communication panel: the panel pages open, the providers they host, CIF's mode and width. */
 const panel = new Panel({
   panelUrl: api.runtime.getURL("views/panel/panel.html"),
   providers,
   bars,
-  broadcast: (name, data) => bridge.emit(name, data),
+  broadcast: (name, data) => bridge.broadcast(name, JSON.stringify(data)),
 });
 
 const bridge = new Bridge({
@@ -98,14 +119,15 @@ const bridge = new Bridge({
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
-  pageMethods: new Map([
-    ...panel.pageMethods(),
-    ...bars.pageMethods(),
-    ["getEnvironment", getEnvironment({ call: (provider, method, args) => lanes.call(provider, method, args), providerOf: (origin, url) => providers.of(origin, url) })],
-  ]),
-  viewMethods: new Map([[BackgroundMethod.Providers, () => providers.all()]]),
+  recordAccess,
   panelFrame: (sender, origin) => panel.admits(sender, origin),
 });
+for (const [method, handler] of [...panel.pageMethods(), ...bars.pageMethods()]) bridge.answerPage(method, handler);
+bridge.answerPage(PageMethod.GetEnvironment, getEnvironment({
+  call: (provider, method, args) => lanes.call(provider, method, args),
+  providerOf: (origin, url) => providers.of(origin, url),
+}));
+bridge.answerView(BackgroundMethod.Providers, () => providers.all());
 
 const tabSync = new TabSync({
   api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
@@ -115,8 +137,25 @@ const tabSync = new TabSync({
   onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),
 });
 
+const agent = startAgent({ api, bridge, lanes, hello: () => host.connect(), tabSync });
+
+async function syncLinks() {
+  try {
+    await syncLinkScript(api);
+  } catch (err) {
+    console.error("CIF Bridge: could not set up click-to-act on links", err);
+  }
+}
+
+// --- wiring ---------------------------------------------------------------
+
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  bridge.handle(message, sender).then(sendResponse);
+  // content/links.js hands over the agent's click on a link; the relay
+  // never sends this kind, so no page can.
+  const reply = message?.kind === "clickToAct" && sender.id === api.runtime.id
+    ? agent.clickToAct.linkClicked(message.href).catch(() => ({ handled: false }))
+    : bridge.handle(message, sender);
+  reply.then(sendResponse);
   return true; // the reply is sent asynchronously
 });
 api.runtime.onConnect.addListener((port) => {
@@ -125,14 +164,25 @@ api.runtime.onConnect.addListener((port) => {
 });
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
+  if (RECORDS_KEY in changes) recordAccessCache = null;
   if (PROVIDERS_KEY in changes) {
     providers.invalidate();
     providersChanged();
   } else if (ALLOWED_KEY in changes) sitesChanged();
+  if (OPTIONS_KEY in changes) syncLinks();
+  if (CLICK_TO_ACT_KEY in changes) agent.menu.rebuild();
 });
 // Access to a site the agent granted later (an administrator's provider's, say).
-api.permissions.onAdded.addListener(sitesChanged);
-api.permissions.onRemoved.addListener(sitesChanged);
+api.permissions.onAdded?.addListener(() => {
+  sitesChanged();
+  syncLinks();
+  agent.desktop.sync();
+});
+api.permissions.onRemoved?.addListener(() => {
+  sitesChanged();
+  syncLinks();
+});
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
 tabSync.start();
+syncLinks();

@@ -3,8 +3,9 @@
 // window, and Xrm's progress indicator (showProgressIndicator). Each
 // belongs to the provider that showed it: only it clears it, and only its
 // pages hear onGlobalNotificationActionClick.
-import { ErrorCode } from "../shared/contract.js";
+import { ErrorCode, PageEvent } from "../shared/contract.js";
 import { BridgeError } from "../shared/errors.js";
+import { PageMethod } from "../shared/methods.js";
 import { readArgs } from "./args.js";
 
 /** At most this many message bars per provider, and in all. */
@@ -40,10 +41,7 @@ const LEVELS = Object.freeze({ 1: "success", 2: "error", 3: "warning", 4: "info"
  * @property {() => string} [newId]
  */
 
-/**
- * @typedef {import("../shared/origins.js").Caller & {origin: string}} PageCaller
- * @typedef {(caller: PageCaller, params: Record<string, unknown>, sender: {url?: string}) => unknown} PageMethod
- */
+/** @typedef {import("./bridge.js").PageHandler} PageHandler */
 
 export class MessageBars {
   /** @type {MessageBarsOptions} */
@@ -61,19 +59,19 @@ export class MessageBars {
     return this.#bars.map((b) => ({ ...b }));
   }
 
-  /** @returns {Map<string, PageMethod>} the CIF methods this answers */
+  /** @returns {Map<string, PageHandler>} the CIF methods this answers */
   pageMethods() {
     return new Map([
-      ["showGlobalNotification", (caller, params, sender) => this.#show(caller.origin, sender.url, params)],
-      ["clearGlobalNotification", (caller, params) => this.#clear(caller.origin, params)],
-      ["showTimeoutGlobalNotification", async (caller, params, sender) => {
+      [PageMethod.ShowGlobalNotification, (origin, params, sender) => this.#show(origin, sender.url, params)],
+      [PageMethod.ClearGlobalNotification, (origin, params) => this.#clear(origin, params)],
+      [PageMethod.ShowTimeoutGlobalNotification, async (origin, params, sender) => {
         readArgs("showTimeoutGlobalNotification", params, {});
-        return this.#add(caller.origin, sender.url, { kind: "message", message: "A notification timed out before it was answered.", level: "warning", showCloseButton: true, actionLabel: "", actionLink: "", hasHandler: false });
+        return this.#add(origin, sender.url, { kind: "message", message: "A notification timed out before it was answered.", level: "warning", showCloseButton: true, actionLabel: "", actionLink: "", hasHandler: false });
       }],
-      ["showProgressIndicator", (caller, params, sender) => this.#progress(caller.origin, sender.url, params)],
-      ["closeProgressIndicator", (caller, params) => {
+      [PageMethod.ShowProgressIndicator, (origin, params, sender) => this.#progress(origin, sender.url, params)],
+      [PageMethod.CloseProgressIndicator, (origin, params) => {
         readArgs("closeProgressIndicator", params, {});
-        this.#remove((b) => b.kind === "progress" && b.provider === caller.origin);
+        this.#remove((b) => b.kind === "progress" && b.provider === origin);
         return null;
       }],
     ]);
@@ -93,7 +91,7 @@ export class MessageBars {
    */
   act(id) {
     const bar = this.#bars.find((b) => b.id === id && b.hasHandler);
-    if (bar) this.#opts.emit("onGlobalNotificationActionClick", { notificationId: bar.id }, bar.provider);
+    if (bar) this.#opts.emit(PageEvent.GlobalNotificationActionClick, { notificationId: bar.id }, bar.provider);
   }
 
   /**

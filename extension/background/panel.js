@@ -4,8 +4,9 @@
 // and CIF's panel mode and width. CIF's setMode, getMode, setWidth and
 // getWidth are answered here; onmodechanged and onsizechanged go to every
 // provider's pages when the panel changes.
-import { ErrorCode } from "../shared/contract.js";
+import { ErrorCode, PageEvent } from "../shared/contract.js";
 import { BridgeError } from "../shared/errors.js";
+import { PageMethod } from "../shared/methods.js";
 import { PanelMessage } from "../shared/panel.js";
 import { providerAdmits, providerOrigins } from "../shared/providers.js";
 import { readArgs } from "./args.js";
@@ -16,7 +17,7 @@ export const Mode = Object.freeze({ Minimized: 0, Docked: 1, Hidden: 2 });
 /**
  * @typedef {import("../shared/providers.js").Provider} Provider
  * @typedef {import("../shared/origins.js").Sender} Sender
- * @typedef {import("./messagebars.js").PageMethod} PageMethod
+ * @typedef {import("./bridge.js").PageHandler} PageHandler
  */
 
 /**
@@ -105,13 +106,13 @@ export class Panel {
     return false;
   }
 
-  /** @returns {Map<string, PageMethod>} the CIF methods this answers */
+  /** @returns {Map<string, PageHandler>} the CIF methods this answers */
   pageMethods() {
     return new Map([
-      ["setMode", (caller, params) => this.#setMode(caller.origin, params)],
-      ["getMode", (_caller, params) => (readArgs("getMode", params, {}), this.#effectiveMode())],
-      ["setWidth", (caller, params) => this.#setWidth(caller.origin, params)],
-      ["getWidth", (_caller, params) => (readArgs("getWidth", params, {}), this.#width)],
+      [PageMethod.SetMode, (origin, params) => this.#setMode(origin, params)],
+      [PageMethod.GetMode, (_origin, params) => (readArgs("getMode", params, {}), this.#effectiveMode())],
+      [PageMethod.SetWidth, (origin, params) => this.#setWidth(origin, params)],
+      [PageMethod.GetWidth, (_origin, params) => (readArgs("getWidth", params, {}), this.#width)],
     ]);
   }
 
@@ -188,7 +189,7 @@ export class Panel {
     const mode = this.#effectiveMode();
     if (mode !== this.#announced) {
       this.#announced = mode;
-      this.#opts.broadcast("onmodechanged", { value: mode });
+      this.#opts.broadcast(PageEvent.ModeChanged, { value: mode });
     }
     this.#publish();
   }
@@ -209,7 +210,7 @@ export class Panel {
     if (this.#measured && width === this.#width) return;
     this.#width = width;
     this.#measured = true;
-    this.#opts.broadcast("onsizechanged", { value: width });
+    this.#opts.broadcast(PageEvent.SizeChanged, { value: width });
   }
 
   /**

@@ -8,7 +8,7 @@
 (() => {
   "use strict";
 
-  const { Wire, ErrorCode } = globalThis.cifBridgeContract;
+  const { Wire, ErrorCode, PageEvent } = globalThis.cifBridgeContract;
   delete globalThis.cifBridgeContract;
 
   /** How long the relay may take to acknowledge a call before the extension counts as absent. */
@@ -74,12 +74,14 @@
   // --- calls -----------------------------------------------------------------
 
   /**
-   * Sends one call through the relay on a private channel.
+   * Sends one call through the relay on a private channel. A call that
+   * waits for the agent (notifyEvent) has no time limit, as in CIF.
    * @param {string} method
    * @param {object} params
+   * @param {{wait?: boolean}} [opts] wait: no time limit on the reply
    * @returns {Promise<unknown>}
    */
-  function send(method, params) {
+  function send(method, params, { wait = false } = {}) {
     if (sandboxed) {
       return Promise.reject(cifError(method, ErrorCode.OriginNotAllowed,
         `${method}: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page`));
@@ -99,7 +101,7 @@
       };
       const ackTimer = setTimeout(() => finish(cifError(method, ErrorCode.ExtensionUnavailable,
         "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page")), ACK_TIMEOUT_MS);
-      const callTimer = setTimeout(() => finish(cifError(method, ErrorCode.Timeout,
+      const callTimer = wait ? undefined : setTimeout(() => finish(cifError(method, ErrorCode.Timeout,
         "Timeout occurred as no response was received from listener window; the host may be stuck, see its log")), CALL_TIMEOUT_MS);
       port1.onmessage = (event) => {
         const data = event.data;
@@ -132,8 +134,9 @@
   /**
    * @param {string} method
    * @param {Record<string, unknown>} params
+   * @param {{wait?: boolean}} [opts]
    */
-  const call = (method, params) => send(method, defined(params));
+  const call = (method, params, opts) => send(method, defined(params), opts);
 
   /**
    * For methods CIF documents as resolving with nothing.
@@ -165,8 +168,6 @@
   const handlers = new Map();
   /** @type {Map<string, Function>} showGlobalNotification's action.eventHandler, by notification id */
   const actionHandlers = new Map();
-  /** The event CIF raises when the agent clicks a message bar's action. */
-  const ACTION_CLICK = "onGlobalNotificationActionClick";
   /** @type {MessagePort | null} the relay's channel for events, opened with the first handler */
   let eventPort = null;
 
@@ -182,6 +183,25 @@
     whenRelayReady(() => post({ ns: Wire.NS, v: Wire.VERSION, kind: "subscribe" }, origin, [port2]));
   }
 
+  /** CIF's system events, by their names in lower case. */
+  const systemEvents = new Set(Object.values(PageEvent).map((n) => n.toLowerCase()));
+
+  /**
+   * The handlers of one event. A system event's handlers are those added
+   * under its name in any letter case (real code adds onPageNavigate and
+   * onpagenavigate alike), each once; a custom event's, those added under
+   * exactly its name.
+   * @param {string} name
+   * @returns {Function[]}
+   */
+  function handlersOf(name) {
+    const lower = name.toLowerCase();
+    if (!systemEvents.has(lower)) return [...(handlers.get(name) ?? [])];
+    const all = new Set();
+    for (const [added, set] of handlers) if (added.toLowerCase() === lower) set.forEach((h) => all.add(h));
+    return [...all];
+  }
+
   /**
    * Runs the handlers of one event. System events carry CIF's JSON string;
    * custom events (raiseEvent) carry the raiser's parameters as a Map that
@@ -190,8 +210,8 @@
    * @param {unknown} payload
    */
   function deliver(name, payload) {
-    if (name === ACTION_CLICK) runActionHandler(payload);
-    for (const handler of [...(handlers.get(name) ?? [])]) {
+    if (name === PageEvent.GlobalNotificationActionClick) runActionHandler(payload);
+    for (const handler of handlersOf(name)) {
       try {
         const arg = typeof payload === "string" ? payload : propertyMap(payload);
         Promise.resolve(handler(arg)).catch((err) => console.error(`CIF Bridge: a ${name} handler failed`, err));
@@ -257,22 +277,31 @@
     return null;
   }
 
-  // --- click-to-act --------------------------------------------------------------
-  // There is no Dynamics form around the page to start click-to-act: the
-  // setting is remembered per page, so code that sets and reads it works.
+  // --- click-to-act raised by the page -------------------------------------------
+  // Dynamics' own controls start click-to-act with a CIClickToAct event on
+  // the top window; here it reaches this page's own provider, never another.
 
-  const clickToAct = { enabled: false };
+  /** The members of a CIClickToAct event's detail that CIF passes on. */
+  const CLICK_TO_ACT_KEYS = ["value", "name", "format", "entityLogicalName", "entityId", "recordTitle"];
+
+  /** @param {Event} event */
+  function onClickToAct(event) {
+    const detail = /** @type {CustomEvent} */ (event).detail;
+    if (detail === null || typeof detail !== "object") return;
+    const picked = Object.fromEntries(CLICK_TO_ACT_KEYS.filter((k) => detail[k] !== undefined).map((k) => [k, detail[k]]));
+    send("cifbridge.raiseClickToAct", { detail: picked }).catch((err) => console.warn("CIF Bridge: a CIClickToAct event was not passed on:", err.message));
+  }
+  if (!sandboxed && window === window.top) window.addEventListener("CIClickToAct", onClickToAct);
 
   // --- the API -----------------------------------------------------------------
 
   /**
-   * Rejects a method that needs Dynamics 365 itself.
+   * Rejects a method that needs Dynamics 365's own services.
    * @param {string} name
-   * @param {string} [why] what the method needs and what to do instead
+   * @param {string} why what the method needs and what to do instead
    * @returns {() => Promise<never>}
    */
-  const unsupported = (name, why = `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have`) =>
-    () => Promise.reject(cifError(name, ErrorCode.NotSupported, `${why}; see "Not supported" in CIF Bridge's docs/api.md`));
+  const unsupported = (name, why) => () => Promise.reject(cifError(name, ErrorCode.NotSupported, `${why}; see "Not supported" in CIF Bridge's docs/api.md`));
 
   const CIFramework = {
     /** Marks the API as CIF Bridge's, for pages that want to know. */
@@ -371,13 +400,32 @@
     setWidth: (value, correlationId) => call("setWidth", { value, correlationId }),
     /** @param {string} [correlationId] */
     getWidth: (correlationId) => call("getWidth", { correlationId }),
+
+    // Click-to-act, kept for this provider per browser profile.
     /** @param {boolean} value @param {string} [correlationId] */
-    setClickToAct: (value, correlationId) => {
-      clickToAct.enabled = value === true;
-      return Promise.resolve(undefined);
-    },
+    setClickToAct: (value, correlationId) => callVoid("setClickToAct", { value: value ?? null, correlationId }),
     /** @param {string} [correlationId] */
-    getClickToAct: (correlationId) => Promise.resolve(clickToAct.enabled),
+    getClickToAct: (correlationId) => call("getClickToAct", { correlationId }),
+
+    // Notifications for the agent.
+    /**
+     * Resolves when the agent answers, the notification's time runs out
+     * or it is cancelled: no call timeout, as in CIF.
+     * @param {object} input @param {string} [correlationId] @param {string} [cancellationToken]
+     */
+    notifyEvent: (input, correlationId, cancellationToken) => call("notifyEvent", { input, correlationId, cancellationToken }, { wait: true }),
+    /** @param {string} cancellationToken @param {string} [correlationId] */
+    cancelEvent: (cancellationToken, correlationId) => call("cancelEvent", { cancellationToken, correlationId }),
+
+    // The agent's presence.
+    /** @param {string} presenceText @param {string} [correlationId] */
+    setPresence: (presenceText, correlationId) => call("setPresence", { presenceText, correlationId }),
+    /** @param {string} [correlationId] */
+    getPresence: (correlationId) => call("getPresence", { correlationId }),
+    /** @param {string} presenceInfo a JSON string @param {string} [correlationId] */
+    setAgentPresence: (presenceInfo, correlationId) => call("setAgentPresence", { presenceInfo, correlationId }),
+    /** @param {string} presenceList a JSON string @param {string} [correlationId] */
+    initializeAgentPresenceList: (presenceList, correlationId) => call("initializeAgentPresenceList", { presenceList, correlationId }),
 
     // Message bars and the progress indicator, shown in the panel.
     /** @param {object} notificationOptions @param {string} [correlationId] */
@@ -408,23 +456,32 @@
     /** @param {string} featureNameSpace @param {string} featureUniqueName @param {string} [correlationId] */
     getFcsValue: (featureNameSpace, featureUniqueName, correlationId) => Promise.resolve(false),
 
-    // Records: the organisation's, in cif-host.
+    // The organisation's records, in CIF's argument order; each resolves
+    // with CIF's JSON string.
+    /** @param {string} entityName @param {string | object} data @param {string} [correlationId] */
+    createRecord: (entityName, data, correlationId) => call("createRecord", { entityName, data, correlationId }),
+    /** @param {string} entityName @param {string} id @param {string} [options] @param {string} [correlationId] */
+    retrieveRecord: (entityName, id, options, correlationId) => call("retrieveRecord", { entityName, id, query: options, correlationId }),
+    /** @param {string} entityName @param {string} id @param {string | object} data @param {string} [correlationId] */
+    updateRecord: (entityName, id, data, correlationId) => call("updateRecord", { entityName, id, data, correlationId }),
+    /** @param {string} entityName @param {string} id @param {string} [correlationId] */
+    deleteRecord: (entityName, id, correlationId) => call("deleteRecord", { entityName, id, correlationId }),
     /**
-     * entityFormOptions and formParameters as JSON strings (CIF's form) or
-     * objects (as much real code passes them).
-     * @param {object | string} entityFormOptions @param {object | string} [formParameters] @param {string} [correlationId]
+     * @param {string} entityName @param {string} queryParameters @param {boolean} searchOnly
+     * @param {string} [correlationId] @param {number} [searchType]
      */
+    searchAndOpenRecords: (entityName, queryParameters, searchOnly, correlationId, searchType) =>
+      call("searchAndOpenRecords", { entityName, query: queryParameters, searchOnly, correlationId, searchType }),
+    /** @param {string} entityName @param {string[]} [attributes] @param {string} [correlationId] */
+    getEntityMetadata: (entityName, attributes, correlationId) => call("getEntityMetadata", { entityName, attributes, correlationId }),
+    /** @param {string | object} entityFormOptions @param {string | object} [formParameters] @param {string} [correlationId] */
     openForm: (entityFormOptions, formParameters, correlationId) => call("openForm", { entityFormOptions, formParameters, correlationId }),
-    createRecord: unsupported("createRecord"),
-    retrieveRecord: unsupported("retrieveRecord"),
-    updateRecord: unsupported("updateRecord"),
-    deleteRecord: unsupported("deleteRecord"),
-    searchAndOpenRecords: unsupported("searchAndOpenRecords"),
-    refreshForm: unsupported("refreshForm"),
-    renderSearchPage: unsupported("renderSearchPage"),
-    getEntityMetadata: unsupported("getEntityMetadata"),
+    /** @param {string} entityName @param {string} searchString @param {string} [correlationId] @param {number} [searchType] */
+    renderSearchPage: (entityName, searchString, correlationId, searchType) => callVoid("renderSearchPage", { entityName, searchString, correlationId, searchType }),
+    /** @param {boolean} [save] @param {string} [correlationId] */
+    refreshForm: (save, correlationId) => call("refreshForm", { save, correlationId }),
 
-    // Dynamics 365 and Omnichannel services: not here.
+    // Dynamics 365's own services: not here.
     insertNotes: unsupported("insertNotes", "insertNotes opens Dynamics' notes panel on a conversation, which CIF Bridge does not have; write the note with createRecord(\"annotation\", …)"),
     closeNotes: unsupported("closeNotes", "closeNotes closes Dynamics' notes panel, which CIF Bridge does not have"),
     openKBSearchControl: unsupported("openKBSearchControl", "openKBSearchControl needs Dynamics' knowledge base search control, which CIF Bridge does not have; open a search tab with createTab({templateName: \"msdyn_knowledge_search_tab\"}) instead"),
@@ -436,12 +493,6 @@
     openMDDDialog: unsupported("openMDDDialog", "openMDDDialog opens one of Dynamics' model-driven dialogs, which CIF Bridge does not have; show the dialog in your own page"),
     executeFetchQuery: unsupported("executeFetchQuery", "executeFetchQuery calls Dynamics' Web API directly, which CIF Bridge does not have; read records with retrieveRecord or searchAndOpenRecords (searchOnly true)"),
     executeAction: unsupported("executeAction", "executeAction runs a Dataverse action, which CIF Bridge does not have"),
-    notifyEvent: unsupported("notifyEvent"),
-    cancelEvent: unsupported("cancelEvent"),
-    setPresence: unsupported("setPresence"),
-    getPresence: unsupported("getPresence"),
-    setAgentPresence: unsupported("setAgentPresence"),
-    initializeAgentPresenceList: unsupported("initializeAgentPresenceList"),
   };
 
   Object.freeze(CIFramework);
@@ -476,10 +527,11 @@
   }
 
   /**
-   * Fires CIF's CIFInitDone once the document's own scripts have run and
-   * the relay answers (in a sandboxed frame, where calls fail at once,
-   * without it), on a task of its own, as Dynamics' library does. Asked
-   * again while one is on its way, it fires once.
+   * Fires CIF's CIFInitDone once the document's own scripts have run (and,
+   * after the document, on a task of its own: after the load event of the
+   * script that asked) and the relay answers (in a sandboxed frame, where
+   * calls fail at once, without it). Asked again while one is on its way,
+   * it fires once.
    */
   function announceReady() {
     if (initPending) return;
@@ -488,8 +540,8 @@
       initPending = false;
       window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
     };
-    const fire = () => (sandboxed ? setTimeout(dispatch, 0) : whenRelayReady(() => setTimeout(dispatch, 0)));
+    const fire = () => (sandboxed ? dispatch() : whenRelayReady(dispatch));
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fire, { once: true });
-    else fire();
+    else setTimeout(fire, 0);
   }
 })();

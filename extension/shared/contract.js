@@ -43,6 +43,7 @@ export const ErrorCode = Object.freeze({
   RecordsUnavailable: 1024,
   RecordsNotAllowed: 1025,
   TabLimit: 1026,
+  NotificationNotFound: 1027,
 });
 
 /** The CIF methods cif-host answers for web pages. */
@@ -61,6 +62,8 @@ export const PAGE_METHODS = Object.freeze([
   "getFocusedTab",
   "getSession",
   "getTabs",
+  "initializeAgentPresenceList",
+  "notifyEvent",
   "notifyKpiBreach",
   "notifyNewActivity",
   "openForm",
@@ -70,6 +73,7 @@ export const PAGE_METHODS = Object.freeze([
   "requestFocusSession",
   "retrieveRecord",
   "searchAndOpenRecords",
+  "setAgentPresence",
   "setSessionTitle",
   "setTabTitle",
   "updateContext",
@@ -78,6 +82,10 @@ export const PAGE_METHODS = Object.freeze([
 
 /** The agent's own operations: only the extension's views may call them. */
 export const AGENT_METHODS = Object.freeze([
+  "records.create",
+  "records.page",
+  "records.save",
+  "records.search",
   "workspace.closeSession",
   "workspace.closeTab",
   "workspace.focusTab",
@@ -92,6 +100,18 @@ export const HostEvent = Object.freeze({
   SessionSwitched: "onSessionSwitched",
   WorkspaceChanged: "cifbridge.workspaceChanged",
   OpenPage: "cifbridge.openPage",
+});
+
+/** CIF's system events as pages hear them, whoever raises them. */
+export const PageEvent = Object.freeze({
+  SessionSwitched: "onSessionSwitched",
+  SessionClosed: "onSessionClosed",
+  ClickToAct: "onclicktoact",
+  PageNavigate: "onpagenavigate",
+  PresenceChange: "onPresenceChange",
+  ModeChanged: "onmodechanged",
+  SizeChanged: "onsizechanged",
+  GlobalNotificationActionClick: "onGlobalNotificationActionClick",
 });
 
 /** What the page's script and the relay post to each other, and the ports to the background. */

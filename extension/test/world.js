@@ -10,7 +10,7 @@ import { Lanes } from "../background/lanes.js";
 import { MessageBars } from "../background/messagebars.js";
 import { Panel } from "../background/panel.js";
 import { Providers } from "../background/providers.js";
-import { BackgroundMethod } from "../shared/methods.js";
+import { BackgroundMethod, PageMethod } from "../shared/methods.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { EXT_ID, EXT_URL, FakeHost, FakeStorage, pageSender, portPair } from "./fakes.js";
 
@@ -25,12 +25,13 @@ export const PANEL_URL = `${EXT_URL}views/panel/panel.html`;
 /**
  * The test extension's background, wired as background/main.js wires it:
  * the router calling host through its lanes, the providers, the panel and
- * its message bars. The allowlist is the default one unless told
- * otherwise; providers are the administrator's, as hello gives them.
+ * its message bars. The allowlist is the default one and the records
+ * choices none unless told otherwise; providers are the administrator's,
+ * as hello gives them.
  * @param {FakeHost} host
- * @param {{allowed?: readonly string[], providers?: object[]}} [opts]
+ * @param {{allowed?: readonly string[], recordAccess?: Record<string, string>, providers?: object[]}} [opts]
  */
-export function testBackground(host, { allowed = DEFAULT_ALLOWED_ORIGINS, providers = [] } = {}) {
+export function testBackground(host, { allowed = DEFAULT_ALLOWED_ORIGINS, recordAccess = {}, providers = [] } = {}) {
   const known = new Providers({ storage: new FakeStorage() });
   known.setManaged(providers);
   const lanes = new Lanes(host);
@@ -38,34 +39,33 @@ export function testBackground(host, { allowed = DEFAULT_ALLOWED_ORIGINS, provid
   let bridge;
   const bars = new MessageBars({
     onChange: () => panel.barsChanged(),
-    emit: (name, data, origin) => bridge.emit(name, data, origin),
+    emit: (name, data, origin) => bridge.sendToProvider(origin, name, JSON.stringify(data)),
     sourceOf: async (origin, url) => (await known.of(origin, url))?.label ?? origin,
   });
-  const panel = new Panel({ panelUrl: PANEL_URL, providers: known, bars, broadcast: (name, data) => bridge.emit(name, data) });
+  const panel = new Panel({ panelUrl: PANEL_URL, providers: known, bars, broadcast: (name, data) => bridge.broadcast(name, JSON.stringify(data)) });
   bridge = new Bridge({
     lanes,
     host,
     extensionId: EXT_ID,
     extensionUrl: EXT_URL,
     allowedOrigins: async () => [...allowed, ...await known.origins()],
-    pageMethods: new Map([
-      ...panel.pageMethods(),
-      ...bars.pageMethods(),
-      ["getEnvironment", getEnvironment({ call: (provider, method, args) => lanes.call(provider, method, args), providerOf: (origin, url) => known.of(origin, url) })],
-    ]),
-    viewMethods: new Map([[BackgroundMethod.Providers, () => known.all()]]),
+    recordAccess: async () => recordAccess,
     panelFrame: (sender, origin) => panel.admits(sender, origin),
   });
+  for (const [method, handler] of [...panel.pageMethods(), ...bars.pageMethods()]) bridge.answerPage(method, handler);
+  bridge.answerPage(PageMethod.GetEnvironment, getEnvironment({ call: (provider, method, args) => lanes.call(provider, method, args), providerOf: (origin, url) => known.of(origin, url) }));
+  bridge.answerView(BackgroundMethod.Providers, () => known.all());
   return { bridge, panel, bars, providers: known };
 }
 
 /**
- * The test extension's router alone.
+ * The test extension's router alone, with its background's methods.
  * @param {FakeHost} host
  * @param {readonly string[]} [allowed]
+ * @param {Record<string, string>} [recordAccess] the user's records choices by allowlist entry
  */
-export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
-  return testBackground(host, { allowed }).bridge;
+export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS, recordAccess = {}) {
+  return testBackground(host, { allowed, recordAccess }).bridge;
 }
 
 /**
@@ -89,6 +89,7 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     }
   }
   const win = Object.assign(new EventTarget(), { origin });
+  win.top = win; // a top-level page
   win.postMessage = (data, targetOrigin, transfer = []) => {
     if (targetOrigin !== origin) return; // not for this document: dropped without a word, as browsers do
     const cloned = structuredClone(data);

@@ -54,6 +54,44 @@ declare namespace Microsoft.CIFramework {
     isFocused?: boolean;
   }
 
+  interface NotifyEventInput {
+    /** A notification template's unique name, such as "msdyn_chat_incoming_unauthenticated". */
+    templateName: string;
+    /** Values for the template's slugs, such as customerName: "Ann"; an object or a JSON string of one. */
+    templateParameters?: Record<string, unknown> | string;
+    /** Names the notification for cancelEvent; wins over notifyEvent's third argument. */
+    cancellationToken?: string;
+    /** CIF's other members are read and have no effect. */
+    [member: string]: unknown;
+  }
+
+  /** The agent's presence, as CIF passes it (setAgentPresence takes it as a JSON string). */
+  interface Presence {
+    presenceId: string;
+    presenceText: string;
+    /** #rgb or #rrggbb */
+    presenceColor: string;
+    basePresenceStatus: "AVAILABLE" | "BUSY" | "BUSY_DO_NOT_DISTURB" | "AWAY" | "OFFLINE";
+  }
+
+  /**
+   * What a system event's handler receives, parsed: each arrives as a JSON string.
+   * A handler hears a system event whatever the letter case it was added under.
+   */
+  interface SystemEventData {
+    onSessionSwitched: { sessionId: string; focused: boolean; context?: unknown };
+    onSessionClosed: { sessionId: string; context?: unknown };
+    onclicktoact: { value: string; name: string; format: string; entityLogicalName: string; entityId: string; recordTitle: string };
+    onPresenceChange: { presenceInfo: Presence };
+    onpagenavigate: { value: string };
+    /** The panel's mode: 0 minimized, 1 docked, 2 hidden. */
+    onmodechanged: { value: 0 | 1 | 2 };
+    /** The width of the panel's provider area. */
+    onsizechanged: { value: number };
+    /** The agent clicked the action of a message bar this provider showed. */
+    onGlobalNotificationActionClick: { notificationId: string };
+  }
+
   /** Marks the API as CIF Bridge's. */
   const cifBridge: true;
 
@@ -124,9 +162,8 @@ declare namespace Microsoft.CIFramework {
   function setTabTitle(tabId: string, input: Record<string, unknown>, correlationId?: string): Promise<string>;
   function closeTab(tabId: string, correlationId?: string): Promise<true>;
 
-  // Events. System events (onSessionSwitched, onSessionClosed, onmodechanged, onsizechanged,
-  // onGlobalNotificationActionClick) pass CIF's JSON string; raiseEvent's parameters arrive
-  // as a Map that also carries them as properties.
+  // Events. System events (SystemEventData's, in any letter case) pass CIF's JSON string;
+  // raiseEvent's parameters arrive as a Map that also carries them as properties.
   function addHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
   function removeHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
   function raiseEvent(eventName: string, eventInputParameters?: unknown, correlationId?: string): Promise<boolean>;
@@ -138,8 +175,25 @@ declare namespace Microsoft.CIFramework {
   function setWidth(value: number, correlationId?: string): Promise<number>;
   /** The width of the panel's provider area, as the panel last measured it. */
   function getWidth(correlationId?: string): Promise<number>;
-  function setClickToAct(value: boolean, correlationId?: string): Promise<void>;
+
+  // Click-to-act, kept per provider and browser profile: onclicktoact reaches a provider that turned it on.
+  function setClickToAct(value: boolean | null, correlationId?: string): Promise<void>;
   function getClickToAct(correlationId?: string): Promise<boolean>;
+
+  // Notifications for the agent. notifyEvent has no call timeout: it resolves when the notification ends,
+  // with a JSON string {"actionName": "Accept" | "Reject" | "Timeout" | "Cancel", "responseReason": …}.
+  function notifyEvent(input: NotifyEventInput, correlationId?: string, cancellationToken?: string): Promise<string>;
+  /** Resolves with the token. */
+  function cancelEvent(cancellationToken: string, correlationId?: string): Promise<string>;
+
+  // The agent's presence; every provider hears onPresenceChange.
+  /** true when a presence of the list has exactly this text. */
+  function setPresence(presenceText: string, correlationId?: string): Promise<boolean>;
+  function getPresence(correlationId?: string): Promise<string>;
+  /** presenceInfo: a JSON string of a Presence (or the object). */
+  function setAgentPresence(presenceInfo: string | Presence, correlationId?: string): Promise<true>;
+  /** presenceList: a JSON string of an array of Presences (or the array), at most 50. */
+  function initializeAgentPresenceList(presenceList: string | Presence[], correlationId?: string): Promise<true>;
 
   // Message bars and the progress indicator, shown in the panel.
   /** Resolves with the notification's id. */
@@ -156,19 +210,44 @@ declare namespace Microsoft.CIFramework {
   function isFeatureEnabled(featureName: string, correlationId?: string): Promise<false>;
   function getFcsValue(featureNameSpace: string, featureUniqueName: string, correlationId?: string): Promise<false>;
 
-  // Records.
-  /** entityFormOptions and formParameters as JSON strings (CIF's form) or objects. */
-  function openForm(entityFormOptions: string | Record<string, unknown>, formParameters?: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** Entity form options, as Xrm.Navigation.openForm takes them; CIF Bridge reads entityName and entityId. */
+  interface EntityFormOptions {
+    entityName: string;
+    /** Leave it out for a new-record form. */
+    entityId?: string;
+    [option: string]: unknown;
+  }
+
+  // The organisation's records. Each resolves with CIF's JSON string; parse it with JSON.parse.
+  // A site the user has not allowed to read or write records is refused with errorCode 1025 (RecordsNotAllowed).
+  /** data: the attributes as a JSON string (or an object), lookups as "<nav>@odata.bind": "/<set>(<id>)". Resolves with '{"entityType","id"}'. */
+  function createRecord(entityName: string, data: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** options: OData query options ($select, $expand), with or without "?". Resolves with the record in the Web API's shape. */
+  function retrieveRecord(entityName: string, id: string, options?: string, correlationId?: string): Promise<string>;
+  /** Resolves with '{"entityType","id"}'. */
+  function updateRecord(entityName: string, id: string, data: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** Resolves with '{"entityType","id"}'. */
+  function deleteRecord(entityName: string, id: string, correlationId?: string): Promise<string>;
+  /**
+   * queryParameters: OData query options ($select, $filter, $orderby, $top, $expand, $search; a phone number matches by its digits).
+   * With searchOnly false, one match opens its record's page and any other number the search results.
+   * Resolves with '{"0": record, "1": record, …}' ("{}" for none).
+   */
+  function searchAndOpenRecords(entityName: string, queryParameters: string, searchOnly: boolean, correlationId?: string, searchType?: 0 | 1): Promise<string>;
+  /** Resolves with the entity's metadata, Attributes keyed by logical name (only those named, when given). */
+  function getEntityMetadata(entityName: string, attributes?: string[], correlationId?: string): Promise<string>;
+  /**
+   * Opens a record's page, or with no entityId a new-record form filled from formParameters (attributes by logical name;
+   * a lookup as its id with <name>name and <name>type). Each a JSON string or an object.
+   * Resolves once the page is open with '{"savedEntityReference":[{entityType, id, name}]}' ([] for a new record).
+   */
+  function openForm(entityFormOptions: string | EntityFormOptions, formParameters?: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** Reloads the record page in the focused tab of your focused session. Resolves with "null". */
+  function refreshForm(save?: boolean, correlationId?: string): Promise<string>;
+  /** Opens the search results for searchString in entityName. */
+  function renderSearchPage(entityName: string, searchString: string, correlationId?: string, searchType?: 0 | 1): Promise<void>;
 
   // These reject with errorCode 1012 (NotSupported) and a message that says what to do instead.
-  function createRecord(...args: unknown[]): Promise<never>;
-  function retrieveRecord(...args: unknown[]): Promise<never>;
-  function updateRecord(...args: unknown[]): Promise<never>;
-  function deleteRecord(...args: unknown[]): Promise<never>;
-  function searchAndOpenRecords(...args: unknown[]): Promise<never>;
-  function refreshForm(...args: unknown[]): Promise<never>;
-  function renderSearchPage(...args: unknown[]): Promise<never>;
-  function getEntityMetadata(...args: unknown[]): Promise<never>;
   function insertNotes(entityName: string, entitySetName: string, entityId: string, annotationId?: string, correlationId?: string): Promise<never>;
   function closeNotes(correlationId?: string): Promise<never>;
   function openKBSearchControl(searchString: string, correlationId?: string): Promise<never>;
@@ -180,12 +259,6 @@ declare namespace Microsoft.CIFramework {
   function openMDDDialog(...args: unknown[]): Promise<never>;
   function executeFetchQuery(entitySetName: string, options: string, correlationId?: string): Promise<never>;
   function executeAction(request: { operationName: string; operationType: number; parameters: unknown[] }, correlationId?: string): Promise<never>;
-  function notifyEvent(...args: unknown[]): Promise<never>;
-  function cancelEvent(...args: unknown[]): Promise<never>;
-  function setPresence(...args: unknown[]): Promise<never>;
-  function getPresence(...args: unknown[]): Promise<never>;
-  function setAgentPresence(...args: unknown[]): Promise<never>;
-  function initializeAgentPresenceList(...args: unknown[]): Promise<never>;
 }
 
 interface WindowEventMap {
@@ -194,4 +267,6 @@ interface WindowEventMap {
    * msdyn_ciLibrary.js; detail lists the page's own origin.
    */
   CIFInitDone: CustomEvent<string[]>;
+  /** Raised on the top window (as Dynamics' controls do): onclicktoact for this page's own provider, if it has click-to-act on. */
+  CIClickToAct: CustomEvent<{ value: string; name?: string; format?: string; entityLogicalName?: string; entityId?: string; recordTitle?: string }>;
 }

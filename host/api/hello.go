@@ -28,6 +28,9 @@ type HelloResult struct {
 	StateFile       string              `json:"stateFile"`
 	LogFile         string              `json:"logFile"`
 	Problems        []templates.Problem `json:"problems"`
+	// Presences are the agent's presences, in the order the agent picks
+	// from them (settings.json's presences over Dynamics' five).
+	Presences []config.Presence `json:"presences"`
 	// ChannelProviders are the administrator's channel providers
 	// (settings.json), which the extension hosts in its panel beside the
 	// agent's own.
@@ -82,6 +85,7 @@ func (c *Conn) hello(raw []byte) (any, error) {
 		StateFile: c.profile.file.Path(),
 		LogFile:   c.cfg.Dirs.LogFile(),
 		Problems:  append([]templates.Problem{}, c.cfg.Problems...),
+		Presences: c.cfg.Settings.PresenceList(),
 
 		ChannelProviders: append([]config.ChannelProvider{}, c.cfg.Settings.ChannelProviders...),
 	}, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/session"
+	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
@@ -50,6 +51,7 @@ type call struct {
 	provider string // the page's origin; "" for the agent
 	args     jsontext.Value
 	sessions *session.Manager
+	catalog  *templates.Catalog
 	records  records.Store
 	// settings and hostVersion are what getEnvironment reports.
 	settings    config.Settings
@@ -97,12 +99,21 @@ var methods = []method{
 	{"renderSearchPage", Page, renderSearchPage},
 	{"refreshForm", Page, refreshForm},
 
+	{"notifyEvent", Page, notifyEvent},
+	{"setAgentPresence", Page, setAgentPresence},
+	{"initializeAgentPresenceList", Page, initializeAgentPresenceList},
+
 	{"workspace.get", Agent, workspaceGet},
 	{"workspace.tab", Agent, workspaceTab},
 	{"workspace.switchSession", Agent, switchSession},
 	{"workspace.closeSession", Agent, closeSession},
 	{"workspace.closeTab", Agent, closeAgentTab},
 	{"workspace.focusTab", Agent, focusAgentTab},
+
+	{"records.page", Agent, recordsPage},
+	{"records.save", Agent, recordsSave},
+	{"records.create", Agent, recordsCreate},
+	{"records.search", Agent, recordsSearch},
 }
 
 // methodByName indexes methods; it is never written after initialisation.

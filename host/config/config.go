@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/internal/strictjson"
@@ -137,8 +138,14 @@ type Settings struct {
 	// OrganizationURL is the Dynamics organisation whose pages tabs of
 	// Dynamics page types open, such as https://contoso.crm.dynamics.com.
 	OrganizationURL string `json:"organizationUrl,omitempty"`
+	// LogLevel is the log's level: debug, info (the default), warn or
+	// error. $CIF_BRIDGE_LOG_LEVEL, when set, wins.
+	LogLevel string `json:"logLevel,omitempty"`
 	// Records configures the organisation's records.
 	Records RecordsSettings `json:"records,omitzero"`
+	// Presences are the administrator's presences: one with the id of one
+	// of Dynamics' replaces it, the others are added (PresenceList).
+	Presences []Presence `json:"presences,omitempty"`
 	// Organization and User are what getEnvironment reports.
 	Organization Organization `json:"organization,omitzero"`
 	User         User         `json:"user,omitzero"`
@@ -176,6 +183,9 @@ func (s Settings) EntitiesFile(d Dirs) string {
 	return d.EntitiesFile()
 }
 
+// LogLevels are the values LogLevel takes.
+var LogLevels = []string{"debug", "info", "warn", "error"}
+
 // MaxSessionsCeiling bounds MaxSessions: the agent's workspace is a list a
 // person reads.
 const MaxSessionsCeiling = 100
@@ -200,7 +210,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	var s Settings
 	if err := strictjson.Unmarshal(data, &s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, records ({database, entities, sample}), organization, user and channelProviders (see docs/templates.md)", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
@@ -208,8 +218,14 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	if s.MaxTabsPerSession < 0 || s.MaxTabsPerSession > MaxTabsCeiling {
 		return Settings{}, problem("maxTabsPerSession", "is %d; use a number from 1 to %d, or leave it out for 20", s.MaxTabsPerSession, MaxTabsCeiling)
 	}
+	if s.LogLevel != "" && !slices.ContainsFunc(LogLevels, func(l string) bool { return strings.EqualFold(l, s.LogLevel) }) {
+		return Settings{}, problem("logLevel", "is %q; use one of %s, or leave it out for info", s.LogLevel, strings.Join(LogLevels, ", "))
+	}
 	if !templates.ValidOrgURL(s.OrganizationURL) {
 		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)
+	}
+	if f := checkSettingsPresences(s.Presences); f.Field != "" {
+		return Settings{}, problem(f.Field, "%s", f.Message)
 	}
 	for _, f := range []struct{ field, value, example string }{
 		{"records.database", s.Records.Database, "/home/you/cif-bridge/organization.db"},
@@ -224,4 +240,21 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 		}
 	}
 	return s, checkIdentity(path, &s)
+}
+
+// checkSettingsPresences finds the first fault of the administrator's
+// presences, and a text that one of Dynamics' presences the entry does
+// not replace already has.
+func checkSettingsPresences(list []Presence) PresenceFault {
+	if f := CheckPresences("presences", list); f.Field != "" {
+		return f
+	}
+	for i, p := range list {
+		for _, d := range DefaultPresences {
+			if d.PresenceText == p.PresenceText && d.PresenceID != p.PresenceID {
+				return PresenceFault{fmt.Sprintf("presences[%d].presenceText", i), fmt.Sprintf("is %q, the text of Dynamics' presence %q; give the entry the id %q to replace that presence, or another text", p.PresenceText, d.PresenceID, d.PresenceID)}
+			}
+		}
+	}
+	return PresenceFault{}
 }

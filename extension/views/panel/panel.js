@@ -1,12 +1,14 @@
 // The agent's panel: Chromium's side panel, Firefox's sidebar, the toolbar
 // popup, or a tab. It hosts the channel providers' pages (not in the
 // popup, which closes as soon as the agent looks away), shows the
-// providers' message bars, and lists the workspace's sessions. Regions
-// for other parts of the extension: #notifications (incoming
-// notifications) and #presence (the agent's presence), both in panel.html.
+// providers' message bars, the agent's presence (presence.js), the
+// notifications waiting for an answer (notifications.js), and lists the
+// workspace's sessions (workspace.js).
 import { entryAdmits } from "../../shared/origins.js";
 import { PANEL_PORT, PanelMessage } from "../../shared/panel.js";
 import { renderBars } from "./messagebars.js";
+import { showNotifications, wireDesktopOffer } from "./notifications.js";
+import { showPresence } from "./presence.js";
 import { ProviderFrames } from "./providers.js";
 import { showWorkspace } from "./workspace.js";
 
@@ -78,7 +80,15 @@ async function offerPanel() {
   });
 }
 
+/** @param {string} failure */
+const say = (failure) => {
+  document.getElementById("status").textContent = failure;
+};
+
 document.body.classList.toggle("popup", popup);
 const refreshWorkspace = showWorkspace(api, nameOf);
 connect();
 if (popup) offerPanel();
+showPresence(api, say);
+showNotifications(api, say);
+wireDesktopOffer(api);
