@@ -12,7 +12,6 @@ import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { startAgent } from "./agent.js";
 import { Bridge } from "./bridge.js";
-import { syncLibraryRules } from "./cilibrary.js";
 import { getEnvironment } from "./environment.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
@@ -55,12 +54,10 @@ function recordAccess() {
 /** The record pages cif-host opens outside sessions (a record method on the home session). */
 const pageTabs = new PageTabs(api.tabs, (path) => api.runtime.getURL(path));
 
-/** Puts the page API, and the answer to msdyn_ciLibrary.js, on every allowed site the browser lets the extension reach. */
+/** Puts the page API on every allowed site the browser lets the extension reach. */
 async function syncScripts() {
   try {
-    const entries = await allowedOrigins();
-    await syncContentScripts(api, entries);
-    await syncLibraryRules(api, entries);
+    await syncContentScripts(api, await allowedOrigins());
   } catch (err) {
     console.error("CIF Bridge: could not register the page API for the allowed origins", err);
   }

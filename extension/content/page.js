@@ -499,10 +499,7 @@
   installGlobal(CIFramework);
   let initPending = false;
   announceReady();
-  // The extension's msdyn_ciLibrary.js (content/cilibrary.js) says it ran:
-  // CIFInitDone fires after its load event, for code that starts there. A
-  // library the document's own markup loads shares the first CIFInitDone.
-  window.addEventListener("cifbridge:library", announceReady);
+  answerLibrary();
 
   /**
    * Puts the API at window.Microsoft.CIFramework where no page script can
@@ -524,6 +521,32 @@
         }
       },
     });
+  }
+
+  /**
+   * Dynamics' library script. Code written for Dynamics loads
+   * …/webresources/Widget/msdyn_ciLibrary.js (from the organisation's
+   * address, in any letter case) and starts on that script's load event,
+   * adding its CIFInitDone listener only then. Outside Dynamics the request
+   * fails: the failure becomes the load event Dynamics' script would have
+   * had (the page's error handlers do not run), and CIFInitDone fires after
+   * the load, whichever way the script ended. A library the document's
+   * own markup loads shares the first CIFInitDone.
+   */
+  function answerLibrary() {
+    const Script = HTMLScriptElement;
+    const LIBRARY = /\/webresources\/widget\/msdyn_cilibrary\.js(?:[?#]|$)/i;
+    /** @param {EventTarget | null} target */
+    const isLibrary = (target) => target instanceof Script && LIBRARY.test(target.src);
+    // Script elements' load and error events reach the document, not the window.
+    document.addEventListener("error", (event) => {
+      if (!isLibrary(event.target)) return;
+      event.stopImmediatePropagation();
+      event.target?.dispatchEvent(new Event("load"));
+    }, true);
+    document.addEventListener("load", (event) => {
+      if (isLibrary(event.target)) announceReady();
+    }, true);
   }
 
   /**

@@ -214,12 +214,27 @@ test("message bars: shown in the panel, cleared by their provider, and an action
   assert.deepEqual(host.calls, [], "cif-host is not asked");
 });
 
-test("CIFInitDone fires again after the extension's msdyn_ciLibrary.js ran, once for requests made together", async (t) => {
+test("a failed msdyn_ciLibrary.js loads as Dynamics' would, and CIFInitDone fires after its load", async (t) => {
   const w = world(t);
   await until(() => w.initDone.length === 1);
-  w.win.dispatchEvent(new Event("cifbridge:library"));
-  w.win.dispatchEvent(new Event("cifbridge:library"));
+  w.run(`globalThis.order = [];
+    globalThis.script = (src) => {
+      const s = new HTMLScriptElement();
+      s.src = src;
+      s.addEventListener("load", () => {
+        order.push("load " + src);
+        window.addEventListener("CIFInitDone", () => order.push("CIFInitDone"), { once: true });
+      });
+      s.addEventListener("error", () => order.push("error " + src));
+      return s;
+    };`);
+  const org = "https://contoso.crm.dynamics.com/WebResources/Widget/msdyn_ciLibrary.js?ver=9.2";
+  w.run(`script(${JSON.stringify(org)}).dispatchEvent(new Event("error"))`);
+  w.run(`script("/webresources/widget/MSDYN_CILIBRARY.JS").dispatchEvent(new Event("load"))`);
+  w.run(`script("/other.js").dispatchEvent(new Event("error"))`);
   await until(() => w.initDone.length === 2);
+  assert.deepEqual(plain(w.run("order")), [`load ${org}`, "load /webresources/widget/MSDYN_CILIBRARY.JS", "error /other.js", "CIFInitDone", "CIFInitDone"],
+    "the failure became a load; another script's error stays one; two loads made together share one CIFInitDone, after them");
   await w.cif.getMode(); // a round trip, after which a third would have fired
   assert.equal(w.initDone.length, 2);
 });

@@ -95,7 +95,7 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     const cloned = structuredClone(data);
     setTimeout(() => win.dispatchEvent(messageEvent(win, origin, cloned, transfer)), 0);
   };
-  const document = Object.assign(new EventTarget(), { readyState: "complete" });
+  const document = new FakeDocument();
   const initDone = [];
   win.addEventListener("CIFInitDone", (e) => initDone.push(e.detail));
   const runtime = {
@@ -109,7 +109,8 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     },
   };
   const context = vm.createContext({
-    window: win, location: { origin: new URL(url).origin }, document, console, CustomEvent, MessageChannel: Channel, TextEncoder,
+    window: win, location: { origin: new URL(url).origin }, document, console, Event, CustomEvent, MessageChannel: Channel, TextEncoder,
+    HTMLScriptElement: scriptElement(document),
     setTimeout: (...a) => setTimeout(...a), clearTimeout: (...a) => clearTimeout(...a),
     browser: relay ? { runtime } : undefined,
   });
@@ -130,6 +131,50 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     /** Posts a message on the window as another script (or frame) would. */
     spoof: (data, extra = {}) => win.dispatchEvent(messageEvent(win, origin, data, [], extra)),
     close: () => channels.forEach((c) => { c.port1.close(); c.port2.close(); }),
+  };
+}
+
+/**
+ * A loaded document whose capture listeners see its elements' events
+ * before the elements do, as in a browser, and may stop them there.
+ */
+class FakeDocument extends EventTarget {
+  readyState = "complete";
+  /** @type {Map<string, Function[]>} */
+  #capturing = new Map();
+
+  /** @param {string} type @param {Function} fn @param {boolean | {capture?: boolean}} [options] */
+  addEventListener(type, fn, options) {
+    if (options === true || (typeof options === "object" && options.capture)) {
+      this.#capturing.set(type, [...(this.#capturing.get(type) ?? []), fn]);
+    } else super.addEventListener(type, /** @type {any} */ (fn), options);
+  }
+
+  /** @param {string} type @returns {Function[]} */
+  capturing(type) {
+    return this.#capturing.get(type) ?? [];
+  }
+}
+
+/**
+ * The page's HTMLScriptElement: an element whose events travel through
+ * the document's capture listeners first.
+ * @param {FakeDocument} document
+ */
+function scriptElement(document) {
+  return class HTMLScriptElement extends EventTarget {
+    src = "";
+
+    /** @param {Event} event */
+    dispatchEvent(event) {
+      let stopped = false;
+      const travelling = { type: event.type, target: this, stopImmediatePropagation: () => { stopped = true; } };
+      for (const fn of document.capturing(event.type)) {
+        fn(travelling);
+        if (stopped) return false;
+      }
+      return super.dispatchEvent(event);
+    }
   };
 }
 
