@@ -199,8 +199,12 @@ func (c *command) importFile(ctx context.Context, s records.Store) error {
 
 func summary(stats records.ImportStats) string {
 	var parts []string
-	for _, e := range slices.Sorted(keys(stats.Created, stats.Updated)) {
-		parts = append(parts, fmt.Sprintf("%s %d created, %d updated", e, stats.Created[e], stats.Updated[e]))
+	for _, e := range slices.Sorted(keys(stats.Created, stats.Updated, stats.Unchanged)) {
+		part := fmt.Sprintf("%s %d created, %d updated", e, stats.Created[e], stats.Updated[e])
+		if n := stats.Unchanged[e]; n > 0 {
+			part += fmt.Sprintf(", %d unchanged", n)
+		}
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return "none"

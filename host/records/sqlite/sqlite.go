@@ -48,6 +48,9 @@ type Options struct {
 	NewID func() string
 	// Trace sees every SELECT a query runs (for tests).
 	Trace func(query string, args []any)
+	// Poll is how often Watch reads the change log for the other hosts'
+	// changes (sqlstore.DefaultPoll when 0).
+	Poll time.Duration
 }
 
 // Open returns the organisation as a Store that opens the file on its
@@ -93,6 +96,7 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 	s, err := sqlstore.New(ctx, sqlstore.Options{
 		Catalog: o.Catalog, Dialect: sqlstore.SQLite{}, DB: db, SerializeWrites: true,
 		Where: path, Now: o.Now, Logger: o.Logger, NewID: o.NewID, Trace: o.Trace,
+		Feed: sqlstore.ChangeLog{DB: db, Every: o.Poll},
 	})
 	if err != nil {
 		db.Close()
