@@ -91,6 +91,7 @@ export const HostEvent = Object.freeze({
   SessionSwitched: "onSessionSwitched",
   WorkspaceChanged: "cifbridge.workspaceChanged",
   OpenPage: "cifbridge.openPage",
+  RecordChanged: "cifbridge.recordChanged",
 });
 
 /** What the page's script and the relay post to each other, and the ports to the background. */

@@ -172,4 +172,3 @@ func channelOf(ctx context.Context, db *sql.DB) (string, error) {
 	}
 	return ch, nil
 }
-
