@@ -219,8 +219,10 @@ func envName(s string) bool {
 	return s != ""
 }
 
-// checkDatabase checks records.database and the password settings.
-func checkDatabase(r RecordsSettings) (field, message string) {
+// CheckDatabase checks records.database and the password settings; it
+// returns the faulty field and what is wrong with it, or "" when all is
+// well.
+func CheckDatabase(r RecordsSettings) (field, message string) {
 	const example = "/home/you/cif-bridge/organization.db"
 	const pgExample = "postgres://agent@db.example.com:5432/organisation"
 	noPassword := "settings.json is no place for a password: remove it from the address and put it in a file that records.passwordFile names (readable by you alone), or in the environment variable PGPASSWORD (or one that records.passwordEnv names)"
@@ -305,7 +307,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	if !templates.ValidOrgURL(s.OrganizationURL) {
 		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)
 	}
-	if field, msg := checkDatabase(s.Records); field != "" {
+	if field, msg := CheckDatabase(s.Records); field != "" {
 		return Settings{}, problem(field, "%s", msg)
 	}
 	if e := s.Records.Entities; e != "" && !filepath.IsAbs(e) {

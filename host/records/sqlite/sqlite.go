@@ -89,7 +89,7 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 	db.SetMaxOpenConns(o.MaxConns)
 	db.SetMaxIdleConns(min(2, o.MaxConns))
 	db.SetConnMaxIdleTime(time.Minute)
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db, o.BusyTimeout); err != nil {
 		db.Close()
 		return nil, records.Unavailable("cannot open the organisation's database %s (%v); check that its folder is writable and the file is an SQLite database, or choose another place with records.database in settings.json", path, err)
 	}
@@ -103,6 +103,25 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ping opens the first connection. Switching a new file to WAL needs the
+// file to itself for a moment, and SQLite reports another host's doing
+// the same as busy without waiting: that is tried again, within the busy
+// timeout.
+func ping(ctx context.Context, db *sql.DB, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // DSN is the driver's data source name for a file: a file: URI (so that
