@@ -23,9 +23,10 @@ type Changed struct {
 type Watcher interface {
 	// Watch calls deliver with the changes every host commits, this one's
 	// too, in the order they became known, until ctx ends or the store
-	// closes. deliver runs on Watch's goroutine and must not block long.
+	// closes; it calls ready once it hears every change committed from
+	// then on. deliver runs on Watch's goroutine and must not block long.
 	// Watch returns ctx's error, or why it cannot watch at all.
-	Watch(ctx context.Context, deliver func([]Changed)) error
+	Watch(ctx context.Context, ready func(), deliver func([]Changed)) error
 }
 
 // MaxChangesEach bounds the changes one transaction announces one by

@@ -55,10 +55,24 @@ func (l *Lazy) get(ctx context.Context) (Store, error) {
 	if w, ok := s.(Watcher); ok {
 		wctx, cancel := context.WithCancel(context.Background())
 		l.stopWatch = cancel
-		l.watching.Go(func() { l.watch(wctx, w) })
+		ready := make(chan struct{})
+		var once sync.Once
+		l.watching.Go(func() { l.watch(wctx, w, func() { once.Do(func() { close(ready) }) }) })
+		// The first call waits, briefly, until the changes after it will
+		// be heard: a record page that has just read its record misses
+		// none.
+		select {
+		case <-ready:
+		case <-ctx.Done():
+		case <-time.After(readyWait):
+		}
 	}
 	return s, nil
 }
+
+// readyWait bounds how long opening the store waits for its watch to
+// hear changes.
+const readyWait = 2 * time.Second
 
 // watchRetry is how long the watch waits before it starts again after it
 // failed (the database unreachable).
@@ -66,9 +80,9 @@ const watchRetry = time.Second
 
 // watch follows the store's changes until ctx ends, starting again after
 // a failure; the views are then told that changes may have been missed.
-func (l *Lazy) watch(ctx context.Context, w Watcher) {
+func (l *Lazy) watch(ctx context.Context, w Watcher, ready func()) {
 	for {
-		err := w.Watch(ctx, l.deliver)
+		err := w.Watch(ctx, ready, l.deliver)
 		if ctx.Err() != nil {
 			return
 		}

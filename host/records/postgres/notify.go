@@ -44,7 +44,7 @@ const Reconnect = 5 * time.Second
 
 // Watch implements sqlstore.Feed. After it connects again, it delivers a
 // change that says changes may have been missed meanwhile.
-func (n *Notifier) Watch(ctx context.Context, deliver func([]records.Changed)) error {
+func (n *Notifier) Watch(ctx context.Context, ready func(), deliver func([]records.Changed)) error {
 	wait := Reconnect / 10
 	connected := false
 	for {
@@ -52,6 +52,8 @@ func (n *Notifier) Watch(ctx context.Context, deliver func([]records.Changed)) e
 			if connected {
 				n.Logger.Info("listening for the other hosts' changes again")
 				deliver([]records.Changed{{}})
+			} else {
+				ready()
 			}
 			connected = true
 			wait = Reconnect / 10

@@ -53,7 +53,7 @@ func (l ChangeLog) Announce(ctx context.Context, tx *sql.Tx, changes []records.C
 }
 
 // Watch implements Feed: it starts at the newest change, then polls.
-func (l ChangeLog) Watch(ctx context.Context, deliver func([]records.Changed)) error {
+func (l ChangeLog) Watch(ctx context.Context, ready func(), deliver func([]records.Changed)) error {
 	every := l.Every
 	if every <= 0 {
 		every = DefaultPoll
@@ -62,6 +62,7 @@ func (l ChangeLog) Watch(ctx context.Context, deliver func([]records.Changed)) e
 	if err := l.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM cifbridge_changes`).Scan(&last); err != nil {
 		return fmt.Errorf("reading the change log: %w", err)
 	}
+	ready()
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	failing := false

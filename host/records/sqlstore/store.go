@@ -56,7 +56,7 @@ type Feed interface {
 	// and only if, it commits.
 	Announce(ctx context.Context, tx *sql.Tx, changes []records.Changed) error
 	// Watch is records.Watcher's.
-	Watch(ctx context.Context, deliver func([]records.Changed)) error
+	Watch(ctx context.Context, ready func(), deliver func([]records.Changed)) error
 }
 
 // Store is a records.Store over SQL.
@@ -113,11 +113,11 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Watch implements records.Watcher: it follows the feed, or returns at
 // once with an error when the store has none.
-func (s *Store) Watch(ctx context.Context, deliver func([]records.Changed)) error {
+func (s *Store) Watch(ctx context.Context, ready func(), deliver func([]records.Changed)) error {
 	if s.feed == nil {
 		return errors.New("this organisation's store announces no changes")
 	}
-	return s.feed.Watch(ctx, deliver)
+	return s.feed.Watch(ctx, ready, deliver)
 }
 
 // wtx is a write transaction and the changes it made, which the feed
