@@ -11,7 +11,11 @@ import (
 	"github.com/cifbridge/cif-bridge/host/records/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	removeBench()
+	os.Exit(code)
+}
 
 // open opens a new, empty organisation: a database of its own in the
 // test cluster.
