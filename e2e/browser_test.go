@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -243,7 +242,7 @@ func start(t testing.TB, w *world, l launched) *running {
 	out, err := os.Create(w.output)
 	require.NoError(t, err)
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	require.NoError(t, cmd.Start())
 	r := &running{cmd: cmd, done: make(chan struct{}), w: w, connect: l.connect}
 	go func() {
@@ -258,13 +257,13 @@ func start(t testing.TB, w *world, l launched) *running {
 // stop asks the browser's process group to end, then forces it.
 func (r *running) stop(t testing.TB) {
 	pgid := r.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	signalGroup(pgid, false)
 	select {
 	case <-r.done:
 	case <-time.After(10 * time.Second):
 		t.Logf("browser ignored SIGTERM for 10 s; killing it")
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		signalGroup(pgid, true)
 		<-r.done
 	}
-	_ = syscall.Kill(-pgid, syscall.SIGKILL) // anything left in the group
+	signalGroup(pgid, true) // anything left in the group
 }

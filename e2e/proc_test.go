@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -57,7 +56,7 @@ func waitHosts(t *testing.T, r *running, what string, ok func([]int) bool) []int
 func kill(t *testing.T, pids []int) {
 	t.Helper()
 	for _, pid := range pids {
-		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		if err := killPID(pid); err != nil {
 			t.Fatalf("kill cif-host %d: %v", pid, err)
 		}
 	}

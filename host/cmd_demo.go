@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -21,15 +20,13 @@ const defaultDemoPort = 8700
 // runDemo runs `cif-host demo`: it serves the demo provider page on this
 // machine until Ctrl-C or SIGTERM.
 func runDemo(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cif-host demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	port := fs.Int("port", defaultDemoPort, "serve on this port of 127.0.0.1; 0 picks a free one")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cif-host demo: unexpected argument %q; the only option is --port N\n", fs.Arg(0))
-		return 2
+	c := newCommand("demo", "[options]", "Serve a demo provider console on 127.0.0.1 that opens chat, call and SMS sessions\n"+
+		"through Microsoft.CIFramework. Open the address it prints in the browser where the\n"+
+		"CIF Bridge extension is loaded; Ctrl-C stops it.")
+	port := c.flags.Int("port", defaultDemoPort, "serve on this `port` of 127.0.0.1; 0 picks a free one")
+	c.stray = "the only option is --port N"
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
 	}
 	if *port < 0 || *port > 65535 {
 		fmt.Fprintf(stderr, "cif-host demo: --port %d is not a port; give 1 to 65535, or 0 for a free one\n", *port)

@@ -2,39 +2,44 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/manifest"
 )
 
-// listFlag collects a repeatable flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 // register runs `cif-host install` and `cif-host uninstall`.
 func register(cmd string, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cif-host "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var browsers, ids listFlag
-	fs.Var(&browsers, "browser", "act on this browser only (repeatable); default: every browser found")
-	system := fs.Bool("system", false, "machine-wide manifests (needs root) instead of per-user ones")
-	fs.Var(&ids, "extension-id", "also admit this extension id: a Chromium store id or a Firefox add-on id (repeatable)")
-	hostPath := fs.String("host", "", "the cif-host binary the manifests point at; default: this one")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	c := newCommand(cmd, "[options]", "Register cif-host with every browser found, or with the browsers named: write each\n"+
+		"browser's native-messaging host manifest and record what was written. Run again, it\n"+
+		"changes only what changed.")
+	if cmd == "uninstall" {
+		c.about = "Remove exactly what `cif-host install` recorded, and nothing else."
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cif-host %s: unexpected %q; name a browser with --browser\n", cmd, fs.Arg(0))
-		return 2
+	fs := c.flags
+	var browsers, ids, forget listFlag
+	fs.Var(&browsers, "browser", "act on this browser `name` only (repeatable); default: every browser found")
+	system := fs.Bool("system", false, "machine-wide manifests (needs root) instead of per-user ones")
+	var hostPath *string
+	var opts manifest.Options
+	if cmd == "install" {
+		fs.Var(&ids, "extension-id", "also admit this extension `id`: a Chromium store id or a Firefox add-on id (repeatable; remembered)")
+		fs.Var(&forget, "forget-extension-id", "stop admitting an `id` given earlier with --extension-id (repeatable)")
+		hostPath = fs.String("host", "", "the cif-host binary the manifests name (`path`); default: this one")
+		fs.BoolVar(&opts.Flatpak, "flatpak", false, "also register the Flatpak builds you have run, through a flatpak-spawn wrapper (docs/install.md)")
+		fs.BoolVar(&opts.Snap, "snap", false, "also register snap Firefox inside its snap folder (docs/install.md)")
+		c.more = "Browsers: " + strings.Join(manifest.BrowserNames(manifest.OSEnv()), ", ") + ".\n" +
+			"docs/install.md explains each option and where each browser looks."
+	}
+	c.stray = "name a browser with --browser"
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
 	}
 	env := manifest.OSEnv()
 	dirs, err := userDirs()
@@ -42,10 +47,21 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
 		return 1
 	}
-	opts := manifest.Options{Browsers: browsers, System: *system, Record: manifest.RecordPath(env, *system, dirs.State)}
+	if *system && (opts.Flatpak || opts.Snap) {
+		fmt.Fprintf(stderr, "cif-host %s: --flatpak and --snap register the sandboxes in your home; run them without --system, as yourself\n", cmd)
+		return 2
+	}
+	opts.Browsers, opts.System, opts.Record = browsers, *system, manifest.RecordPath(env, *system, dirs.State)
 	do := manifest.Uninstall
 	if cmd == "install" {
-		if err := installOptions(&opts, ids, *hostPath); err != nil {
+		for _, id := range slices.Concat(ids, forget) {
+			if _, err := manifest.ClassifyID(id); err != nil {
+				fmt.Fprintf(stderr, "cif-host %s: --extension-id: %v\n", cmd, err)
+				return 2
+			}
+		}
+		opts.ExtensionIDs, opts.ForgetIDs = ids, forget
+		if err := installOptions(&opts, *hostPath); err != nil {
 			fmt.Fprintf(stderr, "cif-host %s: %v\n", cmd, err)
 			return 1
 		}
@@ -73,21 +89,14 @@ func register(cmd string, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// installOptions completes opts with the extension ids to admit (the
-// unpacked extension's, then the user's) and the host binary's path.
-func installOptions(opts *manifest.Options, ids []string, hostPath string) error {
+// installOptions completes opts with the unpacked extension's ids,
+// always admitted, and the host binary's path.
+func installOptions(opts *manifest.Options, hostPath string) error {
 	dev, err := manifest.DevExtensionIDs()
 	if err != nil {
 		return err
 	}
 	opts.ChromiumIDs, opts.FirefoxIDs = []string{dev.Chromium}, []string{dev.Firefox}
-	for _, id := range ids {
-		if manifest.ValidChromiumID(id) {
-			opts.ChromiumIDs = append(opts.ChromiumIDs, id)
-		} else {
-			opts.FirefoxIDs = append(opts.FirefoxIDs, id)
-		}
-	}
 	if hostPath == "" {
 		if hostPath, err = os.Executable(); err != nil {
 			return fmt.Errorf("cannot tell where this binary is (%w); pass --host", err)

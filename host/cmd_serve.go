@@ -36,7 +36,10 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 		fmt.Fprintf(stderr, "cif-host: %v\n", err)
 		return 1
 	}
-	logger, closeLog := hostlog.Open(dirs.LogFile(), stderr, os.Getenv("CIF_BRIDGE_LOG_LEVEL"))
+	// Settings first: they choose the log's level.
+	settings, settingsProblems := config.LoadSettings(dirs.SettingsFile())
+	logger, closeLog := hostlog.Open(hostlog.Options{Path: dirs.LogFile(), Stderr: stderr,
+		Level: hostlog.ChooseLevel(os.Getenv(hostlog.EnvVar), settings.LogLevel)})
 	defer closeLog()
 	caller, admitted := manifest.Admitted(manifest.OSEnv(), dirs.State).Admits(args)
 	logger = logger.With("pid", os.Getpid())
@@ -50,7 +53,6 @@ func serve(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	}
 
 	catalog, problems := templates.Load(dirs.TemplatesFile())
-	settings, settingsProblems := config.LoadSettings(dirs.SettingsFile())
 	problems = append(problems, settingsProblems...)
 	org, entityProblems := organization.Open(dirs, settings, logger)
 	defer org.Close()

@@ -83,8 +83,8 @@ func TestDemoRefusesBadArguments(t *testing.T) {
 	}{
 		{[]string{"--port", "70000"}, "cif-host demo: --port 70000 is not a port; give 1 to 65535, or 0 for a free one\n"},
 		{[]string{"--port", "-1"}, "cif-host demo: --port -1 is not a port; give 1 to 65535, or 0 for a free one\n"},
-		{[]string{"now"}, "cif-host demo: unexpected argument \"now\"; the only option is --port N\n"},
-		{[]string{"--port", "x"}, "invalid value \"x\" for flag -port: parse error\n"},
+		{[]string{"now"}, "cif-host demo: unexpected \"now\"; the only option is --port N\n"},
+		{[]string{"--port", "x"}, "cif-host demo: invalid value \"x\" for flag --port: parse error; run `cif-host help demo`\n"},
 	} {
 		cmd := demoCommand(t, c.args...)
 		var stderr strings.Builder

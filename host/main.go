@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -26,22 +27,23 @@ const usage = `cif-host %s — the CIF Bridge session manager.
 
 A browser starts cif-host itself; you do not need to run it by hand.
 
-Usage:
-  cif-host install [--browser NAME]... [--system] [--extension-id ID]... [--host PATH]
+Usage: cif-host COMMAND [options]
+
+Commands:
+  install [--browser NAME]... [--system] [--extension-id ID]... [--host PATH] [--flatpak] [--snap]
                         register cif-host with every browser found (or those named)
-  cif-host uninstall [--browser NAME]... [--system]
+  uninstall [--browser NAME]... [--system]
                         remove exactly those registrations
-  cif-host doctor [--browser NAME]... [--extension-id ID]...
+  doctor [--browser NAME]... [--extension-id ID]... [--json]
                         check every browser's registration; exit 1 if one cannot reach cif-host
-  cif-host demo [--port N]
-                        serve a demo provider page on 127.0.0.1 (port 8700; 0 picks a free one)
-  cif-host records import|export|sample|query|info
-                        the organisation's records; cif-host records help says more
-  cif-host version      print the version
-  cif-host help         print this help
+  demo [--port N]       serve a demo provider page on 127.0.0.1 (port 8700; 0 picks a free one)
+  records import|export|sample|query|info
+                        the organisation's records (cif-host records help says more)
+  version               print the version (also: cif-host --version)
+  help [COMMAND]        print this help, or a command's (also: cif-host COMMAND --help)
 
 Started by a browser, cif-host serves the extension on stdin and stdout.
-Its log is in $XDG_STATE_HOME/cif-bridge/cif-host.log (~/.local/state by default).
+Its log is in $XDG_STATE_HOME/cif-bridge/ (~/.local/state/cif-bridge by default).
 `
 
 func main() {
@@ -52,9 +54,11 @@ func main() {
 func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 	if len(args) > 0 {
 		switch args[0] {
-		case "version", "--version":
+		case "--version", "-version":
 			fmt.Fprintln(stdout, version())
 			return 0
+		case "version":
+			return runVersion(args[1:], stdout, stderr)
 		case "install", "uninstall":
 			return register(args[0], args[1:], stdout, stderr)
 		case "doctor":
@@ -63,9 +67,8 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 			return runDemo(args[1:], stdout, stderr)
 		case "records":
 			return runRecords(args[1:], stdout, stderr)
-		case "help", "-h", "--help":
-			fmt.Fprintf(stdout, usage, version())
-			return 0
+		case "help", "-h", "--help", "-help":
+			return runHelp(args[1:], stdin, stdout, stderr)
 		}
 	}
 	if !startedByBrowser(args) {
@@ -74,11 +77,44 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 			return 0
 		}
 		if len(args) > 0 {
-			fmt.Fprintf(stderr, "cif-host: unknown command %q; run `cif-host help`\n", args[0])
+			what := "command"
+			if strings.HasPrefix(args[0], "-") {
+				what = "option"
+			}
+			fmt.Fprintf(stderr, "cif-host: unknown %s %q; run `cif-host help`\n", what, args[0])
 			return 2
 		}
 	}
 	return serve(args, stdin, stdout, stderr)
+}
+
+// runHelp prints the overview, or a command's own help.
+func runHelp(args []string, stdin *os.File, stdout, stderr *os.File) int {
+	switch {
+	case len(args) == 0:
+		fmt.Fprintf(stdout, usage, version())
+		return 0
+	case len(args) > 1:
+		fmt.Fprintf(stderr, "cif-host help: name one command, such as `cif-host help install`\n")
+		return 2
+	case args[0] == "help":
+		fmt.Fprintf(stdout, usage, version())
+		return 0
+	case strings.HasPrefix(args[0], "-") || startedByBrowser(args):
+		fmt.Fprintf(stderr, "cif-host help: unknown command %q; run `cif-host help`\n", args[0])
+		return 2
+	}
+	return run([]string{args[0], "--help"}, stdin, stdout, stderr)
+}
+
+// runVersion runs `cif-host version`.
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	c := newCommand("version", "", "Print cif-host's version, which is the extension's it was released with.")
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
+	}
+	fmt.Fprintln(stdout, version())
+	return 0
 }
 
 // startedByBrowser recognises a browser's argv: Chromium passes the
@@ -90,7 +126,7 @@ func startedByBrowser(args []string) bool {
 		return false
 	}
 	a := args[0]
-	return strings.HasPrefix(a, "chrome-extension://") || strings.HasPrefix(a, "--") ||
+	return strings.HasPrefix(a, "chrome-extension://") || strings.HasPrefix(a, "--parent-window=") ||
 		strings.HasSuffix(strings.ToLower(a), ".json")
 }
 

@@ -17,28 +17,37 @@ type Callers struct {
 }
 
 // Admitted returns the callers the installed manifests admit — those in
-// every manifest the user and system install records list — and always
-// this checkout's own extension, whose manifests tests write by hand.
+// every manifest the user and system install records list, and in the
+// machine-wide manifests a .deb or .rpm installed without a record — and
+// always this checkout's own extension, whose manifests tests write by
+// hand.
 func Admitted(env Env, stateDir string) Callers {
 	var c Callers
 	if dev, err := DevExtensionIDs(); err == nil {
 		c.Origins = append(c.Origins, "chrome-extension://"+dev.Chromium+"/")
 		c.AddonIDs = append(c.AddonIDs, dev.Firefox)
 	}
+	var paths []string
 	for _, system := range []bool{false, true} {
 		rec, err := LoadRecord(RecordPath(env, system, stateDir))
 		if err != nil {
 			continue
 		}
 		for _, m := range rec.Manifests {
-			data, err := os.ReadFile(m.Path)
-			var h Host
-			if err != nil || json.Unmarshal(data, &h) != nil || h.Name != HostName {
-				continue
-			}
-			c.Origins = append(c.Origins, h.AllowedOrigins...)
-			c.AddonIDs = append(c.AddonIDs, h.AllowedExtensions...)
+			paths = addUnique(paths, m.Path)
 		}
+	}
+	for _, b := range Browsers(env) {
+		paths = addUnique(paths, b.SystemManifests(env)...)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		var h Host
+		if err != nil || json.Unmarshal(data, &h) != nil || h.Name != HostName {
+			continue
+		}
+		c.Origins = append(c.Origins, h.AllowedOrigins...)
+		c.AddonIDs = append(c.AddonIDs, h.AllowedExtensions...)
 	}
 	return c
 }

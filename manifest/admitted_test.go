@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,4 +36,18 @@ func TestAdmittedAlwaysIncludesThisCheckoutsExtension(t *testing.T) {
 	c := Admitted(Env{GOOS: "linux", Getenv: func(string) string { return "" }, Root: t.TempDir()}, t.TempDir())
 	assert.Contains(t, c.Origins, "chrome-extension://"+dev.Chromium+"/")
 	assert.Contains(t, c.AddonIDs, dev.Firefox)
+}
+
+func TestAdmittedReadsPackagedSystemManifestsWithoutARecord(t *testing.T) {
+	root := t.TempDir()
+	env := Env{GOOS: "linux", Home: "/nonexistent", Getenv: func(string) string { return "" }, Root: root}
+	store := "bcdefghijklmnopabcdefghijklmnopa"
+	chrome, _ := FindBrowser(env, "chrome")
+	h, err := Build(Chromium, "/usr/bin/cif-host", []string{store})
+	assert.NoError(t, err)
+	path := chrome.SystemManifests(env)[0]
+	assert.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	assert.NoError(t, os.WriteFile(path, h.Encode(), 0o644))
+	c := Admitted(env, t.TempDir())
+	assert.Contains(t, c.Origins, "chrome-extension://"+store+"/", "a .deb's manifest admits its store id")
 }

@@ -44,10 +44,25 @@ const (
 	Flatpak Packaging = "flatpak"
 )
 
-// Sandbox is a sandboxed build's profile folder.
+// Sandbox is a sandboxed build of a browser.
 type Sandbox struct {
 	Packaging Packaging
-	Dir       string
+	// Dir is its folder in the user's home (~/snap/NAME,
+	// ~/.var/app/APP-ID): there when the build was ever run.
+	Dir string
+	// App is the Flatpak application id or the snap's name.
+	App string
+	// UserDir is where the sandboxed build reads per-user host
+	// manifests; empty when it cannot start a host at all.
+	UserDir string
+}
+
+// UserManifest is the manifest file inside the sandbox ("" if none).
+func (s Sandbox) UserManifest(env Env) string {
+	if s.UserDir == "" {
+		return ""
+	}
+	return env.Join(s.UserDir, HostName+".json")
 }
 
 // UserManifest is the per-user manifest file.
@@ -127,10 +142,21 @@ func linuxBrowsers(env Env) []Browser {
 	if chromeConfig == "" {
 		chromeConfig = xdg
 	}
-	snap := func(name string) Sandbox { return Sandbox{Snap, env.home("snap", name)} }
-	flatpak := func(id string) Sandbox { return Sandbox{Flatpak, env.home(".var", "app", id)} }
+	// A sandbox's UserDir is filled in below, from the browser's folder:
+	// a Flatpak's $XDG_CONFIG_HOME is ~/.var/app/ID/config and its home
+	// ~/.var/app/ID; snap Firefox keeps ~/.mozilla in ~/snap/firefox/common.
+	// A snap Chromium-family browser cannot start hosts, so it has none.
+	snap := func(name string) Sandbox { return Sandbox{Packaging: Snap, Dir: env.home("snap", name), App: name} }
+	flatpak := func(id string) Sandbox {
+		return Sandbox{Packaging: Flatpak, Dir: env.home(".var", "app", id), App: id}
+	}
 	chromium := func(name, title, config, folder, systemDir, policyDir string, programs []string, sandboxes ...Sandbox) Browser {
 		profile := env.Join(config, folder)
+		for i, s := range sandboxes {
+			if s.Packaging == Flatpak {
+				sandboxes[i].UserDir = env.Join(s.Dir, "config", folder, "NativeMessagingHosts")
+			}
+		}
 		return Browser{
 			Name: name, Title: title, Flavour: Chromium,
 			UserDir:     env.Join(profile, "NativeMessagingHosts"),
@@ -142,6 +168,13 @@ func linuxBrowsers(env Env) []Browser {
 		}
 	}
 	gecko := func(name, title, dot string, systemDirs, policyFiles, programs []string, sandboxes ...Sandbox) Browser {
+		for i, s := range sandboxes {
+			home := s.Dir
+			if s.Packaging == Snap {
+				home = env.Join(s.Dir, "common")
+			}
+			sandboxes[i].UserDir = env.Join(home, dot, "native-messaging-hosts")
+		}
 		b := Browser{
 			Name: name, Title: title, Flavour: Firefox,
 			UserDir:   env.home(dot, "native-messaging-hosts"),

@@ -142,14 +142,21 @@ func TestSandboxesAndPoliciesAreInTheLinuxTable(t *testing.T) {
 	env.Root = "/seed"
 	chromium, _ := manifest.FindBrowser(env, "chromium")
 	assert.Equal(t, []manifest.Sandbox{
-		{Packaging: manifest.Snap, Dir: "/home/u/snap/chromium"},
-		{Packaging: manifest.Flatpak, Dir: "/home/u/.var/app/org.chromium.Chromium"},
-	}, chromium.Sandboxes)
+		{Packaging: manifest.Snap, Dir: "/home/u/snap/chromium", App: "chromium"},
+		{Packaging: manifest.Flatpak, Dir: "/home/u/.var/app/org.chromium.Chromium", App: "org.chromium.Chromium",
+			UserDir: "/home/u/.var/app/org.chromium.Chromium/config/chromium/NativeMessagingHosts"},
+	}, chromium.Sandboxes, "a snap Chromium cannot start hosts: no folder to register in")
 	assert.Equal(t, []string{"/seed/etc/chromium/policies/managed/*.json"}, chromium.PolicyFiles)
 	assert.Equal(t, []string{"/seed/etc/chromium/native-messaging-hosts"}, chromium.SystemDirs, "Root moves machine-wide paths")
 
 	firefox, _ := manifest.FindBrowser(env, "firefox")
-	assert.Contains(t, firefox.Sandboxes, manifest.Sandbox{Packaging: manifest.Snap, Dir: "/home/u/snap/firefox"})
+	assert.Contains(t, firefox.Sandboxes, manifest.Sandbox{Packaging: manifest.Snap, Dir: "/home/u/snap/firefox", App: "firefox",
+		UserDir: "/home/u/snap/firefox/common/.mozilla/native-messaging-hosts"})
+	assert.Contains(t, firefox.Sandboxes, manifest.Sandbox{Packaging: manifest.Flatpak, Dir: "/home/u/.var/app/org.mozilla.firefox", App: "org.mozilla.firefox",
+		UserDir: "/home/u/.var/app/org.mozilla.firefox/.mozilla/native-messaging-hosts"})
+	brave, _ := manifest.FindBrowser(env, "brave")
+	assert.Contains(t, brave.Sandboxes, manifest.Sandbox{Packaging: manifest.Flatpak, Dir: "/home/u/.var/app/com.brave.Browser", App: "com.brave.Browser",
+		UserDir: "/home/u/.var/app/com.brave.Browser/config/BraveSoftware/Brave-Browser/NativeMessagingHosts"})
 	assert.Contains(t, firefox.PolicyFiles, "/seed/etc/firefox/policies/policies.json")
 }
 

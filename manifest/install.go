@@ -19,10 +19,20 @@ type Options struct {
 	System bool
 	// HostPath is the absolute path of the cif-host binary.
 	HostPath string
-	// ChromiumIDs and FirefoxIDs are the extension ids to admit.
+	// ChromiumIDs and FirefoxIDs are the extension ids always admitted
+	// (the unpacked extension's).
 	ChromiumIDs, FirefoxIDs []string
+	// ExtensionIDs are more ids to admit (store builds), of either
+	// browser family; install remembers them in the record and keeps
+	// admitting them when run again without them.
+	ExtensionIDs []string
+	// ForgetIDs are remembered ids to stop admitting.
+	ForgetIDs []string
 	// Record is the file that remembers what install wrote (RecordPath).
 	Record string
+	// Flatpak and Snap also register the Flatpak and snap builds of the
+	// chosen browsers that this user has run (per-user installs only).
+	Flatpak, Snap bool
 }
 
 // Action is one thing install or uninstall did.
@@ -87,6 +97,14 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 	if err != nil {
 		return nil, err
 	}
+	chromiumIDs, firefoxIDs, remembered, err := admit(opts, rec)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range remembered {
+		actions = append(actions, Action{Browser: "-", Did: "admits", Path: id,
+			Note: "given earlier with --extension-id; --forget-extension-id " + id + " stops admitting it"})
+	}
 	// Remember whatever was written, even when a later step fails.
 	defer func() {
 		if serr := rec.save(env, opts.Record); serr != nil && err == nil {
@@ -94,9 +112,9 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 		}
 	}()
 	for _, b := range browsers {
-		ids := opts.ChromiumIDs
+		ids := chromiumIDs
 		if b.Flavour == Firefox {
-			ids = opts.FirefoxIDs
+			ids = firefoxIDs
 		}
 		h, err := Build(b.Flavour, opts.HostPath, ids)
 		if err != nil {
@@ -125,8 +143,43 @@ func Install(env Env, opts Options) (actions []Action, err error) {
 				}
 			}
 		}
+		if opts.System {
+			continue
+		}
+		a, err := installSandboxes(env, rec, b, opts, ids)
+		actions = append(actions, a...)
+		if err != nil {
+			return actions, fmt.Errorf("%s: %w", b.Name, err)
+		}
 	}
 	return actions, nil
+}
+
+// admit returns the ids the manifests admit: the fixed ones, then the
+// store ids remembered in the record and given now (the record is updated
+// to hold them, less those to forget). remembered are the ids admitted
+// only because an earlier install was given them.
+func admit(opts Options, rec *Record) (chromium, firefox, remembered []string, err error) {
+	for _, id := range rec.ExtensionIDs {
+		if !slices.Contains(opts.ExtensionIDs, id) && !slices.Contains(opts.ForgetIDs, id) {
+			remembered = append(remembered, id)
+		}
+	}
+	rec.ExtensionIDs = addUnique(rec.ExtensionIDs, opts.ExtensionIDs...)
+	rec.ExtensionIDs = slices.DeleteFunc(rec.ExtensionIDs, func(id string) bool { return slices.Contains(opts.ForgetIDs, id) })
+	chromium, firefox = slices.Clone(opts.ChromiumIDs), slices.Clone(opts.FirefoxIDs)
+	for _, id := range rec.ExtensionIDs {
+		f, err := ClassifyID(id)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("the install record %s: %w", opts.Record, err)
+		}
+		if f == Chromium {
+			chromium = addUnique(chromium, id)
+		} else {
+			firefox = addUnique(firefox, id)
+		}
+	}
+	return chromium, firefox, remembered, nil
 }
 
 // targets are the manifest files install writes for b: the user one, or
@@ -199,7 +252,7 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 	}()
 	chosen := func(b string) bool { return len(opts.Browsers) == 0 || slices.Contains(opts.Browsers, b) }
 	for _, name := range opts.Browsers {
-		if !slices.ContainsFunc(slices.Concat(rec.Manifests, rec.Keys), func(e Entry) bool { return slices.Contains(e.Browsers, name) }) {
+		if !slices.ContainsFunc(slices.Concat(rec.Manifests, rec.Keys, rec.Wrappers), func(e Entry) bool { return slices.Contains(e.Browsers, name) }) {
 			actions = append(actions, Action{Browser: name, Did: "absent", Note: "nothing recorded in " + opts.Record})
 		}
 	}
@@ -213,6 +266,12 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 	}
 	rec.Manifests, actions, err = release(rec.Manifests, actions, chosen, func(e Entry) (string, string, error) {
 		return removeManifest(e.Path)
+	})
+	if err != nil {
+		return actions, err
+	}
+	rec.Wrappers, actions, err = release(rec.Wrappers, actions, chosen, func(e Entry) (string, string, error) {
+		return removeWrapper(e.Path)
 	})
 	if err != nil {
 		return actions, err
@@ -238,7 +297,7 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 		}
 	}
 	inUse := func(dir string) bool {
-		return slices.ContainsFunc(rec.Manifests, func(e Entry) bool { return within(env, e.Path, dir) }) ||
+		return slices.ContainsFunc(slices.Concat(rec.Manifests, rec.Wrappers), func(e Entry) bool { return within(env, e.Path, dir) }) ||
 			keepRecord && within(env, opts.Record, dir)
 	}
 	rec.Folders, actions, err = prune(rec.Folders, actions, inUse, removeEmptyDir)
@@ -246,7 +305,7 @@ func Uninstall(env Env, opts Options) (actions []Action, err error) {
 }
 
 func (r *Record) emptyExceptFolders() bool {
-	return len(r.Manifests) == 0 && len(r.Keys) == 0 && len(r.ParentKeys) == 0
+	return len(r.Manifests) == 0 && len(r.Keys) == 0 && len(r.ParentKeys) == 0 && len(r.Wrappers) == 0
 }
 
 // release drops the chosen browsers from each entry and removes the

@@ -321,3 +321,67 @@ func TestADamagedRecordStopsUninstallWithAWayOut(t *testing.T) {
 	require.ErrorContains(t, err, "is damaged")
 	require.ErrorContains(t, err, "remove the manifests `cif-host doctor` lists by hand, then delete it")
 }
+
+func TestStoreIDsAreRememberedUntilForgotten(t *testing.T) {
+	m := newMachine(t, "linux")
+	const store = "bcdefghijklmnopabcdefghijklmnopa"
+	const addon = "cif-bridge-store@example.org"
+	opts := m.opts(false, "chromium", "firefox")
+	opts.ExtensionIDs = []string{store, addon}
+	_, err := manifest.Install(m.env, opts)
+	require.NoError(t, err)
+	chromium, _ := manifest.FindBrowser(m.env, "chromium")
+	firefox, _ := manifest.FindBrowser(m.env, "firefox")
+	validate(t, m.env, chromium.UserManifest(m.env), manifest.Chromium, m.host, []string{m.dev.Chromium, store})
+	validate(t, m.env, firefox.UserManifest(m.env), manifest.Firefox, m.host, []string{m.dev.Firefox, addon})
+
+	// Run again as a user would, without the ids: they stay admitted, and
+	// install says why.
+	actions, err := manifest.Install(m.env, m.opts(false, "chromium", "firefox"))
+	require.NoError(t, err)
+	validate(t, m.env, chromium.UserManifest(m.env), manifest.Chromium, m.host, []string{m.dev.Chromium, store})
+	validate(t, m.env, firefox.UserManifest(m.env), manifest.Firefox, m.host, []string{m.dev.Firefox, addon})
+	assert.Contains(t, actions, manifest.Action{Browser: "-", Did: "admits", Path: store,
+		Note: "given earlier with --extension-id; --forget-extension-id " + store + " stops admitting it"})
+
+	opts = m.opts(false, "chromium", "firefox")
+	opts.ForgetIDs = []string{store}
+	_, err = manifest.Install(m.env, opts)
+	require.NoError(t, err)
+	validate(t, m.env, chromium.UserManifest(m.env), manifest.Chromium, m.host, []string{m.dev.Chromium})
+	validate(t, m.env, firefox.UserManifest(m.env), manifest.Firefox, m.host, []string{m.dev.Firefox, addon})
+	rec, err := manifest.LoadRecord(m.record(false))
+	require.NoError(t, err)
+	assert.Equal(t, []string{addon}, rec.ExtensionIDs)
+
+	_, err = manifest.Uninstall(m.env, m.opts(false))
+	require.NoError(t, err)
+	assert.NoFileExists(t, m.record(false), "uninstalling everything forgets the ids too")
+}
+
+func TestAMistypedIDIsRefusedNotFiledAsAnotherBrowsers(t *testing.T) {
+	for _, tt := range []struct{ id, flavour, err string }{
+		{"aacpoilajhhjiddkhdigidknphfhbeif", "chromium", ""},
+		{"cif-bridge@cifbridge.org", "firefox", ""},
+		{"{12345678-9abc-def0-1234-56789ABCDEF0}", "firefox", ""},
+		{"aacpoilajhhjiddkhdigidknphfhbei", "", `"aacpoilajhhjiddkhdigidknphfhbei" is not a Chrome extension id: those are exactly 32 letters a to p (it has 31 characters); copy it again from chrome://extensions or the store page's address`},
+		{"aacpoilajhhjiddkhdigidknphfhbeiz", "", `"aacpoilajhhjiddkhdigidknphfhbeiz" is not a Chrome extension id: those are exactly 32 letters a to p (it holds "z", outside a to p); copy it again from chrome://extensions or the store page's address`},
+		{"{not-a-guid}", "", `"{not-a-guid}" is not a Firefox add-on id: those are name@domain or {GUID} (as in the manifest's browser_specific_settings.gecko.id); check it and run again`},
+		{"", "", "an empty extension id; give the id chrome://extensions or about:debugging shows"},
+	} {
+		f, err := manifest.ClassifyID(tt.id)
+		if tt.err != "" {
+			assert.EqualError(t, err, tt.err, tt.id)
+			continue
+		}
+		assert.NoError(t, err, tt.id)
+		assert.Equal(t, manifest.Flavour(tt.flavour), f, tt.id)
+	}
+
+	m := newMachine(t, "linux")
+	opts := m.opts(false, "chromium")
+	opts.ExtensionIDs = []string{"aacpoilajhhjiddkhdigidknphfhbe"}
+	_, err := manifest.Install(m.env, opts)
+	require.ErrorContains(t, err, "is not a Chrome extension id")
+	assert.NoFileExists(t, m.record(false), "nothing is written or remembered")
+}

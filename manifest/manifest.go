@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -59,6 +60,11 @@ func Build(f Flavour, path string, ids []string) (Host, error) {
 			h.AllowedOrigins = append(h.AllowedOrigins, "chrome-extension://"+id+"/")
 		}
 	case Firefox:
+		for _, id := range ids {
+			if !ValidFirefoxID(id) {
+				return Host{}, fmt.Errorf("%q is not a Firefox add-on id (name@domain or {GUID})", id)
+			}
+		}
 		h.AllowedExtensions = append(h.AllowedExtensions, ids...)
 	default:
 		return Host{}, fmt.Errorf("unknown manifest flavour %q", f)
@@ -72,10 +78,47 @@ func (h Host) Encode() []byte {
 	return append(b, '\n')
 }
 
-var chromiumID = regexp.MustCompile(`^[a-p]{32}$`)
+var (
+	chromiumID = regexp.MustCompile(`^[a-p]{32}$`)
+	// firefoxID is addons.mozilla.org's rule for an add-on id: an
+	// email-like name@domain, or a GUID in braces.
+	firefoxID = regexp.MustCompile(`^(?i:\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|[a-z0-9._-]*@[a-z0-9._-]+)$`)
+)
 
 // ValidChromiumID reports whether id looks like a Chromium extension id.
 func ValidChromiumID(id string) bool { return chromiumID.MatchString(id) }
+
+// ValidFirefoxID reports whether id looks like a Firefox add-on id.
+func ValidFirefoxID(id string) bool { return firefoxID.MatchString(id) }
+
+// ClassifyID tells which browser family an extension id given on the
+// command line belongs to, and refuses one that is neither, saying what
+// is wrong with it: a mistyped Chrome id must not be filed as a Firefox
+// add-on id, where it would admit nothing and hide the mistake.
+func ClassifyID(id string) (Flavour, error) {
+	switch {
+	case ValidChromiumID(id):
+		return Chromium, nil
+	case ValidFirefoxID(id):
+		return Firefox, nil
+	case id == "":
+		return "", errors.New("an empty extension id; give the id chrome://extensions or about:debugging shows")
+	}
+	if !strings.ContainsAny(id, "@{}") {
+		why := fmt.Sprintf("it has %d characters", len(id))
+		if len(id) == 32 {
+			bad := strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'p' {
+					return -1
+				}
+				return r
+			}, id)
+			why = fmt.Sprintf("it holds %q, outside a to p", bad)
+		}
+		return "", fmt.Errorf("%q is not a Chrome extension id: those are exactly 32 letters a to p (%s); copy it again from chrome://extensions or the store page's address", id, why)
+	}
+	return "", fmt.Errorf("%q is not a Firefox add-on id: those are name@domain or {GUID} (as in the manifest's browser_specific_settings.gecko.id); check it and run again", id)
+}
 
 // ChromiumID computes the extension id Chromium derives from a manifest
 // "key": the first 16 bytes of the SHA-256 of the public key, in hex,

@@ -20,10 +20,18 @@ type Record struct {
 	// Keys are the Windows registry keys written (Path is ROOT\key,
 	// Value the manifest path set as the key's default value).
 	Keys []Entry `json:"registryKeys,omitempty"`
+	// Wrappers are the scripts install --flatpak wrote inside a Flatpak's
+	// folder, which run cif-host outside the sandbox.
+	Wrappers []Entry `json:"wrappers,omitempty"`
 	// Folders are folders install created because they did not exist.
 	Folders []string `json:"createdFolders,omitempty"`
 	// ParentKeys are registry keys install created above a host key.
 	ParentKeys []string `json:"createdKeys,omitempty"`
+	// ExtensionIDs are the store ids given with --extension-id, which
+	// every later install keeps admitting until told to forget them.
+	// They alone do not keep a record: uninstalling everything forgets
+	// them.
+	ExtensionIDs []string `json:"extensionIds,omitempty"`
 }
 
 // Entry is one thing install wrote.
@@ -72,7 +80,7 @@ func LoadRecord(path string) (*Record, error) {
 }
 
 func (r *Record) empty() bool {
-	return len(r.Manifests) == 0 && len(r.Keys) == 0 && len(r.Folders) == 0 && len(r.ParentKeys) == 0
+	return len(r.Manifests) == 0 && len(r.Keys) == 0 && len(r.Folders) == 0 && len(r.ParentKeys) == 0 && len(r.Wrappers) == 0
 }
 
 // add notes that browser uses the thing at path.
@@ -136,10 +144,17 @@ func makeDirs(env Env, dir string) ([]string, error) {
 }
 
 // writeIfChanged writes data to path atomically (a temporary file renamed
-// over it), unless the file already holds exactly that.
+// over it), readable by all, unless the file already holds exactly that.
 func writeIfChanged(env Env, path string, data []byte) (string, error) {
+	return writeModeIfChanged(env, path, data, 0o644)
+}
+
+// writeModeIfChanged is writeIfChanged with the file's mode.
+func writeModeIfChanged(env Env, path string, data []byte, mode os.FileMode) (string, error) {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return "unchanged", nil
+		if st, err := os.Stat(path); err == nil && st.Mode().Perm() == mode {
+			return "unchanged", nil
+		}
 	}
 	dir := env.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+HostName+".*.tmp")
@@ -154,7 +169,7 @@ func writeIfChanged(env Env, path string, data []byte) (string, error) {
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return "", fmt.Errorf("make %s readable: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

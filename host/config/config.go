@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/internal/strictjson"
@@ -138,6 +139,9 @@ type Settings struct {
 	// OrganizationURL is the Dynamics organisation whose pages tabs of
 	// Dynamics page types open, such as https://contoso.crm.dynamics.com.
 	OrganizationURL string `json:"organizationUrl,omitempty"`
+	// LogLevel is the log's level: debug, info (the default), warn or
+	// error. $CIF_BRIDGE_LOG_LEVEL, when set, wins.
+	LogLevel string `json:"logLevel,omitempty"`
 	// Records configures the organisation's records.
 	Records RecordsSettings `json:"records,omitzero"`
 }
@@ -274,6 +278,9 @@ func (s Settings) EntitiesFile(d Dirs) string {
 	return d.EntitiesFile()
 }
 
+// LogLevels are the values LogLevel takes.
+var LogLevels = []string{"debug", "info", "warn", "error"}
+
 // MaxSessionsCeiling bounds MaxSessions: the agent's workspace is a list a
 // person reads.
 const MaxSessionsCeiling = 100
@@ -296,13 +303,16 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	var s Settings
 	if err := strictjson.Unmarshal(data, &s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl and records ({database, passwordFile, passwordEnv, entities, sample})", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
 	}
 	if s.MaxTabsPerSession < 0 || s.MaxTabsPerSession > MaxTabsCeiling {
 		return Settings{}, problem("maxTabsPerSession", "is %d; use a number from 1 to %d, or leave it out for 20", s.MaxTabsPerSession, MaxTabsCeiling)
+	}
+	if s.LogLevel != "" && !slices.ContainsFunc(LogLevels, func(l string) bool { return strings.EqualFold(l, s.LogLevel) }) {
+		return Settings{}, problem("logLevel", "is %q; use one of %s, or leave it out for info", s.LogLevel, strings.Join(LogLevels, ", "))
 	}
 	if !templates.ValidOrgURL(s.OrganizationURL) {
 		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)

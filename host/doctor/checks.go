@@ -1,11 +1,13 @@
 package doctor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -220,8 +222,8 @@ func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) 
 		}
 		want = []string{"chrome-extension://" + env.IDs.Chromium + "/"}
 		for _, id := range env.ExtraIDs {
-			if manifest.ValidChromiumID(id) {
-				want = append(want, "chrome-extension://"+id+"/")
+			if o := "chrome-extension://" + id + "/"; manifest.ValidChromiumID(id) && !slices.Contains(want, o) {
+				want = append(want, o)
 			}
 		}
 		for _, w := range want {
@@ -232,7 +234,7 @@ func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) 
 	} else {
 		want = []string{env.IDs.Firefox}
 		for _, id := range env.ExtraIDs {
-			if !manifest.ValidChromiumID(id) {
+			if manifest.ValidFirefoxID(id) && !slices.Contains(want, id) {
 				want = append(want, id)
 			}
 		}
@@ -246,22 +248,33 @@ func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) 
 }
 
 // sandboxCheck explains snap and Flatpak builds (research: native
-// messaging §2.4).
+// messaging §2.4): whether each one this user has run can reach cif-host,
+// and how to make it. A sandbox folder beside a build from a package is
+// most likely left over, and is mentioned, not flagged.
 func sandboxCheck(env manifest.Env, b manifest.Browser) Check {
 	if len(b.Sandboxes) == 0 {
 		return Check{Name: "sandbox", Status: Skip}
 	}
 	c := Check{Name: "sandbox", Status: OK, Detail: "no snap or Flatpak build"}
+	native := nativeBuild(env, b)
 	var details, fixes []string
 	for _, s := range b.Sandboxes {
 		if !env.Exists(s.Dir) {
 			continue
 		}
-		status, detail, fix := explain(b, s)
-		if status == Fail || c.Status == OK {
+		status, detail, fix := explain(env, b, s)
+		if native != "" && status != OK {
+			status, fix = OK, ""
+			detail = fmt.Sprintf("%s from a package is installed (%s); the %s folder %s beside it is probably left over: if you start that build, it %s",
+				b.Title, native, s.Packaging, s.Dir, strings.TrimPrefix(detail, fmt.Sprintf("%s from %s (%s) ", b.Title, s.Packaging, s.Dir)))
+		}
+		if rank := map[Status]int{OK: 0, Warn: 1, Fail: 2}; len(details) == 0 || rank[status] > rank[c.Status] {
 			c.Status = status
 		}
-		details, fixes = append(details, detail), append(fixes, fix)
+		details = append(details, detail)
+		if fix != "" {
+			fixes = append(fixes, fix)
+		}
 	}
 	if len(details) > 0 {
 		c.Detail, c.Fix = strings.Join(details, "; "), strings.Join(fixes, "; ")
@@ -269,15 +282,106 @@ func sandboxCheck(env manifest.Env, b manifest.Browser) Check {
 	return c
 }
 
-func explain(b manifest.Browser, s manifest.Sandbox) (Status, string, string) {
+// nativeBuild returns what shows a build of b from a package (or a
+// tarball) on this machine: a profile folder it has used, or a program on
+// $PATH that is not a snap's or a Flatpak's launcher; "" when none.
+func nativeBuild(env manifest.Env, b manifest.Browser) string {
+	for _, m := range b.Markers {
+		entries, err := os.ReadDir(m)
+		if err != nil {
+			continue
+		}
+		// install itself creates the manifest folder inside the profile
+		// folder: only something else there shows the browser ran.
+		for _, e := range entries {
+			if e.Name() != filepath.Base(b.UserDir) {
+				return m
+			}
+		}
+	}
+	if env.LookPath == nil {
+		return ""
+	}
+	for _, p := range b.Programs {
+		if path, err := env.LookPath(p); err == nil && !sandboxLauncher(path) {
+			return path
+		}
+	}
+	return ""
+}
+
+// sandboxLauncher reports whether a program on $PATH starts a snap or a
+// Flatpak: it lives in /snap or a Flatpak exports folder, or is a small
+// script that runs one (Ubuntu's chromium-browser .deb runs the snap).
+func sandboxLauncher(path string) bool {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		path = resolved
+	}
+	if strings.HasPrefix(path, "/snap/") || strings.Contains(path, "/flatpak/exports/") {
+		return true
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Size() > 64<<10 {
+		return false
+	}
+	data, err := os.ReadFile(path)
+	return err == nil && (bytes.Contains(data, []byte("/snap/bin/")) || bytes.Contains(data, []byte("snap run")) ||
+		bytes.Contains(data, []byte("flatpak run")))
+}
+
+func explain(env manifest.Env, b manifest.Browser, s manifest.Sandbox) (Status, string, string) {
+	registered := s.UserDir != "" && env.Exists(s.UserManifest(env))
 	switch {
 	case s.Packaging == manifest.Snap && b.Flavour == manifest.Firefox:
-		return Warn, fmt.Sprintf("%s from snap (%s) reaches cif-host only through the desktop's WebExtensions portal, which asks you once to allow it", b.Title, s.Dir),
+		detail := fmt.Sprintf("%s from snap (%s) reaches cif-host only through the desktop's WebExtensions portal, which asks you once to allow it", b.Title, s.Dir)
+		if registered {
+			detail += "; " + s.UserManifest(env) + " is registered too, for a snap that reads its own folder"
+		}
+		return Warn, detail,
 			"allow the prompt when the extension first connects; if none comes, use " + b.Title + " from a .deb or Mozilla's tarball"
 	case s.Packaging == manifest.Snap:
 		return Fail, fmt.Sprintf("%s from snap (%s) cannot start native-messaging hosts: its confinement forbids it", b.Title, s.Dir),
 			"use " + b.Title + " from a .deb or .rpm (or another browser); the snap cannot reach cif-host"
+	case !registered:
+		return Fail, fmt.Sprintf("%s from Flatpak (%s) runs in a sandbox that sees neither the manifests nor cif-host", b.Title, s.Dir),
+			"run `cif-host install --flatpak --browser " + b.Name + "` and `" + manifest.FlatpakPermission(s.App) + "` (a deliberate hole in the sandbox; docs/install.md), or use " + b.Title + " from your distribution's packages"
 	}
-	return Fail, fmt.Sprintf("%s from Flatpak (%s) runs in a sandbox that sees neither the manifests nor cif-host", b.Title, s.Dir),
-		"use " + b.Title + " from your distribution's packages; a Flatpak needs a flatpak-spawn wrapper (docs/install.md)"
+	wrapper := manifest.WrapperPath(env, s)
+	if !env.Exists(wrapper) {
+		return Fail, fmt.Sprintf("%s from Flatpak (%s) is registered in %s, but its wrapper %s is missing", b.Title, s.Dir, s.UserManifest(env), wrapper),
+			"run `cif-host install --flatpak --browser " + b.Name + "` again"
+	}
+	if where := flatpakTalk(env, s.App); where != "" {
+		return OK, fmt.Sprintf("%s from Flatpak (%s) starts cif-host through %s, outside its sandbox (allowed by %s)", b.Title, s.Dir, wrapper, where), ""
+	}
+	return Fail, fmt.Sprintf("%s from Flatpak (%s) is registered, but its sandbox may not run flatpak-spawn --host", b.Title, s.Dir),
+		"run `" + manifest.FlatpakPermission(s.App) + "`, then restart " + b.Title
+}
+
+// flatpakTalk returns the file that lets app talk to
+// org.freedesktop.Flatpak (a user or system override, or the app's own
+// metadata), or "".
+func flatpakTalk(env manifest.Env, app string) string {
+	data := env.Getenv("XDG_DATA_HOME")
+	if !strings.HasPrefix(data, "/") {
+		data = filepath.Join(env.Home, ".local", "share")
+	}
+	root := func(p string) string { return filepath.Join(env.Root, p) }
+	for _, f := range []string{
+		filepath.Join(data, "flatpak", "overrides", app), filepath.Join(data, "flatpak", "overrides", "global"),
+		root("/var/lib/flatpak/overrides/" + app), root("/var/lib/flatpak/overrides/global"),
+		filepath.Join(data, "flatpak", "app", app, "current", "active", "metadata"),
+		root("/var/lib/flatpak/app/" + app + "/current/active/metadata"),
+	} {
+		content, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(content), "\n") {
+			if l := strings.ReplaceAll(line, " ", ""); l == "org.freedesktop.Flatpak=talk" || l == "org.freedesktop.Flatpak=own" {
+				return f
+			}
+		}
+	}
+	return ""
 }

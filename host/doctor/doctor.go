@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/hostlog"
 	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/manifest"
 )
@@ -34,19 +35,19 @@ var Columns = []string{"manifest", "json", "name", "path", "binary", "hello", "e
 
 // Check is one verdict with what was seen and, for a problem, its fix.
 type Check struct {
-	Name   string
-	Status Status
-	Detail string
-	Fix    string
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Fix    string `json:"fix,omitempty"`
 }
 
 // Row is one browser's checks, one per column.
 type Row struct {
-	Browser string
+	Browser string `json:"browser"`
 	// Level is "user" or "system": the manifest the browser would use.
-	Level    string
-	Manifest string
-	Checks   []Check
+	Level    string  `json:"level,omitempty"`
+	Manifest string  `json:"manifest,omitempty"`
+	Checks   []Check `json:"checks"`
 }
 
 // Check returns the row's check of that name.
@@ -61,11 +62,11 @@ func (r Row) Check(name string) Check {
 
 // Report is what doctor found.
 type Report struct {
-	Rows []Row
+	Rows []Row `json:"browsers"`
 	// Files are cif-host's own files: templates, settings, state, log.
-	Files []Check
+	Files []Check `json:"files"`
 	// Command is how the fixes' `cif-host` is run here (Env.Command).
-	Command string
+	Command string `json:"command,omitempty"`
 }
 
 // Failed reports whether anything would stop a browser from reaching
@@ -131,7 +132,7 @@ func Diagnose(env Env) (Report, error) {
 	for _, b := range browsers {
 		r.Rows = append(r.Rows, diagnose(env, b))
 	}
-	r.Files = files(env.Dirs)
+	r.Files = files(env.Dirs, env.Manifest.Getenv)
 	return r, nil
 }
 
@@ -193,7 +194,7 @@ func diagnose(env Env, b manifest.Browser) Row {
 }
 
 // files checks cif-host's own files.
-func files(d config.Dirs) []Check {
+func files(d config.Dirs, getenv func(string) string) []Check {
 	var out []Check
 	for _, f := range []struct {
 		name, path string
@@ -217,11 +218,34 @@ func files(d config.Dirs) []Check {
 			Fix: "make " + d.State + " yours and writable (chown/chmod), or point $XDG_STATE_HOME elsewhere"}
 	}
 	out = append(out, state)
-	log := Check{Name: "log", Status: OK, Detail: d.LogFile() + " (not written yet)"}
-	if _, err := os.Stat(d.LogFile()); err == nil {
-		log.Detail = d.LogFile()
+	return append(out, logCheck(d, getenv))
+}
+
+// logCheck names the log's folder, its files and the level in force.
+func logCheck(d config.Dirs, getenv func(string) string) Check {
+	settings, _ := config.LoadSettings(d.SettingsFile())
+	env := ""
+	if getenv != nil {
+		env = getenv(hostlog.EnvVar)
 	}
-	return append(out, log)
+	level := hostlog.ChooseLevel(env, settings.LogLevel)
+	files := hostlog.Files(d.LogFile())
+	what := filepath.Base(d.LogFile()) + " not written yet"
+	if len(files) > 0 {
+		what = filepath.Base(files[0])
+		if files[0] != d.LogFile() {
+			what = filepath.Base(d.LogFile()) + " not written since it rotated, " + what
+		}
+		if len(files) > 1 {
+			what += fmt.Sprintf(" and %d older", len(files)-1)
+		}
+	}
+	c := Check{Name: "log", Status: OK, Detail: fmt.Sprintf("folder %s: %s; level %s; a file rotates past %d MiB, %d older kept",
+		filepath.Dir(d.LogFile()), what, level, hostlog.MaxMegabytes, hostlog.Backups)}
+	if level.Problem != "" {
+		c.Status, c.Fix = Warn, level.Problem
+	}
+	return c
 }
 
 // writable creates dir if needed (as cif-host would) and a file in it.

@@ -222,7 +222,8 @@ func TestDoctorCatchesEachSeededFault(t *testing.T) {
 			require.NoError(t, os.MkdirAll(dir, 0o755))
 			return doctor.Check{Name: "sandbox", Status: doctor.Fail,
 				Detail: "Firefox from Flatpak (" + dir + ") runs in a sandbox that sees neither the manifests nor cif-host",
-				Fix:    "use Firefox from your distribution's packages; a Flatpak needs a flatpak-spawn wrapper (docs/install.md)"}
+				Fix: "run `cif-host install --flatpak --browser firefox` and `flatpak override --user --talk-name=org.freedesktop.Flatpak org.mozilla.firefox`" +
+					" (a deliberate hole in the sandbox; docs/install.md), or use Firefox from your distribution's packages"}
 		}},
 		{"policy turns per-user hosts off", "chrome", func(t *testing.T, mc *machine) doctor.Check {
 			file := seedPolicy(t, mc, "/etc/opt/chrome/policies/managed/lockdown.json", `{"NativeMessagingUserLevelHosts": false}`)
@@ -311,6 +312,71 @@ func TestFirefoxFromSnapIsAWarningNotAFailure(t *testing.T) {
 	assert.False(t, r.Failed())
 }
 
+func TestALeftoverSandboxBesideAPackagedBrowserIsNotFlagged(t *testing.T) {
+	mc := newMachine(t, "linux")
+	chromium := mc.browser("chromium")
+	snap := filepath.Join(mc.m.Home, "snap", "chromium")
+	require.NoError(t, os.MkdirAll(snap, 0o755))
+	mc.env.Browsers = []string{"chromium"}
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Fail, row(t, r, "chromium").Check("sandbox").Status, "the snap alone cannot reach cif-host")
+
+	// The .deb's Chromium has run: its profile holds more than our folder.
+	require.NoError(t, os.MkdirAll(filepath.Join(chromium.Markers[0], "Default"), 0o700))
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.OK,
+		Detail: "Chromium from a package is installed (" + chromium.Markers[0] + "); the snap folder " + snap +
+			" beside it is probably left over: if you start that build, it cannot start native-messaging hosts: its confinement forbids it"},
+		row(t, r, "chromium").Check("sandbox"))
+}
+
+func TestAPackagedProgramIsToldFromASnapLauncher(t *testing.T) {
+	mc := newMachine(t, "linux")
+	require.NoError(t, os.MkdirAll(filepath.Join(mc.m.Home, "snap", "chromium"), 0o755))
+	launcher := filepath.Join(t.TempDir(), "chromium-browser")
+	require.NoError(t, os.WriteFile(launcher, []byte("#!/bin/sh\nexec /snap/bin/chromium \"$@\"\n"), 0o755))
+	mc.m.LookPath = func(p string) (string, error) {
+		if p == "chromium-browser" {
+			return launcher, nil
+		}
+		return "", errors.New("not found")
+	}
+	mc.env.Manifest, mc.env.Browsers = mc.m, []string{"chromium"}
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Fail, row(t, r, "chromium").Check("sandbox").Status, "Ubuntu's chromium-browser script runs the snap")
+
+	require.NoError(t, os.WriteFile(launcher, make([]byte, 100<<10), 0o755)) // a real program
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.OK, row(t, r, "chromium").Check("sandbox").Status)
+}
+
+func TestAFlatpakRegisteredWithItsWrapperAndPermission(t *testing.T) {
+	mc := newMachine(t, "linux")
+	app := filepath.Join(mc.m.Home, ".var", "app", "org.mozilla.firefox")
+	require.NoError(t, os.MkdirAll(app, 0o755))
+	ids, err := manifest.DevExtensionIDs()
+	require.NoError(t, err)
+	_, err = manifest.Install(mc.m, manifest.Options{Browsers: []string{"firefox"}, HostPath: mc.host, Flatpak: true,
+		ChromiumIDs: []string{ids.Chromium}, FirefoxIDs: []string{ids.Firefox}, Record: filepath.Join(t.TempDir(), "installed.json")})
+	require.NoError(t, err)
+	mc.env.Browsers = []string{"firefox"}
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.Fail,
+		Detail: "Firefox from Flatpak (" + app + ") is registered, but its sandbox may not run flatpak-spawn --host",
+		Fix:    "run `flatpak override --user --talk-name=org.freedesktop.Flatpak org.mozilla.firefox`, then restart Firefox"},
+		row(t, r, "firefox").Check("sandbox"))
+
+	override := filepath.Join(mc.m.Home, ".local", "share", "flatpak", "overrides", "org.mozilla.firefox")
+	require.NoError(t, os.MkdirAll(filepath.Dir(override), 0o755))
+	require.NoError(t, os.WriteFile(override, []byte("[Session Bus Policy]\norg.freedesktop.Flatpak=talk\n"), 0o644))
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "sandbox", Status: doctor.OK,
+		Detail: "Firefox from Flatpak (" + app + ") starts cif-host through " + filepath.Join(app, "data", "cif-bridge", "cif-host") +
+			", outside its sandbox (allowed by " + override + ")"},
+		row(t, r, "firefox").Check("sandbox"))
+	assert.False(t, r.Failed())
+}
+
 func TestStoreIDsTheUserNamesMustBeAdmitted(t *testing.T) {
 	mc := newMachine(t, "linux")
 	const store = "bcdefghijklmnopabcdefghijklmnopa"
@@ -337,8 +403,29 @@ func TestCifHostsOwnFiles(t *testing.T) {
 	assert.Equal(t, "state", r.Files[2].Name)
 	assert.Equal(t, doctor.Fail, r.Files[2].Status)
 	assert.Equal(t, "make "+state+" yours and writable (chown/chmod), or point $XDG_STATE_HOME elsewhere", r.Files[2].Fix)
-	assert.Equal(t, doctor.Check{Name: "log", Status: doctor.OK, Detail: filepath.Join(state, "cif-host.log") + " (not written yet)"}, r.Files[3])
+	assert.Equal(t, doctor.Check{Name: "log", Status: doctor.OK,
+		Detail: "folder " + state + ": cif-host.log not written yet; level info (default); a file rotates past 4 MiB, 3 older kept"}, r.Files[3])
 	assert.True(t, r.Failed(), "cif-host cannot keep sessions without its state folder")
+}
+
+func TestTheLogCheckNamesTheFolderFilesAndLevel(t *testing.T) {
+	mc := newMachine(t, "linux")
+	state := mc.env.Dirs.State
+	require.NoError(t, os.MkdirAll(state, 0o700))
+	for _, f := range []string{"cif-host.log", "cif-host-2026-01-02T10-00-00.000.log", "cif-host-2026-01-03T10-00-00.000.log"} {
+		require.NoError(t, os.WriteFile(filepath.Join(state, f), []byte("x"), 0o600))
+	}
+	require.NoError(t, os.MkdirAll(mc.env.Dirs.Config, 0o700))
+	require.NoError(t, os.WriteFile(mc.env.Dirs.SettingsFile(), []byte(`{"logLevel": "debug"}`), 0o600))
+	r := mc.diagnose(t)
+	assert.Equal(t, doctor.Check{Name: "log", Status: doctor.OK,
+		Detail: "folder " + state + ": cif-host.log and 2 older; level debug (settings.json); a file rotates past 4 MiB, 3 older kept"}, r.Files[3])
+
+	mc.vars["CIF_BRIDGE_LOG_LEVEL"] = "chatty"
+	r = mc.diagnose(t)
+	assert.Equal(t, doctor.Warn, r.Files[3].Status)
+	assert.Equal(t, `$CIF_BRIDGE_LOG_LEVEL is "chatty", not a level; use one of debug, info, warn, error`, r.Files[3].Fix)
+	assert.False(t, r.Failed(), "a warning does not fail")
 }
 
 func TestNoBrowserFoundFails(t *testing.T) {

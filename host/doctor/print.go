@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -74,6 +75,27 @@ func (r Report) Print(w io.Writer) {
 	default:
 		fmt.Fprintln(w, "Result: every browser listed can reach cif-host.")
 	}
+}
+
+// WriteJSON writes the report for programs and support tickets: the
+// version and system it ran on, whether it failed, every browser's checks
+// and cif-host's files, with the same names, verdicts and fixes as Print.
+func (r Report) WriteJSON(w io.Writer, version, goos string) error {
+	if r.Rows == nil {
+		r.Rows = []Row{}
+	}
+	out := struct {
+		Version string `json:"version"`
+		OS      string `json:"os"`
+		Failed  bool   `json:"failed"`
+		Report
+	}{version, goos, r.Failed(), r}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write the report: %w", err)
+	}
+	return nil
 }
 
 func or(s, alt string) string {

@@ -36,7 +36,8 @@ func (e *refusedError) Error() string {
 // hello starts the host as a browser does (its folder as working
 // directory, the browser's arguments, stdin and stdout as pipes), says
 // hello for doctor's own profile, closes its input and waits for it to
-// exit; each of the two waits is bounded by timeout.
+// exit; each of the two waits is bounded by timeout. A host that overruns
+// either is killed with its whole process group.
 func hello(host string, args, env []string, timeout time.Duration) (helloResult, error) {
 	ctx, kill := context.WithCancel(context.Background())
 	defer kill()
@@ -44,6 +45,7 @@ func hello(host string, args, env []string, timeout time.Duration) (helloResult,
 	cmd.Dir = filepath.Dir(host)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.WaitDelay = time.Second
+	ownGroup(cmd)
 	stderr := &tail{max: 2048}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
