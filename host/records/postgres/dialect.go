@@ -195,7 +195,7 @@ func Explain(err error) string {
 		case strings.HasPrefix(pe.Code, "53"):
 			return "the server is out of resources (connections, disk or memory): ask whoever runs it, then call again"
 		}
-		return "see the server's log for " + pe.Code + ", or run `cif-host doctor`"
+		return "the server said " + pe.Code + ": see its log, or ask whoever runs it"
 	}
 	var ne net.Error
 	var ce *pgconn.ConnectError
@@ -203,5 +203,5 @@ func Explain(err error) string {
 		strings.Contains(err.Error(), "unexpected EOF") || strings.Contains(err.Error(), "connection refused") {
 		return "cif-host cannot reach the server: check that it is running and that records.database in settings.json names it; cif-host reconnects by itself, so call again once it is back (your sessions keep working meanwhile)"
 	}
-	return "call again; if it goes on, check the server's log, or run `cif-host doctor`"
+	return "call again; if it goes on, check the server's log and records.database in settings.json"
 }

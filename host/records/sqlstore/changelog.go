@@ -43,8 +43,9 @@ func (l ChangeLog) Announce(ctx context.Context, tx *sql.Tx, changes []records.C
 			return fmt.Errorf("writing the change log: %w", err)
 		}
 	}
-	// Trim now and then, not on every write.
-	if last%256 == 0 {
+	// Trim now and then, not on every write: when the log passes a
+	// multiple of 256.
+	if last/256 != (last-int64(len(changes)))/256 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM cifbridge_changes WHERE seq <= ?`, last-KeepChanges); err != nil {
 			return fmt.Errorf("trimming the change log: %w", err)
 		}
