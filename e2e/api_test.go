@@ -101,7 +101,7 @@ func TestEverySessionAndTabMethod(t *testing.T) {
 				MsdynName: "getSession",
 				ErrorCode: 1004,
 			}, missing)
-			unsupported := p.failure(`Microsoft.CIFramework.retrieveRecord("contact", "1")`)
+			unsupported := p.failure(`Microsoft.CIFramework.insertNotes("contact", "contacts", "1")`)
 			assert.Equal(t, 1012, unsupported.ErrorCode)
 		})
 	}

@@ -69,16 +69,17 @@ var (
 	browsers = []browserKind{chromium, firefox}
 )
 
-// world is one browser run's private files: the host's config and state
-// folders and the browser's own output.
+// world is one browser run's private files: the host's config, state and
+// data folders (the organisation's records) and the browser's own output.
 type world struct {
-	dir, config, state string
-	output             string // the browser's stdout and stderr
+	dir, config, state, data string
+	output                   string // the browser's stdout and stderr
 }
 
 func newWorld(t testing.TB) *world {
 	dir := t.TempDir()
-	w := &world{dir: dir, config: filepath.Join(dir, "config"), state: filepath.Join(dir, "state"), output: filepath.Join(dir, "browser.log")}
+	w := &world{dir: dir, config: filepath.Join(dir, "config"), state: filepath.Join(dir, "state"), data: filepath.Join(dir, "data"),
+		output: filepath.Join(dir, "browser.log")}
 	require.NoError(t, os.MkdirAll(filepath.Join(w.config, "cif-bridge"), 0o700))
 	return w
 }
@@ -86,7 +87,7 @@ func newWorld(t testing.TB) *world {
 // hostEnv points cif-host (started by the browser, which passes its
 // environment on) at this world's folders.
 func (w *world) hostEnv() []string {
-	return append(os.Environ(), "XDG_CONFIG_HOME="+w.config, "XDG_STATE_HOME="+w.state, "CIF_BRIDGE_LOG_LEVEL=debug")
+	return append(os.Environ(), "XDG_CONFIG_HOME="+w.config, "XDG_STATE_HOME="+w.state, "XDG_DATA_HOME="+w.data, "CIF_BRIDGE_LOG_LEVEL=debug")
 }
 
 // hostLog is what cif-host logged during the run.

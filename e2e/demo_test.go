@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"bufio"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -67,6 +69,40 @@ func TestTheDemoConsole(t *testing.T) {
 			panel.eval(`document.querySelector('[data-session="` + session + `"] [data-action="workspace.closeSession"]').click()`)
 			until(t, d, demo.id, `document.querySelector('#log > li[data-kind="event"][data-name="onSessionClosed"]') !== null`)
 			until(t, d, demo.id, `document.querySelectorAll("#sessions > li[data-session]").length === 0`)
+		})
+	}
+}
+
+// TestTheDemoConsolesScreenPop: with the sample organisation, which
+// settings.json's records.sample loads on first use, an incoming call to
+// the demo console from a contact's number opens that contact in the
+// call's session; from an unknown number, a new contact's form.
+func TestTheDemoConsolesScreenPop(t *testing.T) {
+	url := serveDemo(t)
+	for _, b := range browsers {
+		t.Run(b.name, func(t *testing.T) {
+			w := newWorld(t)
+			require.NoError(t, os.WriteFile(filepath.Join(w.config, "cif-bridge", "settings.json"), []byte(`{"records": {"sample": true}}`), 0o600))
+			r := start(t, w, b.launch(t, w, b.extensionURL(t, "views/panel/panel.html")))
+			d := r.driver(t)
+			id, err := d.open(url)
+			require.NoError(t, err)
+			demo := &tab{t: t, d: d, id: id}
+			until(t, d, demo.id, `document.getElementById("status").dataset.state === "ready" && document.getElementById("caller").value.startsWith("+1 (")`)
+
+			focusedPage := func(view string) *tab {
+				var tabID string
+				require.NoError(t, jsonUnmarshal(demo.eval(`Microsoft.CIFramework.getFocusedTab()`), &tabID))
+				return recordPage(t, d, b.extensionURL(t, "views/tab/tab.html?tab="+tabID), view)
+			}
+			// The console offered one of the organisation's numbers; this one is Umar Novak's alone in the sample.
+			demo.eval(`(document.getElementById("caller").value = "+1 (206) 555-0168", document.getElementById("incoming-call").click())`)
+			until(t, d, demo.id, `document.querySelector("#sessions > li[data-session] .title")?.textContent === "Call from Umar Novak"`)
+			contact := focusedPage("record")
+			assert.Equal(t, `"Umar Novak"`, string(contact.eval(`document.getElementById("record-title").textContent`)))
+			demo.eval(`(document.getElementById("unknown-caller").click(), document.getElementById("incoming-call").click())`)
+			until(t, d, demo.id, `document.querySelector('#log > li[data-name="openForm"][data-kind="ok"]') !== null`)
+			focusedPage("form")
 		})
 	}
 }

@@ -2,6 +2,7 @@ import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, Wire } from "../shar
 import { BridgeError, toWireError } from "../shared/errors.js";
 import { BackgroundMethod } from "../shared/methods.js";
 import { identifyCaller } from "../shared/origins.js";
+import { checkRecordAccess } from "../shared/recordaccess.js";
 
 /** The one method a web page may call besides PAGE_METHODS; answered here. */
 const RAISE_EVENT = "raiseEvent";
@@ -38,6 +39,7 @@ const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
  * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
+ * @property {() => Promise<Readonly<Record<string, string>>>} recordAccess the user's records choices by allowlist entry (recordaccess.js)
  */
 
 /**
@@ -104,6 +106,7 @@ export class Bridge {
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
+    checkRecordAccess(method, params, caller.origin, await this.#opts.allowedOrigins(), await this.#opts.recordAccess());
     return this.#opts.lanes.call(caller.origin, method, params);
   }
 

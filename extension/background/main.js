@@ -3,10 +3,12 @@
 // fan-out of events to the pages and views they belong to, and the
 // workspace's sessions kept in step with real browser tabs.
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { Bridge } from "./bridge.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
+import { PageTabs } from "./pagetabs.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
 import { tabMarks } from "./tabmarks.js";
@@ -22,6 +24,18 @@ function allowedOrigins() {
   allowedCache ??= loadAllowedOrigins(api.storage.local);
   return allowedCache;
 }
+
+/** @type {Promise<Readonly<Record<string, string>>> | null} */
+let recordAccessCache = null;
+
+/** @returns {Promise<Readonly<Record<string, string>>>} the records choices, cached until they change */
+function recordAccess() {
+  recordAccessCache ??= loadRecordAccess(api.storage.local);
+  return recordAccessCache;
+}
+
+/** The record pages cif-host opens outside sessions (a record method on the home session). */
+const pageTabs = new PageTabs(api.tabs, (path) => api.runtime.getURL(path));
 
 async function syncScripts() {
   try {
@@ -42,6 +56,7 @@ const host = new NativeHost({
   onEvent: (method, params) => {
     bridge.deliver(method, params);
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
+    if (method === HostEvent.OpenPage) pageTabs.open(params);
   },
 });
 
@@ -53,6 +68,7 @@ const bridge = new Bridge({
   extensionId: api.runtime.id,
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
+  recordAccess,
 });
 
 const tabSync = new TabSync({
@@ -71,7 +87,9 @@ api.runtime.onConnect.addListener((port) => {
   bridge.connect(port);
 });
 api.storage.onChanged.addListener((changes, area) => {
-  if (area !== "local" || !(ALLOWED_KEY in changes)) return;
+  if (area !== "local") return;
+  if (RECORDS_KEY in changes) recordAccessCache = null;
+  if (!(ALLOWED_KEY in changes)) return;
   allowedCache = null;
   syncScripts();
 });

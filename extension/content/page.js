@@ -222,12 +222,12 @@
   // --- the API -----------------------------------------------------------------
 
   /**
-   * Rejects a method that needs Dynamics 365 itself.
+   * Rejects a method that needs Dynamics 365's own services.
    * @param {string} name
    * @returns {() => Promise<never>}
    */
   const unsupported = (name) => () => Promise.reject(cifError(name, ErrorCode.NotSupported,
-    `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`));
+    `${name} needs Dynamics 365 (its Omnichannel, notes, knowledge or analytics services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`));
 
   const CIFramework = {
     /** Marks the API as CIF Bridge's, for pages that want to know. */
@@ -344,16 +344,32 @@
     /** @param {string} [correlationId] */
     isConsoleApp: (correlationId) => Promise.resolve(true),
 
-    // Dynamics 365 data and Omnichannel services: not here.
-    createRecord: unsupported("createRecord"),
-    retrieveRecord: unsupported("retrieveRecord"),
-    updateRecord: unsupported("updateRecord"),
-    deleteRecord: unsupported("deleteRecord"),
-    searchAndOpenRecords: unsupported("searchAndOpenRecords"),
-    openForm: unsupported("openForm"),
-    refreshForm: unsupported("refreshForm"),
-    renderSearchPage: unsupported("renderSearchPage"),
-    getEntityMetadata: unsupported("getEntityMetadata"),
+    // The organisation's records, in CIF's argument order; each resolves
+    // with CIF's JSON string.
+    /** @param {string} entityName @param {string | object} data @param {string} [correlationId] */
+    createRecord: (entityName, data, correlationId) => call("createRecord", { entityName, data, correlationId }),
+    /** @param {string} entityName @param {string} id @param {string} [options] @param {string} [correlationId] */
+    retrieveRecord: (entityName, id, options, correlationId) => call("retrieveRecord", { entityName, id, query: options, correlationId }),
+    /** @param {string} entityName @param {string} id @param {string | object} data @param {string} [correlationId] */
+    updateRecord: (entityName, id, data, correlationId) => call("updateRecord", { entityName, id, data, correlationId }),
+    /** @param {string} entityName @param {string} id @param {string} [correlationId] */
+    deleteRecord: (entityName, id, correlationId) => call("deleteRecord", { entityName, id, correlationId }),
+    /**
+     * @param {string} entityName @param {string} queryParameters @param {boolean} searchOnly
+     * @param {string} [correlationId] @param {number} [searchType]
+     */
+    searchAndOpenRecords: (entityName, queryParameters, searchOnly, correlationId, searchType) =>
+      call("searchAndOpenRecords", { entityName, query: queryParameters, searchOnly, correlationId, searchType }),
+    /** @param {string} entityName @param {string[]} [attributes] @param {string} [correlationId] */
+    getEntityMetadata: (entityName, attributes, correlationId) => call("getEntityMetadata", { entityName, attributes, correlationId }),
+    /** @param {string | object} entityFormOptions @param {string | object} [formParameters] @param {string} [correlationId] */
+    openForm: (entityFormOptions, formParameters, correlationId) => call("openForm", { entityFormOptions, formParameters, correlationId }),
+    /** @param {string} entityName @param {string} searchString @param {string} [correlationId] @param {number} [searchType] */
+    renderSearchPage: (entityName, searchString, correlationId, searchType) => callVoid("renderSearchPage", { entityName, searchString, correlationId, searchType }),
+    /** @param {boolean} [save] @param {string} [correlationId] */
+    refreshForm: (save, correlationId) => call("refreshForm", { save, correlationId }),
+
+    // Omnichannel services and the rest of Dynamics 365: not here.
     insertNotes: unsupported("insertNotes"),
     openKBSearchControl: unsupported("openKBSearchControl"),
     notifyEvent: unsupported("notifyEvent"),

@@ -77,6 +77,10 @@ export const PAGE_METHODS = Object.freeze([
 
 /** The agent's own operations: only the extension's views may call them. */
 export const AGENT_METHODS = Object.freeze([
+  "records.create",
+  "records.page",
+  "records.save",
+  "records.search",
   "workspace.closeSession",
   "workspace.closeTab",
   "workspace.focusTab",

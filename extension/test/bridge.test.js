@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ErrorCode, HostEvent, Wire } from "../shared/contract.js";
+import { AGENT_METHODS, ErrorCode, HostEvent, Wire } from "../shared/contract.js";
 import { FakeHost, FakePort, pageSender as page, VIEW_SENDER as view } from "./fakes.js";
 import { testBridge } from "./world.js";
 
@@ -84,7 +84,7 @@ test("refusals, each with its code and message", async (t) => {
       name: "a view calling a page method",
       sender: view,
       method: "createSession",
-      error: { code: ErrorCode.MethodNotFound, message: "createSession is not for the extension's views, which call workspace.closeSession, workspace.closeTab, workspace.focusTab, workspace.get, workspace.switchSession, workspace.tab, cifbridge.status, cifbridge.restartHost" },
+      error: { code: ErrorCode.MethodNotFound, message: `createSession is not for the extension's views, which call ${[...AGENT_METHODS, "cifbridge.status", "cifbridge.restartHost"].join(", ")}` },
     },
   ];
   for (const c of cases) {

@@ -131,9 +131,9 @@ test("without the extension, a call fails quickly with ExtensionUnavailable", as
 
 test("methods that need Dynamics reject with NotSupported", async (t) => {
   const w = world(t);
-  for (const name of ["createRecord", "retrieveRecord", "searchAndOpenRecords", "openForm", "notifyEvent", "getPresence"]) {
+  for (const name of ["insertNotes", "openKBSearchControl", "notifyEvent", "getPresence"]) {
     await assert.rejects(w.cif[name](), {
-      message: `${name} needs Dynamics 365 (its records, forms, search or Omnichannel services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`,
+      message: `${name} needs Dynamics 365 (its Omnichannel, notes, knowledge or analytics services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`,
       msdyn_name: name,
       errorCode: ErrorCode.NotSupported,
     });

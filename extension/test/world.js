@@ -16,13 +16,17 @@ const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
 /**
  * The background's router for the test extension, calling host through
- * its lanes as the background does, with the default allowlist unless told
- * otherwise.
+ * its lanes as the background does, with the default allowlist and
+ * records choices unless told otherwise.
  * @param {FakeHost} host
  * @param {readonly string[]} [allowed]
+ * @param {Record<string, string>} [recordAccess] the user's records choices by allowlist entry
  */
-export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS) {
-  return new Bridge({ lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL, allowedOrigins: async () => allowed });
+export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS, recordAccess = {}) {
+  return new Bridge({
+    lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL,
+    allowedOrigins: async () => allowed, recordAccess: async () => recordAccess,
+  });
 }
 
 /**

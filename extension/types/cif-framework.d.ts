@@ -98,16 +98,44 @@ declare namespace Microsoft.CIFramework {
   function getEnvironment(correlationId?: string): Promise<string>;
   function isConsoleApp(correlationId?: string): Promise<true>;
 
-  // Dynamics 365 data and Omnichannel services: these always reject with errorCode 1012 (NotSupported).
-  function createRecord(...args: unknown[]): Promise<never>;
-  function retrieveRecord(...args: unknown[]): Promise<never>;
-  function updateRecord(...args: unknown[]): Promise<never>;
-  function deleteRecord(...args: unknown[]): Promise<never>;
-  function searchAndOpenRecords(...args: unknown[]): Promise<never>;
-  function openForm(...args: unknown[]): Promise<never>;
-  function refreshForm(...args: unknown[]): Promise<never>;
-  function renderSearchPage(...args: unknown[]): Promise<never>;
-  function getEntityMetadata(...args: unknown[]): Promise<never>;
+  /** Entity form options, as Xrm.Navigation.openForm takes them; CIF Bridge reads entityName and entityId. */
+  interface EntityFormOptions {
+    entityName: string;
+    /** Leave it out for a new-record form. */
+    entityId?: string;
+    [option: string]: unknown;
+  }
+
+  // The organisation's records. Each resolves with CIF's JSON string; parse it with JSON.parse.
+  // A site the user has not allowed to read or write records is refused with errorCode 1025 (RecordsNotAllowed).
+  /** data: the attributes as a JSON string (or an object), lookups as "<nav>@odata.bind": "/<set>(<id>)". Resolves with '{"entityType","id"}'. */
+  function createRecord(entityName: string, data: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** options: OData query options ($select, $expand), with or without "?". Resolves with the record in the Web API's shape. */
+  function retrieveRecord(entityName: string, id: string, options?: string, correlationId?: string): Promise<string>;
+  /** Resolves with '{"entityType","id"}'. */
+  function updateRecord(entityName: string, id: string, data: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** Resolves with '{"entityType","id"}'. */
+  function deleteRecord(entityName: string, id: string, correlationId?: string): Promise<string>;
+  /**
+   * queryParameters: OData query options ($select, $filter, $orderby, $top, $expand, $search; a phone number matches by its digits).
+   * With searchOnly false, one match opens its record's page and any other number the search results.
+   * Resolves with '{"0": record, "1": record, …}' ("{}" for none).
+   */
+  function searchAndOpenRecords(entityName: string, queryParameters: string, searchOnly: boolean, correlationId?: string, searchType?: 0 | 1): Promise<string>;
+  /** Resolves with the entity's metadata, Attributes keyed by logical name (only those named, when given). */
+  function getEntityMetadata(entityName: string, attributes?: string[], correlationId?: string): Promise<string>;
+  /**
+   * Opens a record's page, or with no entityId a new-record form filled from formParameters (attributes by logical name;
+   * a lookup as its id with <name>name and <name>type). Each a JSON string or an object.
+   * Resolves once the page is open with '{"savedEntityReference":[{entityType, id, name}]}' ([] for a new record).
+   */
+  function openForm(entityFormOptions: string | EntityFormOptions, formParameters?: string | Record<string, unknown>, correlationId?: string): Promise<string>;
+  /** Reloads the record page in the focused tab of your focused session. Resolves with "null". */
+  function refreshForm(save?: boolean, correlationId?: string): Promise<string>;
+  /** Opens the search results for searchString in entityName. */
+  function renderSearchPage(entityName: string, searchString: string, correlationId?: string, searchType?: 0 | 1): Promise<void>;
+
+  // Omnichannel, notes, knowledge and analytics services: these always reject with errorCode 1012 (NotSupported).
   function insertNotes(...args: unknown[]): Promise<never>;
   function openKBSearchControl(...args: unknown[]): Promise<never>;
   function notifyEvent(...args: unknown[]): Promise<never>;

@@ -98,6 +98,11 @@ var methods = []method{
 	{"workspace.closeSession", Agent, closeSession},
 	{"workspace.closeTab", Agent, closeAgentTab},
 	{"workspace.focusTab", Agent, focusAgentTab},
+
+	{"records.page", Agent, recordsPage},
+	{"records.save", Agent, recordsSave},
+	{"records.create", Agent, recordsCreate},
+	{"records.search", Agent, recordsSearch},
 }
 
 // methodByName indexes methods; it is never written after initialisation.

@@ -44,6 +44,7 @@ func (c *Conn) open(id string) (*profile, error) {
 		MaxSessions: c.cfg.Settings.MaxSessions,
 		MaxTabs:     c.cfg.Settings.MaxTabsPerSession,
 		OrgURL:      c.cfg.Settings.OrganizationURL,
+		OData:       odataSlugs(c.cfg.Records, c.log.With("profile", id)),
 		Version:     version,
 		Now:         c.cfg.Now,
 		Emit:        c.emit,

@@ -27,6 +27,10 @@ import (
 // recordTimeout bounds one record call, below the extension's 9 s.
 const recordTimeout = 8 * time.Second
 
+// maxFormBytes bounds openForm's formParameters: they travel in the
+// address of the page that shows the form.
+const maxFormBytes = 64 << 10
+
 // OpenPage asks the extension's views to open one of its own pages in a
 // tab outside any session: a record, a new-record form, or search results.
 const OpenPage = "cifbridge.openPage"
@@ -338,6 +342,9 @@ func openForm(c call) (any, error) {
 	}
 	if err := requireEntity(opts.EntityName, blankEntity); err != nil {
 		return nil, err
+	}
+	if n := len(p.FormParameters); n > maxFormBytes {
+		return nil, errcode.Errorf(errcode.InvalidParams, "openForm: formParameters are %d bytes; a new-record form takes at most %d bytes of values: pass only the fields to fill in", n, maxFormBytes)
 	}
 	var params map[string]any
 	if _, err := stringOrObject(c.method, "formParameters", p.FormParameters, &params); err != nil {

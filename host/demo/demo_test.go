@@ -141,7 +141,7 @@ func TestEveryFileIsServedAndEveryReferenceIsLocal(t *testing.T) {
 // The console's controls that the end-to-end tests and docs/demo.md name.
 func TestTheConsoleHasItsControls(t *testing.T) {
 	page := file(t, "index.html")
-	for _, id := range []string{"status", "help", "customer", "incoming-chat", "incoming-call", "incoming-sms", "incoming-web", "capacity", "sessions", "log", "log-reads", "clear-log", "session-item"} {
+	for _, id := range []string{"status", "help", "customer", "caller", "known-caller", "unknown-caller", "incoming-chat", "incoming-call", "incoming-sms", "incoming-web", "capacity", "sessions", "log", "log-reads", "clear-log", "session-item"} {
 		assert.Contains(t, page, `id="`+id+`"`)
 	}
 	for _, action := range []string{"set-title", "open-tab", "request-focus", "new-activity", "kpi-breach"} {

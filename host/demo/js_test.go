@@ -18,7 +18,7 @@ func TestJavaScript(t *testing.T) {
 		}
 		t.Skip("SKIPPED: " + msg)
 	}
-	out, err := exec.Command(node, "--test", "--test-reporter=spec", "format.test.js").CombinedOutput()
+	out, err := exec.Command(node, "--test", "--test-reporter=spec", "format.test.js", "screenpop.test.js").CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test failed: %v\n%s", err, out)
 	}

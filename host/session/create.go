@@ -95,9 +95,9 @@ func (m *Manager) sessionTemplate(in CreateInput) (*templates.Session, error) {
 	return tpl, nil
 }
 
-// values are what the session's slugs resolve from.
-func (s *Session) values() templates.Values {
-	v := templates.Values{Params: s.Params, Session: map[string]any{"sessionId": s.ID}}
+// values are what a session's slugs resolve from.
+func (m *Manager) values(s *Session) templates.Values {
+	v := templates.Values{Params: s.Params, Session: map[string]any{"sessionId": s.ID}, OData: m.opts.OData}
 	if s.CustomerName != "" {
 		v.Session["customerName"] = s.CustomerName
 	}
@@ -118,7 +118,7 @@ func (s *Session) anchor() *Tab {
 // and focused) and its additional tabs.
 func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 	if tpl.AnchorTab != "" {
-		anchor, err := m.newTab(tpl.AnchorTab, s.values())
+		anchor, err := m.newTab(tpl.AnchorTab, m.values(s))
 		if err != nil {
 			return err
 		}
@@ -127,12 +127,12 @@ func (m *Manager) openTemplateTabs(s *Session, tpl *templates.Session) error {
 		s.FocusedTab = anchor.ID
 	}
 	// The title may read the anchor tab's parameters, so it comes second.
-	s.Title = orName(resolveTitle(s.values(), tpl.Title, tpl.UniqueName), tpl.Name)
+	s.Title = orName(resolveTitle(m.values(s), tpl.Title, tpl.UniqueName), tpl.Name)
 	if anchor := s.anchor(); anchor != nil && tpl.ApplyTitleToAnchorTab {
 		anchor.Title = s.Title
 	}
 	for _, name := range tpl.AdditionalTabs {
-		tab, err := m.newTab(name, s.values())
+		tab, err := m.newTab(name, m.values(s))
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,10 @@ type Options struct {
 	MaxSessions int    // DefaultMaxSessions when 0
 	MaxTabs     int    // DefaultMaxTabs when 0
 	OrgURL      string // Dynamics organisation URL for Dynamics tab pages
+	// OData answers the {$odata…} slugs of the templates' titles and
+	// parameters (the session manager never reads records itself); with
+	// none they resolve to empty text.
+	OData templates.OData
 	// Version is the version the given state is at, as Decode returned
 	// it, so that versions keep growing across restarts.
 	Version uint64

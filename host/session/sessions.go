@@ -87,7 +87,7 @@ func (m *Manager) SetSessionTitle(provider string, input map[string]any) (_ stri
 	if err != nil {
 		return "", err
 	}
-	v := s.values()
+	v := m.values(s)
 	v.Input = input
 	title := resolveTitle(v, s.TitleFormat, s.Template)
 	if title != s.Title {

@@ -84,7 +84,7 @@ func (m *Manager) CreateTab(provider string, in TabInput) (_ string, err error) 
 	if len(s.Tabs) >= m.opts.MaxTabs {
 		return "", errcode.Errorf(errcode.TabLimit, "The focused session already has %d tabs, its limit; close one (closeTab) before you create another, or raise maxTabsPerSession in settings.json", m.opts.MaxTabs)
 	}
-	v := s.values()
+	v := m.values(s)
 	v.Params = mergeParams(s.Params, in.TemplateParameters)
 	tab, terr := m.newTab(in.TemplateName, v)
 	if terr != nil {
@@ -178,7 +178,7 @@ func (m *Manager) SetTabTitle(provider, tabID string, input map[string]any) (_ s
 	if input == nil {
 		return "", errcode.Errorf(errcode.InvalidParams, "The input Parameter cannot be NULL: pass the values of the tab template's title slugs, such as {title: \"…\"} for a title of \"{title}\"")
 	}
-	v := s.values()
+	v := m.values(s)
 	v.Params = mergeParams(s.Params, t.TemplateParameters)
 	v.Input = input
 	title := resolveTitle(v, t.TitleFormat, t.Template)

@@ -11,10 +11,12 @@ import (
 // Slug syntax. A slug is `{name}` with no braces or double quotes inside,
 // so `{a}{b}` is two slugs and a JSON text such as `{"name":"{customer}"}`
 // keeps its own braces while the slug inside it resolves. A Dataverse query
-// `{$odata.…}` may nest one slug inside it.
+// `{$odata.…}` (any letter case, as Dynamics reads it) may nest slugs one
+// level deep; anySlug matches either kind, so that one pass resolves both
+// and no inserted value is ever resolved again.
 var (
-	slugPattern  = regexp.MustCompile(`\{([^{}"]*)\}`)
-	odataPattern = regexp.MustCompile(`\{\$odata\.(?:[^{}]|\{[^{}]*\})*\}`)
+	slugPattern = regexp.MustCompile(`\{([^{}"]*)\}`)
+	anySlug     = regexp.MustCompile(`\{(?i:\$odata)\.(?:[^{}]|\{[^{}]*\})*\}|\{[^{}"]*\}`)
 )
 
 // Values are what a slug or a parameter can be resolved from, most
@@ -32,6 +34,8 @@ type Values struct {
 	// Session holds values the session itself provides (customerName,
 	// sessionId), used when nothing more specific is given.
 	Session map[string]any
+	// OData answers {$odata…} slugs; with none they are empty.
+	OData OData
 }
 
 // lookup finds a slug's value in scope: the call's input, the scope's own
@@ -61,36 +65,33 @@ func (v Values) lookup(scope, name string) (any, bool) {
 // same large value many times could otherwise ask for gigabytes.
 const MaxResolved = 1 << 20
 
-// Resolve replaces every slug in s with its value in scope (a template's
-// unique name, or "" for global only). The rules, from CIF:
+// Resolve replaces every slug in s, a template's own text (a title), with
+// its value in scope (a template's unique name, or "" for global only).
+// The rules, from CIF:
 //   - {name}: the scope's parameters first, then global ones;
 //   - {anchor.name}: the anchor tab's resolved parameter;
 //   - {$session.x.name}, {$oc.x.name}: resolved as {name};
-//   - {$odata.…} and any other {$…}: empty, since there is no Dataverse
-//     here to query;
-//   - anything unresolved: empty.
+//   - {$odata.entity.attribute.?options}: what v.OData answers (see
+//     OData); at most MaxODataSlugs of them in one text, the others empty;
+//   - any other {$…}, and anything unresolved: empty.
 //
 // Values are inserted as they are: a slug inside a value stays text. Slugs
 // that would take the result past MaxResolved resolve to empty.
 func (v Values) Resolve(s, scope string) string {
-	out, _ := v.resolve(s, scope)
+	out, _ := v.resolveWithin(s, scope, MaxResolved, true)
 	return out
 }
 
-// resolve is Resolve, and also reports whether the result was cut short
-// at MaxResolved.
-func (v Values) resolve(s, scope string) (string, bool) {
-	return v.resolveWithin(s, scope, MaxResolved)
-}
-
 // resolveWithin resolves s, cutting the result short at limit bytes.
-func (v Values) resolveWithin(s, scope string, limit int) (string, bool) {
+// Only a template's own text (own) may query the organisation: in a value
+// a page passed, {$odata…} is empty, so that no page can make a template
+// read records for it.
+func (v Values) resolveWithin(s, scope string, limit int, own bool) (string, bool) {
 	if !strings.Contains(s, "{") {
 		return s, len(s) > limit
 	}
-	s = odataPattern.ReplaceAllLiteralString(s, "")
-	size, cut := len(s), false
-	out := slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
+	size, cut, queries := len(s), false, 0
+	out := anySlug.ReplaceAllStringFunc(s, func(slug string) string {
 		name := strings.TrimSpace(slug[1 : len(slug)-1])
 		if name == "" {
 			return slug
@@ -99,16 +100,16 @@ func (v Values) resolveWithin(s, scope string, limit int) (string, bool) {
 		if cut {
 			return ""
 		}
-		if strings.HasPrefix(name, "$session.") || strings.HasPrefix(name, "$oc.") {
-			name = name[strings.LastIndexByte(name, '.')+1:]
-		} else if strings.HasPrefix(name, "$") {
-			return ""
+		var text string
+		if isOData(name) {
+			if !own || queries == MaxODataSlugs {
+				return ""
+			}
+			queries++
+			text = v.odata(name, scope)
+		} else {
+			text, _ = v.value(name, scope)
 		}
-		val, ok := v.lookup(scope, name)
-		if !ok {
-			return ""
-		}
-		text := Text(val)
 		if size+len(text) > limit {
 			cut = true
 			return ""
@@ -117,6 +118,20 @@ func (v Values) resolveWithin(s, scope string, limit int) (string, bool) {
 		return text
 	})
 	return out, cut
+}
+
+// value is the text of a plain slug's value, and whether it has one.
+func (v Values) value(name, scope string) (string, bool) {
+	if strings.HasPrefix(name, "$session.") || strings.HasPrefix(name, "$oc.") {
+		name = name[strings.LastIndexByte(name, '.')+1:]
+	} else if strings.HasPrefix(name, "$") {
+		return "", false
+	}
+	val, ok := v.lookup(scope, name)
+	if !ok {
+		return "", false
+	}
+	return Text(val), true
 }
 
 // Text renders a parameter value as slug text: strings as they are,
@@ -161,18 +176,12 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 	out := make(map[string]any, len(specs))
 	scoped, _ := v.Params[t.UniqueName].(map[string]any)
 	for _, spec := range specs {
-		raw, ok := scoped[spec.Name]
-		if !ok {
-			raw, ok = v.Params[spec.Name]
-		}
-		if !ok {
-			raw, ok = t.Parameters[spec.Name]
-		}
+		raw, own, ok := v.param(scoped, t, spec.Name)
 		if !ok {
 			continue
 		}
 		budget := MaxResolved
-		raw = v.resolveDeep(raw, t.UniqueName, &budget)
+		raw = v.resolveDeep(raw, t.UniqueName, &budget, own)
 		if budget < 0 {
 			return nil, fmt.Errorf("parameter %q of tab template %q resolves to more than %d bytes; pass shorter values in templateParameters (each {slug} inserts its value again)", spec.Name, t.UniqueName, MaxResolved)
 		}
@@ -187,14 +196,27 @@ func (v Values) TabParams(t *Tab) (map[string]any, error) {
 	return out, nil
 }
 
+// param finds a tab parameter's value: passed for the tab, passed
+// globally, or the template's own (own is true only then).
+func (v Values) param(scoped map[string]any, t *Tab, name string) (raw any, own, ok bool) {
+	if raw, ok = scoped[name]; ok {
+		return raw, false, true
+	}
+	if raw, ok = v.Params[name]; ok {
+		return raw, false, true
+	}
+	raw, ok = t.Parameters[name]
+	return raw, ok, ok
+}
+
 // resolveDeep resolves the slugs of a string, or of every string inside
 // an object or array (a json parameter's configured value), within a
 // budget of bytes shared by all of them; a budget overrun leaves it
-// negative.
-func (v Values) resolveDeep(val any, scope string, budget *int) any {
+// negative. own says the value is the template's own, not a page's.
+func (v Values) resolveDeep(val any, scope string, budget *int, own bool) any {
 	switch x := val.(type) {
 	case string:
-		out, cut := v.resolveWithin(x, scope, max(*budget, 0))
+		out, cut := v.resolveWithin(x, scope, max(*budget, 0), own)
 		*budget -= len(out)
 		if cut {
 			*budget = -1
@@ -203,13 +225,13 @@ func (v Values) resolveDeep(val any, scope string, budget *int) any {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = v.resolveDeep(e, scope, budget)
+			out[k] = v.resolveDeep(e, scope, budget, own)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = v.resolveDeep(e, scope, budget)
+			out[i] = v.resolveDeep(e, scope, budget, own)
 		}
 		return out
 	}

@@ -80,7 +80,7 @@ var defs = []Def{
 	{Timeout, "Timeout", "no reply in time (9 s in the background, 10 s in the page)"},
 	{ProtocolMismatch, "ProtocolMismatch", "the extension and cif-host speak different protocol versions"},
 	{OriginNotAllowed, "OriginNotAllowed", "the page's origin is not on the allowlist, or it is a cross-origin frame"},
-	{NotSupported, "NotSupported", "a CIF method that needs Dynamics itself (records, search, forms)"},
+	{NotSupported, "NotSupported", "a CIF method that needs Dynamics' own services (notes, knowledge base, Omnichannel, analytics)"},
 	{AgentOnly, "AgentOnly", "one of the agent's own operations, called by a web page"},
 	{ExtensionUnavailable, "ExtensionUnavailable", "the page's script got no answer from the extension"},
 	{ProfileBusy, "ProfileBusy", "another cif-host holds this browser profile's state"},

@@ -2,8 +2,10 @@
 // what cif-host reports about itself.
 import { BackgroundMethod } from "../../shared/methods.js";
 import { DEFAULT_ALLOWED_ORIGINS, extraPatterns, validEntry } from "../../shared/origins.js";
+import { loadRecordAccess } from "../../shared/recordaccess.js";
 import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js";
 import { callBackground } from "../shared/client.js";
+import { forgetRemoved, recordsChoice } from "./records.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -14,7 +16,8 @@ function say(text) {
 }
 
 /** @param {readonly string[]} entries */
-function renderList(entries) {
+async function renderList(entries) {
+  const choices = await loadRecordAccess(storage);
   const items = entries.map((entry) => {
     const remove = document.createElement("button");
     remove.type = "button";
@@ -24,7 +27,7 @@ function renderList(entries) {
     const label = document.createElement("span");
     label.textContent = entry;
     const li = document.createElement("li");
-    li.append(label, remove);
+    li.append(label, recordsChoice(storage, entry, choices, say), remove);
     return li;
   });
   document.getElementById("origins").replaceChildren(...items);
@@ -36,7 +39,8 @@ function renderList(entries) {
  */
 async function update(entries, message) {
   await saveAllowedOrigins(storage, entries);
-  renderList(entries);
+  await forgetRemoved(storage, entries);
+  await renderList(entries);
   say(message);
 }
 

@@ -1,27 +1,50 @@
-// The page of a session tab that has no address of its own (a Dynamics
-// page with no organisation configured, a control such as the active
-// conversation): it shows the tab's template and its resolved parameters,
-// and follows the host's changes (setTabTitle, closing).
+// The page of a session tab that has no address of its own, and of the
+// extension's record pages. A session tab of an entity record, search or
+// entity list that names an entity shows that record page (with no
+// organisationUrl configured such tabs have no address); any other (a
+// control such as the active conversation) shows its template and
+// resolved parameters. It follows the host's changes (setTabTitle,
+// closing). With ?page=… and no tab, it shows a record page of its own,
+// outside any session (pagelinks.js).
 import { ErrorCode } from "../../shared/contract.js";
+import { readPageQuery } from "../../shared/pagelinks.js";
 import { readWorkspace } from "../../shared/workspace.js";
+import { showPage, tabPage } from "../records/page.js";
 import { callBackground, watchWorkspace } from "../shared/client.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
-const tabId = new URLSearchParams(location.search).get("tab") ?? "";
+const query = new URLSearchParams(location.search);
+const tabId = query.get("tab") ?? "";
+const page = /** @type {HTMLElement} */ (document.getElementById("page"));
+
+/** @param {string} method @param {object} args */
+const call = (method, args) => callBackground(api, method, args);
+
+/** Whether this tab's record page is on screen: workspace changes leave it (and the agent's edits) alone. */
+let shownPage = false;
 
 /**
  * @param {string} id
  * @param {string} text
  */
 function text(id, text) {
-  document.getElementById(id).textContent = text;
+  /** @type {HTMLElement} */ (document.getElementById(id)).textContent = text;
+}
+
+/**
+ * Shows either the record page or the tab's details.
+ * @param {boolean} record
+ */
+function showing(record) {
+  page.hidden = !record;
+  /** @type {HTMLElement} */ (document.getElementById("details")).hidden = record;
 }
 
 async function render() {
   let workspace, tab;
   try {
-    workspace = await readWorkspace((method, args) => callBackground(api, method, args));
-    tab = await callBackground(api, "workspace.tab", { tabId }).catch((err) => {
+    workspace = await readWorkspace(call);
+    tab = await call("workspace.tab", { tabId }).catch((err) => {
       if (err.code === ErrorCode.TabNotFound) return null;
       throw err;
     });
@@ -32,14 +55,35 @@ async function render() {
   }
   const session = workspace.sessions.find((s) => s.id === tab?.sessionId);
   if (!session || !tab) {
+    showing(false);
     document.title = "Closed tab";
     text("title", "This tab was closed");
     text("status", "Its session or the tab itself is no longer open.");
     document.body.dataset.ready = "closed";
     return;
   }
-  document.title = tab.title || tab.template;
   text("session", `${session.title || session.template} · ${session.provider}`);
+  text("status", "");
+  const ref = tabPage(tab, query);
+  if (ref) {
+    showing(true);
+    if (!shownPage) {
+      shownPage = true;
+      await showPage(page, ref, call);
+    }
+    document.body.dataset.ready = "true";
+    return;
+  }
+  showDetails(tab);
+}
+
+/**
+ * The tab's template and its resolved parameters.
+ * @param {any} tab
+ */
+function showDetails(tab) {
+  showing(false);
+  document.title = tab.title || tab.template;
   text("title", tab.title || tab.template);
   text("about", `Template ${tab.template}, page type ${tab.pageType}${tab.anchor ? ", the session's anchor tab" : ""}.`);
   const rows = Object.entries(tab.params ?? {}).map(([name, value]) => {
@@ -52,10 +96,27 @@ async function render() {
     tr.append(th, td);
     return tr;
   });
-  document.querySelector("#params tbody").replaceChildren(...rows);
-  text("status", "");
+  /** @type {HTMLElement} */ (document.querySelector("#params tbody")).replaceChildren(...rows);
   document.body.dataset.ready = "true";
 }
 
-watchWorkspace(api, render);
-render();
+/** A record page of its own, outside any session. */
+async function renderStandalone() {
+  const ref = readPageQuery(location.search);
+  if (!ref) {
+    text("title", "Nothing to show");
+    text("status", "This page shows a session's tab (?tab=ID) or a record page (?page=record&entity=contact&id=ID); its address names neither.");
+    document.body.dataset.ready = "error";
+    return;
+  }
+  showing(true);
+  await showPage(page, ref, call);
+  document.body.dataset.ready = "true";
+}
+
+if (tabId) {
+  watchWorkspace(api, render);
+  render();
+} else {
+  renderStandalone();
+}

@@ -5,6 +5,7 @@
 import {
   BRIDGE_PROBLEMS, capacityText, describeError, errorText, formatCall, formatValue, parsePayload, sampleId, sampleName,
 } from "./format.js";
+import { knownNumber, screenPop, unknownNumber } from "./screenpop.js";
 
 /** How long to wait for CIFInitDone before explaining that the extension is missing. */
 const INIT_WAIT_MS = 2500;
@@ -21,6 +22,9 @@ const ui = {
   incoming: /** @type {HTMLFormElement} */ (byId("incoming")),
   customer: /** @type {HTMLInputElement} */ (byId("customer")),
   newName: byId("new-name"),
+  caller: /** @type {HTMLInputElement} */ (byId("caller")),
+  knownCaller: byId("known-caller"),
+  unknownCaller: byId("unknown-caller"),
   channelButtons: /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll("button[data-channel]")]),
   capacity: byId("capacity"),
   sessions: byId("sessions"),
@@ -37,7 +41,8 @@ const ui = {
  */
 const CHANNELS = {
   chat: { template: "msdyn_chat_session", extra: () => ({}) },
-  call: { template: "msdyn_voicecall_session", extra: () => ({ phoneNumber: samplePhone() }) },
+  // A call's customer is the caller's number, until the screen pop finds who it is.
+  call: { template: "msdyn_voicecall_session", extra: (number) => ({ phoneNumber: number }) },
   sms: { template: "msdyn_sms_session", extra: () => ({ phoneNumber: samplePhone() }) },
   // The website session's anchor tab (msdyn_website_tab) opens templateParameters.url.
   web: { template: "msdyn_website_session", extra: (customer) => ({ url: profileUrl(customer, "web"), title: profileTitle(customer) }) },
@@ -290,17 +295,19 @@ let creating = false;
  * @param {string} channel
  */
 async function incoming(channel) {
-  const customer = ui.customer.value.trim();
+  const field = channel === "call" ? ui.caller : ui.customer;
+  const customer = field.value.trim();
   const spec = CHANNELS[channel];
   if (!spec || creating) return;
   if (customer === "") {
-    ui.customer.focus();
+    field.focus();
     return;
   }
   creating = true;
   let id;
   try {
     id = await openSession(channel, spec, customer);
+    if (id !== undefined && channel === "call") await popCaller(id, customer);
   } finally {
     creating = false;
   }
@@ -330,8 +337,30 @@ async function openSession(channel, spec, customer) {
     customerName: customer,
   }]);
   if (!created.ok) return undefined;
-  ui.customer.value = sampleName(customer);
+  if (channel !== "call") ui.customer.value = sampleName(customer);
   return String(created.value);
+}
+
+/**
+ * The screen pop of a call's session: the caller's contact opens in it
+ * (and titles it), or a new contact's form does.
+ * @param {string} id the session
+ * @param {string} number the caller's number
+ */
+async function popCaller(id, number) {
+  const name = await screenPop(call, number);
+  if (name) await call("setSessionTitle", [{ sessionId: id, customer: name }]);
+}
+
+/** Fills in a number the organisation knows, or says how to give it contacts. */
+async function pickKnownCaller() {
+  const number = await knownNumber(call);
+  if (number) {
+    ui.caller.value = number;
+    return;
+  }
+  ui.caller.value = unknownNumber();
+  log("info", "screen pop", "the organisation has no contact with a phone number, so every call is unknown. For sample contacts, add \"records\": {\"sample\": true} to cif-bridge's settings.json and restart cif-host (see CIF Bridge's docs/records.md).");
 }
 
 /**
@@ -385,6 +414,10 @@ ui.customer.value = sampleName();
 ui.newName.addEventListener("click", () => {
   ui.customer.value = sampleName(ui.customer.value);
 });
+ui.knownCaller.addEventListener("click", pickKnownCaller);
+ui.unknownCaller.addEventListener("click", () => {
+  ui.caller.value = unknownNumber();
+});
 
 ui.incoming.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -432,6 +465,7 @@ async function start(event) {
   for (const name of ["onSessionSwitched", "onSessionClosed"]) await call("addHandler", [name, systemEventHandler(name)]);
   for (const button of ui.channelButtons) button.disabled = false;
   await refresh();
+  await pickKnownCaller();
 }
 
 /** Says what to do when the API never appears, rather than failing silently. */
