@@ -150,8 +150,12 @@ func TestRecordPagesOutsideSessionsAndWhoMayUseRecords(t *testing.T) {
 			p.record(`Microsoft.CIFramework.retrieveRecord("contact", `+js(boID)+`, "?$select=jobtitle")`, &rec)
 			assert.Equal(t, "Buyer", rec["jobtitle"])
 
+			// The agent starts an edit while the provider changes the record:
+			// the page warns (cifbridge.recordChanged), and the save is refused.
+			bo.eval(`(() => { const f = document.querySelector('[name="jobtitle"]'); f.value = "Clerk"; f.dispatchEvent(new Event("input", {bubbles: true})); })()`)
 			p.record(`Microsoft.CIFramework.updateRecord("contact", `+js(boID)+`, JSON.stringify({jobtitle: "Owner"}))`, &rec)
-			bo.saveField("jobtitle", "Clerk")
+			until(t, d, bo.id, `document.getElementById("record-status")?.dataset.state === "changed"`)
+			bo.eval(`document.getElementById("record-save").click()`)
 			until(t, d, bo.id, `document.getElementById("record-status")?.dataset.state === "conflict"`)
 			p.record(`Microsoft.CIFramework.retrieveRecord("contact", `+js(boID)+`, "?$select=jobtitle")`, &rec)
 			assert.Equal(t, "Owner", rec["jobtitle"], "the provider's change was not lost")
