@@ -2,12 +2,16 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cifbridge/cif-bridge/host/records/postgres/pgtest"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 )
 
@@ -21,16 +25,46 @@ import (
 func TestAnotherAgentsChangeShowsOnTheOpenRecordPage(t *testing.T) {
 	b := browsers[0]
 	r, srv := startWithRecords(t, b)
+	// The other agent: the same organisation (the world's data folder),
+	// folders of its own for everything else.
+	t.Setenv("XDG_DATA_HOME", r.w.data)
+	other := hosttest.NewDirs(t)
+	liveChanges(t, b, r, srv, other)
+}
+
+// The same with the team's organisation on PostgreSQL (a cluster of the
+// test's own), both agents' settings.json naming it.
+func TestAnotherAgentsChangeShowsOnTheOpenRecordPageOnPostgreSQL(t *testing.T) {
+	cluster, err := pgtest.New(pgtest.Options{})
+	if errors.Is(err, pgtest.ErrNotInstalled) {
+		pgtest.Require(t) // skips loudly, or fails under CIF_E2E=require
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, cluster.Remove()) })
+	name, err := cluster.NewDatabase(t.Context())
+	require.NoError(t, err)
+	pw := filepath.Join(t.TempDir(), "pgpassword")
+	require.NoError(t, os.WriteFile(pw, []byte(pgtest.Password+"\n"), 0o600))
+	settings, err := json.Marshal(map[string]any{"records": map[string]any{"database": cluster.URL("agent", name), "passwordFile": pw}})
+	require.NoError(t, err)
+	b := browsers[0]
+	r, srv := startWithSettings(t, b, settings)
+	other := hosttest.NewDirs(t)
+	require.NoError(t, os.MkdirAll(filepath.Dir(other.App(t, "settings.json")), 0o700))
+	require.NoError(t, os.WriteFile(other.App(t, "settings.json"), settings, 0o600))
+	liveChanges(t, b, r, srv, other)
+}
+
+// liveChanges opens Ann's record page in the browser and has another
+// agent, a cif-host over pipes with folders other, change it.
+func liveChanges(t *testing.T, b browserKind, r *running, srv *httptest.Server, otherDirs hosttest.Dirs) {
+	t.Helper()
 	d := r.driver(t)
 	p := openProvider(t, r, srv.URL)
 	var opened map[string][]map[string]string
 	p.record(`Microsoft.CIFramework.openForm({entityName: "contact", entityId: `+js(annID)+`})`, &opened)
 	ann := recordPage(t, d, b.extensionURL(t, "views/tab/tab.html?page=record&entity=contact&id="+annID), "record")
-
-	// The other agent: the same organisation (the world's data folder),
-	// folders of its own for everything else.
-	t.Setenv("XDG_DATA_HOME", r.w.data)
-	other := hosttest.Start(t, hosttest.Dirs{Config: filepath.Join(t.TempDir(), "config"), State: filepath.Join(t.TempDir(), "state")})
+	other := hosttest.Start(t, otherDirs)
 	other.Hello("agent-b")
 	update := func(jobtitle string) {
 		t.Helper()

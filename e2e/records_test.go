@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,8 +25,18 @@ const (
 // pages.
 func startWithRecords(t *testing.T, b browserKind) (*running, *httptest.Server) {
 	t.Helper()
+	return startWithSettings(t, b, nil)
+}
+
+// startWithSettings is startWithRecords with a settings.json (nil for
+// none): a team's organisation, say.
+func startWithSettings(t *testing.T, b browserKind, settings []byte) (*running, *httptest.Server) {
+	t.Helper()
 	srv, _ := servePages(t)
 	w := newWorld(t)
+	if settings != nil {
+		require.NoError(t, os.WriteFile(filepath.Join(w.config, "cif-bridge", "settings.json"), settings, 0o600))
+	}
 	_, stderr, code := hosttest.Command(t, []string{"XDG_CONFIG_HOME=" + w.config, "XDG_STATE_HOME=" + w.state, "XDG_DATA_HOME=" + w.data},
 		"records", "import", "testdata/organisation.json")
 	require.Zero(t, code, "cif-host records import: %s", stderr)
