@@ -168,10 +168,15 @@ func (Dialect) Migration(version int) []string {
 func (Dialect) TxOptions() *sql.TxOptions { return &sql.TxOptions{Isolation: sql.LevelSerializable} }
 
 // Retry implements sqlstore.Dialect: serialisation failures and
-// deadlocks.
+// deadlocks; and a connection found dead before anything reached the
+// server (pgconn.SafeToRetry: one the server closed while it sat idle in
+// the pool, as a restart leaves them), which the pool then replaces.
 func (Dialect) Retry(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	if errors.As(err, &pe) {
+		return pe.Code == "40001" || pe.Code == "40P01"
+	}
+	return pgconn.SafeToRetry(err)
 }
 
 // Explain implements sqlstore.Dialect.

@@ -132,9 +132,10 @@ func (w *wtx) changed(entity, id string, version int64) {
 	w.changes = append(w.changes, records.Changed{Entity: entity, ID: id, Version: version, Deleted: version == 0})
 }
 
-// maxAttempts bounds how often a write that the database could not
-// serialise with a concurrent one (PostgreSQL's serialisable
-// transactions) is run again.
+// maxAttempts bounds how often a transaction is run again: a write the
+// database could not serialise with a concurrent one (PostgreSQL's
+// serialisable transactions), or one whose connection was found dead
+// before anything reached the server.
 const maxAttempts = 8
 
 // write runs fn in a write transaction: all of it or nothing. A
@@ -176,8 +177,19 @@ func (s *Store) writeOnce(ctx context.Context, fn func(*wtx) error) error {
 	return nil
 }
 
-// read runs fn in a read-only transaction, one consistent view.
+// read runs fn in a read-only transaction, one consistent view; again,
+// on a fresh connection, when the dialect says the failure allows it.
 func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.readOnce(ctx, fn)
+		if err == nil || attempt == maxAttempts || !s.dialect.Retry(err) || ctx.Err() != nil {
+			return err
+		}
+		s.logger.Debug("running a read again", "attempt", attempt, "error", err)
+	}
+}
+
+func (s *Store) readOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return s.unavailable("starting a read", err)
