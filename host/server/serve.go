@@ -69,7 +69,7 @@ type Notifier interface {
 	// out after the replies already waiting to be written. It fails with
 	// ErrClosed once the connection has ended, and with ErrBackedUp
 	// (the event is dropped) while the browser is too far behind in
-	// reading.
+	// reading (events fill half the writer's queue).
 	Notify(n protocol.Notification) error
 }
 
@@ -295,13 +295,14 @@ func (c *conn) Notify(n protocol.Notification) error {
 	if c.closed || c.broken {
 		return ErrClosed
 	}
-	select {
-	case c.outbox <- out{frames: [][]byte{frame}, event: true}:
-		c.queued++
-		return nil
-	default:
+	// Events take at most half the queue, so that replies always find
+	// room behind them.
+	if len(c.outbox) >= cap(c.outbox)/2 {
 		return ErrBackedUp
 	}
+	c.outbox <- out{frames: [][]byte{frame}, event: true}
+	c.queued++
+	return nil
 }
 
 // flush sends what the serving goroutine queued, unless the writer

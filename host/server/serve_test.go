@@ -200,14 +200,40 @@ func TestAnEventWaitsBehindTheRepliesBeforeIt(t *testing.T) {
 
 func TestNotifyNeverWaitsForTheBrowser(t *testing.T) {
 	c, f := start(t)
+	f.holding = make(chan struct{}, 1)
 	n := <-f.attached
-	c.Send("held", nil) // the writer waits on it: nothing is written
-	var err error
-	for i := 0; i < 1000 && err == nil; i++ {
-		err = n.Notify(changed("c"))
+	held := c.Send("held", nil) // the writer waits on it: nothing is written
+	select {
+	case <-f.holding:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held request was not handled within 10 s")
 	}
-	assert.ErrorIs(t, err, server.ErrBackedUp, "a full queue drops the event rather than wait")
+	queued := 0
+	var err error
+	for ; queued < 1000; queued++ {
+		if err = n.Notify(changed("c")); err != nil {
+			break
+		}
+	}
+	assert.ErrorIs(t, err, server.ErrBackedUp, "a backed-up queue drops the event rather than wait")
+	assert.Less(t, queued, 256, "events leave room for replies")
 	f.gate.release()
+	// The held reply may have been queued before the events or after
+	// some: all come, each once.
+	changes := 0
+	for range queued + 2 {
+		m := c.Read()
+		switch {
+		case m.ID != nil:
+			assert.JSONEq(t, fmt.Sprint(held), string(m.ID))
+		case m.Method == "changed":
+			changes++
+		default:
+			assert.Equal(t, "evt", m.Method)
+		}
+	}
+	assert.Equal(t, queued, changes)
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result), "the connection goes on")
 	c.Stop()
 	<-f.closed
 	assert.ErrorIs(t, n.Notify(changed("d")), server.ErrClosed)
