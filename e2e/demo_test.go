@@ -43,8 +43,9 @@ func serveDemo(t *testing.T) string {
 }
 
 // TestTheDemoConsole works the demo provider page as a newcomer would: an
-// incoming chat opens a session, the agent closes it, and the page's log
-// shows the events it received.
+// incoming chat asks the agent, who accepts in the panel, which opens a
+// session; the agent closes it, and the page's log shows the events it
+// received.
 func TestTheDemoConsole(t *testing.T) {
 	url := serveDemo(t)
 	for _, b := range browsers {
@@ -59,7 +60,12 @@ func TestTheDemoConsole(t *testing.T) {
 			until(t, d, demo.id, `document.getElementById("status").dataset.state === "ready"`)
 
 			demo.eval(`(document.getElementById("customer").value = "Ann Contoso", document.getElementById("incoming-chat").click())`)
+			until(t, d, demo.id, `document.querySelectorAll("#waiting > li").length === 1`)
+			until(t, d, panel.id, `document.querySelector("#incoming .title")?.textContent === "Incoming chat request"`)
+			assert.JSONEq(t, `"Ann Contoso"`, string(panel.eval(`document.querySelector("#incoming dd").textContent`)))
+			panel.eval(`document.querySelector("#incoming [data-action=accept]").click()`)
 			until(t, d, demo.id, `document.querySelectorAll("#sessions > li[data-session]").length === 1`)
+			assert.JSONEq(t, `0`, string(demo.eval(`document.querySelectorAll("#waiting > li").length`)))
 			var session string
 			require.NoError(t, jsonUnmarshal(demo.eval(`document.querySelector("#sessions > li[data-session]").dataset.session`), &session))
 			assert.Regexp(t, sessionID, session)
@@ -89,6 +95,7 @@ func TestTheDemoConsolesScreenPop(t *testing.T) {
 			require.NoError(t, err)
 			demo := &tab{t: t, d: d, id: id}
 			until(t, d, demo.id, `document.getElementById("status").dataset.state === "ready" && document.getElementById("caller").value.startsWith("+1 (")`)
+			demo.eval(`(document.getElementById("ask-first").checked = false, true)`) // straight to the screen pop: TestTheDemoConsole asks the agent
 
 			focusedPage := func(view string) *tab {
 				var tabID string

@@ -29,6 +29,9 @@ type driver interface {
 	// eval runs expr in the tab, as if the user had just clicked, awaits
 	// it and returns its value as JSON.
 	eval(tab, expr string) (json.RawMessage, error)
+	// click presses and releases the left mouse button at a point of the
+	// tab's viewport: a click the page sees as the user's (isTrusted).
+	click(tab string, x, y float64) error
 }
 
 // rpc is a request/response client over some transport: the DevTools pipe
@@ -218,6 +221,20 @@ func (c *cdp) screenshot(tab string, width, height int) ([]byte, error) {
 	return shot.Data, json.Unmarshal(raw, &shot)
 }
 
+func (c *cdp) click(tab string, x, y float64) error {
+	c.mu.Lock()
+	session := c.sessions[tab]
+	c.mu.Unlock()
+	for _, kind := range []string{"mouseMoved", "mousePressed", "mouseReleased"} {
+		if _, err := c.call(map[string]any{"method": "Input.dispatchMouseEvent", "sessionId": session, "params": map[string]any{
+			"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1,
+		}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // attach opens a session on a target, through which eval runs.
 func (c *cdp) attach(targetID string) (string, error) {
 	raw, err := c.call(map[string]any{"method": "Target.attachToTarget", "params": map[string]any{"targetId": targetID, "flatten": true}})
@@ -351,6 +368,21 @@ func (b *bidi) activate(tab string) error {
 
 func (b *bidi) close(tab string) error {
 	_, err := b.call(map[string]any{"method": "browsingContext.close", "params": map[string]any{"context": tab}})
+	return err
+}
+
+func (b *bidi) click(tab string, x, y float64) error {
+	_, err := b.call(map[string]any{"method": "input.performActions", "params": map[string]any{
+		"context": tab,
+		"actions": []any{map[string]any{
+			"type": "pointer", "id": "mouse", "parameters": map[string]any{"pointerType": "mouse"},
+			"actions": []any{
+				map[string]any{"type": "pointerMove", "x": int(x), "y": int(y), "origin": "viewport"},
+				map[string]any{"type": "pointerDown", "button": 0},
+				map[string]any{"type": "pointerUp", "button": 0},
+			},
+		}},
+	}})
 	return err
 }
 

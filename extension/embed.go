@@ -13,7 +13,7 @@ import (
 
 // Files are the extension's files, as a browser loads them.
 //
-//go:embed manifest.json background content shared views
+//go:embed manifest.json background content shared views icons
 var Files embed.FS
 
 // Manifest is the part of manifest.json Go code needs.

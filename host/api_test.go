@@ -368,7 +368,7 @@ func TestACorruptStateFileIsMovedAside(t *testing.T) {
 	kept, err := os.ReadFile(aside[0])
 	require.NoError(t, err)
 	assert.Equal(t, `{"format":1,"state":{"sessions":[null]}}`, string(kept), "kept as it was, for inspection")
-	assert.Contains(t, p.Stderr(), "state file unreadable; moved it aside and started with no sessions")
+	p.WaitStderr("state file unreadable; moved it aside and started with no sessions")
 	log, err := os.ReadFile(filepath.Join(dirs.State, "cif-bridge", "cif-host.log"))
 	require.NoError(t, err)
 	assert.Contains(t, string(log), "movedTo="+aside[0])
@@ -400,8 +400,8 @@ func TestTemplateProblemsAreReportedAndTheRestStaysUsable(t *testing.T) {
 		"field":    "anchorTab",
 		"message":  `names tab template "contoso_missing", which does not exist; add it to applicationTabTemplates or fix the name`,
 	}}, res["problems"])
-	assert.Contains(t, p.Stderr(), "configuration problem")
-	assert.Contains(t, p.Stderr(), "contoso_missing")
+	p.WaitStderr("configuration problem")
+	p.WaitStderr("contoso_missing")
 
 	id, _ := ok(t, p, "createSession", as(provider, map[string]any{"input": map[string]any{"templateName": "contoso_call", "templateParameters": map[string]any{"phone": "555"}}}))
 	info, _ := ok(t, p, "getSession", as(provider, map[string]any{"sessionId": unquote(t, id)}))

@@ -4,7 +4,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,13 +76,13 @@ func TestExitsPromptlyWhenTheBrowserClosesStdin(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
 	p.Hello("profile-1")
 	p.CloseStdin()
-	assert.Equal(t, 0, p.Wait(time.Second))
+	assert.Equal(t, 0, p.Wait(exitBound))
 }
 
 func TestExitsWhenTheStreamIsNotNativeMessaging(t *testing.T) {
 	p := hosttest.Start(t, hosttest.NewDirs(t))
 	p.SendBytes([]byte("GET / HTTP/1.1\r\n"))
-	assert.Equal(t, 1, p.Wait(time.Second))
+	assert.Equal(t, 1, p.Wait(exitBound))
 	assert.Contains(t, p.Stderr(), "input is not native messaging; closing")
 }
 
@@ -113,7 +112,7 @@ func TestRefusesACallerItWasNotInstalledFor(t *testing.T) {
 			require.NotNil(t, m.Error)
 			assert.Equal(t, errcode.OriginNotAllowed, m.Error.Code)
 			assert.Equal(t, "cif-host was started for "+args[len(args)-1]+", which is not the CIF Bridge extension it was installed for; if that extension is yours, run `cif-host install --extension-id ID` with its id", m.Error.Message)
-			assert.Contains(t, p.Stderr(), "refusing a caller the installed manifests do not admit")
+			p.WaitStderr("refusing a caller the installed manifests do not admit")
 		})
 	}
 }

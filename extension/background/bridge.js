@@ -1,14 +1,30 @@
-import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, Wire } from "../shared/contract.js";
+import { AGENT_METHODS, ErrorCode, HostEvent, PAGE_METHODS, PageEvent, Wire } from "../shared/contract.js";
 import { BridgeError, toWireError } from "../shared/errors.js";
-import { BackgroundMethod } from "../shared/methods.js";
+import { BackgroundMethod, PageMethod } from "../shared/methods.js";
 import { identifyCaller } from "../shared/origins.js";
 import { checkRecordAccess } from "../shared/recordaccess.js";
 
-/** The one method a web page may call besides PAGE_METHODS; answered here. */
-const RAISE_EVENT = "raiseEvent";
-
 /** Everything the extension's views may call. */
 const VIEW_METHODS = [...AGENT_METHODS, ...Object.values(BackgroundMethod)];
+
+/** CIF's system events, in lower case: only CIF Bridge raises them. */
+const SYSTEM_EVENTS = new Set(Object.values(PageEvent).map((name) => name.toLowerCase()));
+
+/**
+ * A method a web page calls that the background answers itself, or whose
+ * host result it takes further.
+ * @callback PageHandler
+ * @param {string} origin the calling page's provider, as the browser reported it
+ * @param {Record<string, unknown>} params what the page passed
+ * @returns {unknown} the result, or a promise of it
+ */
+
+/**
+ * A method only the extension's views call, answered in the background.
+ * @callback ViewHandler
+ * @param {Record<string, unknown>} params
+ * @returns {unknown} the result, or a promise of it
+ */
 
 /**
  * @typedef {import("../shared/errors.js").Reply} Reply
@@ -55,10 +71,34 @@ export class Bridge {
   #pages = new Map();
   /** @type {Set<EventPort>} event ports of the extension's views */
   #views = new Set();
+  /** @type {Map<string, PageHandler>} */
+  #pageHandlers = new Map();
+  /** @type {Map<string, ViewHandler>} */
+  #viewHandlers = new Map();
 
   /** @param {BridgeOptions} opts */
   constructor(opts) {
     this.#opts = opts;
+    this.answerPage(PageMethod.RaiseEvent, (origin, params) => this.#raise(origin, params));
+  }
+
+  /**
+   * Answers a page method in the background, in place of forwarding it to
+   * cif-host as it is.
+   * @param {string} method
+   * @param {PageHandler} handler
+   */
+  answerPage(method, handler) {
+    this.#pageHandlers.set(method, handler);
+  }
+
+  /**
+   * Answers one of the views' own methods (BackgroundMethod).
+   * @param {string} method
+   * @param {ViewHandler} handler
+   */
+  answerView(method, handler) {
+    this.#viewHandlers.set(method, handler);
   }
 
   /**
@@ -99,10 +139,11 @@ export class Bridge {
     }
     const caller = await this.#identify(sender);
     if (caller.kind === "view") return this.#viewCall(method, params);
-    if (AGENT_METHODS.includes(method)) {
+    if (VIEW_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
-    if (method === RAISE_EVENT) return this.#raise(caller.origin, params);
+    const handler = this.#pageHandlers.get(method);
+    if (handler) return handler(caller.origin, params);
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }
@@ -120,6 +161,8 @@ export class Bridge {
       this.#opts.host.restart();
       return null;
     }
+    const handler = this.#viewHandlers.get(method);
+    if (handler) return handler(params);
     if (!AGENT_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not for the extension's views, which call ${VIEW_METHODS.join(", ")}`);
     }
@@ -128,7 +171,8 @@ export class Bridge {
 
   /**
    * raiseEvent: runs a custom event's handlers in every page of the
-   * caller's provider, the caller included.
+   * caller's provider, the caller included. CIF's own events are CIF
+   * Bridge's to raise.
    * @param {string} origin
    * @param {Record<string, unknown>} params
    */
@@ -136,8 +180,40 @@ export class Bridge {
     if (typeof params.eventName !== "string" || params.eventName === "") {
       throw new BridgeError(ErrorCode.InvalidParams, "raiseEvent: eventName must be a non-empty string");
     }
+    if (SYSTEM_EVENTS.has(params.eventName.toLowerCase())) {
+      throw new BridgeError(ErrorCode.InvalidParams, `raiseEvent: ${params.eventName} is one of CIF's own events, which only CIF Bridge raises; give your event a name of its own, such as contoso.${params.eventName}`);
+    }
     this.#send(this.#pages.get(origin), params.eventName, params.eventInputParameters ?? null);
     return true;
+  }
+
+  /**
+   * Raises an event in the pages of one provider.
+   * @param {string} origin
+   * @param {string} name
+   * @param {unknown} payload
+   * @returns {number} how many pages it reached
+   */
+  sendToProvider(origin, name, payload) {
+    return this.#send(this.#pages.get(origin), name, payload);
+  }
+
+  /**
+   * Raises an event in the pages of every provider.
+   * @param {string} name
+   * @param {unknown} payload
+   */
+  broadcast(name, payload) {
+    for (const ports of this.#pages.values()) this.#send(ports, name, payload);
+  }
+
+  /**
+   * Tells the extension's open views something.
+   * @param {string} name
+   * @param {unknown} payload
+   */
+  toViews(name, payload) {
+    this.#send(this.#views, name, payload);
   }
 
   /**
@@ -212,14 +288,18 @@ export class Bridge {
    * @param {Iterable<EventPort> | undefined} ports
    * @param {string} name
    * @param {unknown} payload
+   * @returns {number} how many ports took it
    */
   #send(ports, name, payload) {
+    let sent = 0;
     for (const port of ports ?? []) {
       try {
         port.postMessage({ kind: "event", name, payload });
+        sent++;
       } catch {
         // The port closed under us; its onDisconnect removes it.
       }
     }
+    return sent;
   }
 }

@@ -1,13 +1,17 @@
 // The background: one connection to cif-host for the whole browser
 // profile, the router that checks and forwards every page's calls, the
-// fan-out of events to the pages and views they belong to, and the
-// workspace's sessions kept in step with real browser tabs.
+// fan-out of events to the pages and views they belong to, the
+// workspace's sessions kept in step with real browser tabs, and the
+// agent's side of CIF (agent.js).
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
+import { CLICK_TO_ACT_KEY, OPTIONS_KEY } from "../shared/clicktoact.js";
 import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
+import { startAgent } from "./agent.js";
 import { Bridge } from "./bridge.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
+import { syncLinkScript } from "./links.js";
 import { PageTabs } from "./pagetabs.js";
 import { profileId } from "./profile.js";
 import { syncContentScripts } from "./scripts.js";
@@ -79,8 +83,25 @@ const tabSync = new TabSync({
   onError: (err) => console.warn("CIF Bridge: keeping the tabs in step with the workspace failed", err),
 });
 
+const agent = startAgent({ api, bridge, lanes, hello: () => host.connect(), tabSync });
+
+async function syncLinks() {
+  try {
+    await syncLinkScript(api);
+  } catch (err) {
+    console.error("CIF Bridge: could not set up click-to-act on links", err);
+  }
+}
+
+// --- wiring ---------------------------------------------------------------
+
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  bridge.handle(message, sender).then(sendResponse);
+  // content/links.js hands over the agent's click on a link; the relay
+  // never sends this kind, so no page can.
+  const reply = message?.kind === "clickToAct" && sender.id === api.runtime.id
+    ? agent.clickToAct.linkClicked(message.href).catch(() => ({ handled: false }))
+    : bridge.handle(message, sender);
+  reply.then(sendResponse);
   return true; // the reply is sent asynchronously
 });
 api.runtime.onConnect.addListener((port) => {
@@ -89,10 +110,19 @@ api.runtime.onConnect.addListener((port) => {
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
   if (RECORDS_KEY in changes) recordAccessCache = null;
-  if (!(ALLOWED_KEY in changes)) return;
-  allowedCache = null;
-  syncScripts();
+  if (ALLOWED_KEY in changes) {
+    allowedCache = null;
+    syncScripts();
+  }
+  if (OPTIONS_KEY in changes) syncLinks();
+  if (CLICK_TO_ACT_KEY in changes) agent.menu.rebuild();
 });
+api.permissions.onAdded?.addListener(() => {
+  syncLinks();
+  agent.desktop.sync();
+});
+api.permissions.onRemoved?.addListener(syncLinks);
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
 tabSync.start();
+syncLinks();

@@ -36,7 +36,7 @@ export async function syncContentScripts(api, entries) {
   const common = { matches: granted, runAt: "document_start", allFrames: true, persistAcrossSessions: true };
   const scripts = [
     { ...common, id: SCRIPT_IDS.page, js: ["content/page-contract.js", "content/page.js"], world: "MAIN" },
-    { ...common, id: SCRIPT_IDS.relay, js: ["content/relay-contract.js", "content/relay.js"] },
+    { ...common, id: SCRIPT_IDS.relay, js: ["content/relay-contract.js", "content/relay.js", "content/links.js"] },
   ];
   if (existing.length === ids.length) await api.scripting.updateContentScripts(scripts);
   else {

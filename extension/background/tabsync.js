@@ -167,6 +167,28 @@ export class TabSync {
     return this.#tabs.get(hostTabId);
   }
 
+  /**
+   * The session a browser tab shows a tab of, as the last pass read the
+   * workspace: its owner, whether it is focused, and the address the
+   * host's tab opened.
+   * @param {number} browserTab
+   * @returns {{provider: string, focused: boolean, url: string} | undefined}
+   */
+  sessionOf(browserTab) {
+    const hostTab = this.#hostTab(browserTab);
+    const workspace = this.#workspace;
+    const session = workspace?.sessions.find((s) => (s.tabs ?? []).some((t) => t.id === hostTab));
+    if (!workspace || !session) return undefined;
+    const tab = session.tabs.find((/** @type {any} */ t) => t.id === hostTab);
+    return { provider: session.provider, focused: session.id === workspace.focused, url: tab.url ?? "" };
+  }
+
+  /** @returns {string} the owner of the focused session as the last pass read it; "" on the home session */
+  focusedProvider() {
+    const workspace = this.#workspace;
+    return workspace?.sessions.find((s) => s.id === workspace.focused)?.provider ?? "";
+  }
+
   async #reconcile() {
     const workspace = await readWorkspace(this.#opts.call);
     const live = new Map((await this.#opts.api.tabs.query({})).map((t) => [t.id, t]));

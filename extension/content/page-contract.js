@@ -40,5 +40,13 @@ globalThis.cifBridgeContract = Object.freeze({
     RecordsUnavailable: 1024,
     RecordsNotAllowed: 1025,
     TabLimit: 1026,
+    NotificationNotFound: 1027,
+  }),
+  PageEvent: Object.freeze({
+    SessionSwitched: "onSessionSwitched",
+    SessionClosed: "onSessionClosed",
+    ClickToAct: "onclicktoact",
+    PageNavigate: "onpagenavigate",
+    PresenceChange: "onPresenceChange",
   }),
 });

@@ -8,7 +8,7 @@
 (() => {
   "use strict";
 
-  const { Wire, ErrorCode } = globalThis.cifBridgeContract;
+  const { Wire, ErrorCode, PageEvent } = globalThis.cifBridgeContract;
   delete globalThis.cifBridgeContract;
 
   /** How long the relay may take to acknowledge a call before the extension counts as absent. */
@@ -74,12 +74,14 @@
   // --- calls -----------------------------------------------------------------
 
   /**
-   * Sends one call through the relay on a private channel.
+   * Sends one call through the relay on a private channel. A call that
+   * waits for the agent (notifyEvent) has no time limit, as in CIF.
    * @param {string} method
    * @param {object} params
+   * @param {{wait?: boolean}} [opts] wait: no time limit on the reply
    * @returns {Promise<unknown>}
    */
-  function send(method, params) {
+  function send(method, params, { wait = false } = {}) {
     if (sandboxed) {
       return Promise.reject(cifError(method, ErrorCode.OriginNotAllowed,
         `${method}: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page`));
@@ -99,7 +101,7 @@
       };
       const ackTimer = setTimeout(() => finish(cifError(method, ErrorCode.ExtensionUnavailable,
         "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page")), ACK_TIMEOUT_MS);
-      const callTimer = setTimeout(() => finish(cifError(method, ErrorCode.Timeout,
+      const callTimer = wait ? undefined : setTimeout(() => finish(cifError(method, ErrorCode.Timeout,
         "Timeout occurred as no response was received from listener window; the host may be stuck, see its log")), CALL_TIMEOUT_MS);
       port1.onmessage = (event) => {
         const data = event.data;
@@ -132,8 +134,9 @@
   /**
    * @param {string} method
    * @param {Record<string, unknown>} params
+   * @param {{wait?: boolean}} [opts]
    */
-  const call = (method, params) => send(method, defined(params));
+  const call = (method, params, opts) => send(method, defined(params), opts);
 
   /**
    * For methods CIF documents as resolving with nothing.
@@ -178,6 +181,25 @@
     whenRelayReady(() => post({ ns: Wire.NS, v: Wire.VERSION, kind: "subscribe" }, origin, [port2]));
   }
 
+  /** CIF's system events, by their names in lower case. */
+  const systemEvents = new Set(Object.values(PageEvent).map((n) => n.toLowerCase()));
+
+  /**
+   * The handlers of one event. A system event's handlers are those added
+   * under its name in any letter case (real code adds onPageNavigate and
+   * onpagenavigate alike), each once; a custom event's, those added under
+   * exactly its name.
+   * @param {string} name
+   * @returns {Function[]}
+   */
+  function handlersOf(name) {
+    const lower = name.toLowerCase();
+    if (!systemEvents.has(lower)) return [...(handlers.get(name) ?? [])];
+    const all = new Set();
+    for (const [added, set] of handlers) if (added.toLowerCase() === lower) set.forEach((h) => all.add(h));
+    return [...all];
+  }
+
   /**
    * Runs the handlers of one event. System events carry CIF's JSON string;
    * custom events (raiseEvent) carry the raiser's parameters as a Map that
@@ -186,7 +208,7 @@
    * @param {unknown} payload
    */
   function deliver(name, payload) {
-    for (const handler of [...(handlers.get(name) ?? [])]) {
+    for (const handler of handlersOf(name)) {
       try {
         const arg = typeof payload === "string" ? payload : propertyMap(payload);
         Promise.resolve(handler(arg)).catch((err) => console.error(`CIF Bridge: a ${name} handler failed`, err));
@@ -213,11 +235,26 @@
   }
 
   // --- the panel ---------------------------------------------------------------
-  // There is no Dynamics panel around the page: its mode, width and
-  // click-to-act setting are remembered per page, so code that sets and
-  // reads them works.
+  // There is no Dynamics panel around the page: its mode and width are
+  // remembered per page, so code that sets and reads them works.
 
-  const panel = { mode: 1, width: 350, clickToAct: false };
+  const panel = { mode: 1, width: 350 };
+
+  // --- click-to-act raised by the page -------------------------------------------
+  // Dynamics' own controls start click-to-act with a CIClickToAct event on
+  // the top window; here it reaches this page's own provider, never another.
+
+  /** The members of a CIClickToAct event's detail that CIF passes on. */
+  const CLICK_TO_ACT_KEYS = ["value", "name", "format", "entityLogicalName", "entityId", "recordTitle"];
+
+  /** @param {Event} event */
+  function onClickToAct(event) {
+    const detail = /** @type {CustomEvent} */ (event).detail;
+    if (detail === null || typeof detail !== "object") return;
+    const picked = Object.fromEntries(CLICK_TO_ACT_KEYS.filter((k) => detail[k] !== undefined).map((k) => [k, detail[k]]));
+    send("cifbridge.raiseClickToAct", { detail: picked }).catch((err) => console.warn("CIF Bridge: a CIClickToAct event was not passed on:", err.message));
+  }
+  if (!sandboxed && window === window.top) window.addEventListener("CIClickToAct", onClickToAct);
 
   // --- the API -----------------------------------------------------------------
 
@@ -327,13 +364,32 @@
     },
     /** @param {string} [correlationId] */
     getWidth: (correlationId) => Promise.resolve(panel.width),
+
+    // Click-to-act, kept for this provider per browser profile.
     /** @param {boolean} value @param {string} [correlationId] */
-    setClickToAct: (value, correlationId) => {
-      panel.clickToAct = value === true;
-      return Promise.resolve(undefined);
-    },
+    setClickToAct: (value, correlationId) => callVoid("setClickToAct", { value: value ?? null, correlationId }),
     /** @param {string} [correlationId] */
-    getClickToAct: (correlationId) => Promise.resolve(panel.clickToAct),
+    getClickToAct: (correlationId) => call("getClickToAct", { correlationId }),
+
+    // Notifications for the agent.
+    /**
+     * Resolves when the agent answers, the notification's time runs out
+     * or it is cancelled: no call timeout, as in CIF.
+     * @param {object} input @param {string} [correlationId] @param {string} [cancellationToken]
+     */
+    notifyEvent: (input, correlationId, cancellationToken) => call("notifyEvent", { input, correlationId, cancellationToken }, { wait: true }),
+    /** @param {string} cancellationToken @param {string} [correlationId] */
+    cancelEvent: (cancellationToken, correlationId) => call("cancelEvent", { cancellationToken, correlationId }),
+
+    // The agent's presence.
+    /** @param {string} presenceText @param {string} [correlationId] */
+    setPresence: (presenceText, correlationId) => call("setPresence", { presenceText, correlationId }),
+    /** @param {string} [correlationId] */
+    getPresence: (correlationId) => call("getPresence", { correlationId }),
+    /** @param {string} presenceInfo a JSON string @param {string} [correlationId] */
+    setAgentPresence: (presenceInfo, correlationId) => call("setAgentPresence", { presenceInfo, correlationId }),
+    /** @param {string} presenceList a JSON string @param {string} [correlationId] */
+    initializeAgentPresenceList: (presenceList, correlationId) => call("initializeAgentPresenceList", { presenceList, correlationId }),
 
     // The environment, as far as there is one.
     /** @param {string} [correlationId] */
@@ -372,12 +428,6 @@
     // Omnichannel services and the rest of Dynamics 365: not here.
     insertNotes: unsupported("insertNotes"),
     openKBSearchControl: unsupported("openKBSearchControl"),
-    notifyEvent: unsupported("notifyEvent"),
-    cancelEvent: unsupported("cancelEvent"),
-    setPresence: unsupported("setPresence"),
-    getPresence: unsupported("getPresence"),
-    setAgentPresence: unsupported("setAgentPresence"),
-    initializeAgentPresenceList: unsupported("initializeAgentPresenceList"),
     logAnalyticsEvent: unsupported("logAnalyticsEvent"),
     initLogAnalytics: unsupported("initLogAnalytics"),
     updateConversation: unsupported("updateConversation"),

@@ -43,6 +43,7 @@ export const ErrorCode = Object.freeze({
   RecordsUnavailable: 1024,
   RecordsNotAllowed: 1025,
   TabLimit: 1026,
+  NotificationNotFound: 1027,
 });
 
 /** The CIF methods cif-host answers for web pages. */
@@ -60,6 +61,8 @@ export const PAGE_METHODS = Object.freeze([
   "getFocusedTab",
   "getSession",
   "getTabs",
+  "initializeAgentPresenceList",
+  "notifyEvent",
   "notifyKpiBreach",
   "notifyNewActivity",
   "openForm",
@@ -69,6 +72,7 @@ export const PAGE_METHODS = Object.freeze([
   "requestFocusSession",
   "retrieveRecord",
   "searchAndOpenRecords",
+  "setAgentPresence",
   "setSessionTitle",
   "setTabTitle",
   "updateContext",
@@ -96,6 +100,15 @@ export const HostEvent = Object.freeze({
   WorkspaceChanged: "cifbridge.workspaceChanged",
   OpenPage: "cifbridge.openPage",
   RecordChanged: "cifbridge.recordChanged",
+});
+
+/** CIF's system events as pages hear them, whoever raises them. */
+export const PageEvent = Object.freeze({
+  SessionSwitched: "onSessionSwitched",
+  SessionClosed: "onSessionClosed",
+  ClickToAct: "onclicktoact",
+  PageNavigate: "onpagenavigate",
+  PresenceChange: "onPresenceChange",
 });
 
 /** What the page's script and the relay post to each other, and the ports to the background. */

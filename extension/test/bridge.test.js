@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AGENT_METHODS, ErrorCode, HostEvent, Wire } from "../shared/contract.js";
+import { BackgroundMethod } from "../shared/methods.js";
 import { FakeHost, FakePort, pageSender as page, VIEW_SENDER as view } from "./fakes.js";
 import { testBridge } from "./world.js";
 
@@ -84,7 +85,7 @@ test("refusals, each with its code and message", async (t) => {
       name: "a view calling a page method",
       sender: view,
       method: "createSession",
-      error: { code: ErrorCode.MethodNotFound, message: `createSession is not for the extension's views, which call ${[...AGENT_METHODS, "cifbridge.status", "cifbridge.restartHost"].join(", ")}` },
+      error: { code: ErrorCode.MethodNotFound, message: `createSession is not for the extension's views, which call ${[...AGENT_METHODS, ...Object.values(BackgroundMethod)].join(", ")}` },
     },
   ];
   for (const c of cases) {
@@ -115,7 +116,8 @@ test("the agent's operations, called from a view, go to the host with an empty p
   assert.deepEqual(await bridge.handle(call("cifbridge.status"), view), { ok: true, result: { connected: true } });
   assert.deepEqual(await bridge.handle(call("cifbridge.restartHost"), view), { ok: true, result: null });
   assert.equal(host.restarts, 1);
-  assert.equal((await bridge.handle(call("cifbridge.restartHost"), page("http://127.0.0.1/"))).error.code, ErrorCode.MethodNotFound, "pages cannot restart the host");
+  assert.deepEqual((await bridge.handle(call("cifbridge.restartHost"), page("http://127.0.0.1/"))).error,
+    { code: ErrorCode.AgentOnly, message: "cifbridge.restartHost is one of the agent's own operations; web pages cannot call it" }, "pages cannot restart the host");
 });
 
 /** An event port as the browser hands it to onConnect. */

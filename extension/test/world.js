@@ -49,6 +49,7 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     }
   }
   const win = Object.assign(new EventTarget(), { origin });
+  win.top = win; // a top-level page
   win.postMessage = (data, targetOrigin, transfer = []) => {
     if (targetOrigin !== origin) return; // not for this document: dropped without a word, as browsers do
     const cloned = structuredClone(data);

@@ -54,6 +54,38 @@ declare namespace Microsoft.CIFramework {
     isFocused?: boolean;
   }
 
+  interface NotifyEventInput {
+    /** A notification template's unique name, such as "msdyn_chat_incoming_unauthenticated". */
+    templateName: string;
+    /** Values for the template's slugs, such as customerName: "Ann"; an object or a JSON string of one. */
+    templateParameters?: Record<string, unknown> | string;
+    /** Names the notification for cancelEvent; wins over notifyEvent's third argument. */
+    cancellationToken?: string;
+    /** CIF's other members are read and have no effect. */
+    [member: string]: unknown;
+  }
+
+  /** The agent's presence, as CIF passes it (setAgentPresence takes it as a JSON string). */
+  interface Presence {
+    presenceId: string;
+    presenceText: string;
+    /** #rgb or #rrggbb */
+    presenceColor: string;
+    basePresenceStatus: "AVAILABLE" | "BUSY" | "BUSY_DO_NOT_DISTURB" | "AWAY" | "OFFLINE";
+  }
+
+  /**
+   * What a system event's handler receives, parsed: each arrives as a JSON string.
+   * A handler hears a system event whatever the letter case it was added under.
+   */
+  interface SystemEventData {
+    onSessionSwitched: { sessionId: string; focused: boolean; context?: unknown };
+    onSessionClosed: { sessionId: string; context?: unknown };
+    onclicktoact: { value: string; name: string; format: string; entityLogicalName: string; entityId: string; recordTitle: string };
+    onPresenceChange: { presenceInfo: Presence };
+    onpagenavigate: { value: string };
+  }
+
   /** Marks the API as CIF Bridge's. */
   const cifBridge: true;
 
@@ -80,7 +112,7 @@ declare namespace Microsoft.CIFramework {
   function setTabTitle(tabId: string, input: Record<string, unknown>, correlationId?: string): Promise<string>;
   function closeTab(tabId: string, correlationId?: string): Promise<true>;
 
-  // Events. System events (onSessionSwitched, onSessionClosed) pass CIF's JSON string;
+  // Events. System events (SystemEventData's, in any letter case) pass CIF's JSON string;
   // raiseEvent's parameters arrive as a Map that also carries them as properties.
   function addHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
   function removeHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
@@ -91,8 +123,25 @@ declare namespace Microsoft.CIFramework {
   function getMode(correlationId?: string): Promise<0 | 1 | 2>;
   function setWidth(value: number, correlationId?: string): Promise<number>;
   function getWidth(correlationId?: string): Promise<number>;
-  function setClickToAct(value: boolean, correlationId?: string): Promise<void>;
+
+  // Click-to-act, kept per provider and browser profile: onclicktoact reaches a provider that turned it on.
+  function setClickToAct(value: boolean | null, correlationId?: string): Promise<void>;
   function getClickToAct(correlationId?: string): Promise<boolean>;
+
+  // Notifications for the agent. notifyEvent has no call timeout: it resolves when the notification ends,
+  // with a JSON string {"actionName": "Accept" | "Reject" | "Timeout" | "Cancel", "responseReason": …}.
+  function notifyEvent(input: NotifyEventInput, correlationId?: string, cancellationToken?: string): Promise<string>;
+  /** Resolves with the token. */
+  function cancelEvent(cancellationToken: string, correlationId?: string): Promise<string>;
+
+  // The agent's presence; every provider hears onPresenceChange.
+  /** true when a presence of the list has exactly this text. */
+  function setPresence(presenceText: string, correlationId?: string): Promise<boolean>;
+  function getPresence(correlationId?: string): Promise<string>;
+  /** presenceInfo: a JSON string of a Presence (or the object). */
+  function setAgentPresence(presenceInfo: string | Presence, correlationId?: string): Promise<true>;
+  /** presenceList: a JSON string of an array of Presences (or the array), at most 50. */
+  function initializeAgentPresenceList(presenceList: string | Presence[], correlationId?: string): Promise<true>;
 
   /** A JSON string; CIF Bridge has no organisation or user, so most fields are empty. */
   function getEnvironment(correlationId?: string): Promise<string>;
@@ -138,12 +187,6 @@ declare namespace Microsoft.CIFramework {
   // Omnichannel, notes, knowledge and analytics services: these always reject with errorCode 1012 (NotSupported).
   function insertNotes(...args: unknown[]): Promise<never>;
   function openKBSearchControl(...args: unknown[]): Promise<never>;
-  function notifyEvent(...args: unknown[]): Promise<never>;
-  function cancelEvent(...args: unknown[]): Promise<never>;
-  function setPresence(...args: unknown[]): Promise<never>;
-  function getPresence(...args: unknown[]): Promise<never>;
-  function setAgentPresence(...args: unknown[]): Promise<never>;
-  function initializeAgentPresenceList(...args: unknown[]): Promise<never>;
   function logAnalyticsEvent(...args: unknown[]): Promise<never>;
   function initLogAnalytics(...args: unknown[]): Promise<never>;
   function updateConversation(...args: unknown[]): Promise<never>;
@@ -152,4 +195,6 @@ declare namespace Microsoft.CIFramework {
 interface WindowEventMap {
   /** Fired once Microsoft.CIFramework is ready; detail lists the page's own origin. */
   CIFInitDone: CustomEvent<string[]>;
+  /** Raised on the top window (as Dynamics' controls do): onclicktoact for this page's own provider, if it has click-to-act on. */
+  CIClickToAct: CustomEvent<{ value: string; name?: string; format?: string; entityLogicalName?: string; entityId?: string; recordTitle?: string }>;
 }

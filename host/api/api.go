@@ -135,7 +135,7 @@ func (c *Conn) dispatch(name string, params []byte) (any, error) {
 	if err := m.caller.admits(name, env.Provider); err != nil {
 		return nil, err
 	}
-	return m.run(call{method: name, provider: env.Provider, args: env.Args, sessions: c.profile.manager, records: c.cfg.Records,
+	return m.run(call{method: name, provider: env.Provider, args: env.Args, sessions: c.profile.manager, catalog: c.cfg.Catalog, records: c.cfg.Records,
 		notify: func(n protocol.Notification) { c.events = append(c.events, n) }})
 }
 

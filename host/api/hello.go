@@ -3,6 +3,7 @@ package api
 import (
 	"slices"
 
+	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/host/store"
 	"github.com/cifbridge/cif-bridge/host/templates"
@@ -27,6 +28,9 @@ type HelloResult struct {
 	StateFile       string              `json:"stateFile"`
 	LogFile         string              `json:"logFile"`
 	Problems        []templates.Problem `json:"problems"`
+	// Presences are the agent's presences, in the order the agent picks
+	// from them (settings.json's presences over Dynamics' five).
+	Presences []config.Presence `json:"presences"`
 }
 
 // Limits are the numbers a caller must stay within.
@@ -78,5 +82,6 @@ func (c *Conn) hello(raw []byte) (any, error) {
 		StateFile: c.profile.file.Path(),
 		LogFile:   c.cfg.Dirs.LogFile(),
 		Problems:  append([]templates.Problem{}, c.cfg.Problems...),
+		Presences: c.cfg.Settings.PresenceList(),
 	}, nil
 }

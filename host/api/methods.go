@@ -7,6 +7,7 @@ import (
 
 	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/session"
+	"github.com/cifbridge/cif-bridge/host/templates"
 	"github.com/cifbridge/cif-bridge/protocol"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
@@ -49,6 +50,7 @@ type call struct {
 	provider string // the page's origin; "" for the agent
 	args     jsontext.Value
 	sessions *session.Manager
+	catalog  *templates.Catalog
 	records  records.Store
 	// notify sends a notification after the call's reply.
 	notify func(protocol.Notification)
@@ -91,6 +93,10 @@ var methods = []method{
 	{"openForm", Page, openForm},
 	{"renderSearchPage", Page, renderSearchPage},
 	{"refreshForm", Page, refreshForm},
+
+	{"notifyEvent", Page, notifyEvent},
+	{"setAgentPresence", Page, setAgentPresence},
+	{"initializeAgentPresenceList", Page, initializeAgentPresenceList},
 
 	{"workspace.get", Agent, workspaceGet},
 	{"workspace.tab", Agent, workspaceTab},

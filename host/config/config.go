@@ -144,6 +144,9 @@ type Settings struct {
 	LogLevel string `json:"logLevel,omitempty"`
 	// Records configures the organisation's records.
 	Records RecordsSettings `json:"records,omitzero"`
+	// Presences are the administrator's presences: one with the id of one
+	// of Dynamics' replaces it, the others are added (PresenceList).
+	Presences []Presence `json:"presences,omitempty"`
 }
 
 // RecordsSettings configure the organisation's records.
@@ -303,7 +306,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	var s Settings
 	if err := strictjson.Unmarshal(data, &s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
@@ -317,6 +320,9 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	if !templates.ValidOrgURL(s.OrganizationURL) {
 		return Settings{}, problem("organizationUrl", "is %q; use the organisation's https address, such as https://contoso.crm.dynamics.com", s.OrganizationURL)
 	}
+	if f := checkSettingsPresences(s.Presences); f.Field != "" {
+		return Settings{}, problem(f.Field, "%s", f.Message)
+	}
 	if field, msg := CheckDatabase(s.Records); field != "" {
 		return Settings{}, problem(field, "%s", msg)
 	}
@@ -324,4 +330,21 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 		return Settings{}, problem("records.entities", "is %q, which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default", e)
 	}
 	return s, nil
+}
+
+// checkSettingsPresences finds the first fault of the administrator's
+// presences, and a text that one of Dynamics' presences the entry does
+// not replace already has.
+func checkSettingsPresences(list []Presence) PresenceFault {
+	if f := CheckPresences("presences", list); f.Field != "" {
+		return f
+	}
+	for i, p := range list {
+		for _, d := range DefaultPresences {
+			if d.PresenceText == p.PresenceText && d.PresenceID != p.PresenceID {
+				return PresenceFault{fmt.Sprintf("presences[%d].presenceText", i), fmt.Sprintf("is %q, the text of Dynamics' presence %q; give the entry the id %q to replace that presence, or another text", p.PresenceText, d.PresenceID, d.PresenceID)}
+			}
+		}
+	}
+	return PresenceFault{}
 }

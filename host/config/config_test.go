@@ -130,9 +130,9 @@ func TestLoadSettings(t *testing.T) {
 	assert.ErrorContains(t, err, "create it with the password on its first line, readable by you alone (chmod 600), or fix the path")
 
 	for name, tt := range map[string]struct{ content, field, message string }{
-		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})"},
-		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})`},
-		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})`},
+		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences"},
+		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences`},
+		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences`},
 		"too many":            {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"negative":            {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"bad org":             {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
@@ -145,8 +145,8 @@ func TestLoadSettings(t *testing.T) {
 		"relative password":   {`{"records": {"database": "postgres://agent@db/org", "passwordFile": "pw"}}`, "records.passwordFile", `is "pw", which is not an absolute path; give one, such as /home/you/.config/cif-bridge/pgpassword`},
 		"bad variable":        {`{"records": {"database": "postgres://agent@db/org", "passwordEnv": "MY-PW"}}`, "records.passwordEnv", `is "MY-PW", which is not an environment variable's name; give one, such as CIF_PGPASSWORD`},
 		"relative entities":   {`{"records": {"entities": "e.json"}}`, "records.entities", `is "e.json", which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default`},
-		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})`},
-		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel and records ({database, passwordFile, passwordEnv, entities, sample})`},
+		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences`},
+		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences`},
 		"tabs":                {`{"maxTabsPerSession": 101}`, "maxTabsPerSession", "is 101; use a number from 1 to 100, or leave it out for 20"},
 		"bad level":           {`{"logLevel": "verbose"}`, "logLevel", `is "verbose"; use one of debug, info, warn, error, or leave it out for info`},
 	} {

@@ -23,4 +23,7 @@ func TestTheDocumentedExampleIsValid(t *testing.T) {
 	assert.Empty(t, problems)
 	_, ok := c.Session("contoso_call")
 	assert.True(t, ok)
+	n, ok := c.Notification("contoso_incoming_call")
+	assert.True(t, ok)
+	assert.Equal(t, "Call from Contoso", n.Resolve(map[string]any{"customer": "Contoso"}).Title)
 }

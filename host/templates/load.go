@@ -25,6 +25,7 @@ var defaultsJSON []byte
 type File struct {
 	SessionTemplates        []json.RawMessage `json:"sessionTemplates"`
 	ApplicationTabTemplates []json.RawMessage `json:"applicationTabTemplates"`
+	NotificationTemplates   []json.RawMessage `json:"notificationTemplates"`
 }
 
 // Problem is one thing wrong in a templates file, precise enough to fix
@@ -89,13 +90,16 @@ func parse(file string, data []byte, base *Catalog) (*Catalog, []Problem) {
 		return orEmpty(base), []Problem{{File: file, Message: fmt.Sprintf("is not a valid templates file (%v); see docs/templates.md for the format", err)}}
 	}
 	v := validator{file: file}
-	sessions, tabs := map[string]Session{}, map[string]Tab{}
+	sessions, tabs, notifications := map[string]Session{}, map[string]Tab{}, map[string]Notification{}
 	if base != nil {
 		for n, s := range base.sessions {
 			sessions[n] = *s
 		}
 		for n, t := range base.tabs {
 			tabs[n] = *t
+		}
+		for n, t := range base.notifications {
+			notifications[n] = *t
 		}
 	}
 	seen := map[string]bool{}
@@ -113,6 +117,13 @@ func parse(file string, data []byte, base *Catalog) (*Catalog, []Problem) {
 		}
 		sessions[s.UniqueName] = s
 	}
+	for i, raw := range doc.NotificationTemplates {
+		var n Notification
+		if !v.decode(raw, &n, "notificationTemplates", i) || !v.unique(seen, "notification:"+n.UniqueName, n.UniqueName) || !v.notification(&n) {
+			continue
+		}
+		notifications[n.UniqueName] = n
+	}
 	// Tab references are checked last, against the merged set, and in a
 	// stable order so that problems read the same every time.
 	for _, name := range slices.Sorted(maps.Keys(sessions)) {
@@ -120,7 +131,8 @@ func parse(file string, data []byte, base *Catalog) (*Catalog, []Problem) {
 			delete(sessions, name)
 		}
 	}
-	return NewCatalog(slices.Collect(maps.Values(sessions)), slices.Collect(maps.Values(tabs))), v.problems
+	c := NewCatalog(slices.Collect(maps.Values(sessions)), slices.Collect(maps.Values(tabs)))
+	return c.withNotifications(slices.Collect(maps.Values(notifications))), v.problems
 }
 
 func orEmpty(c *Catalog) *Catalog {

@@ -72,18 +72,27 @@ func (t *Tab) Closable() bool { return t.CanClose == nil || *t.CanClose }
 
 // Catalog is the set of templates a session manager works from.
 type Catalog struct {
-	sessions map[string]*Session
-	tabs     map[string]*Tab
+	sessions      map[string]*Session
+	tabs          map[string]*Tab
+	notifications map[string]*Notification
 }
 
 // NewCatalog builds a catalog from templates that are already valid.
 func NewCatalog(sessions []Session, tabs []Tab) *Catalog {
-	c := &Catalog{sessions: map[string]*Session{}, tabs: map[string]*Tab{}}
+	c := &Catalog{sessions: map[string]*Session{}, tabs: map[string]*Tab{}, notifications: map[string]*Notification{}}
 	for i := range sessions {
 		c.sessions[sessions[i].UniqueName] = &sessions[i]
 	}
 	for i := range tabs {
 		c.tabs[tabs[i].UniqueName] = &tabs[i]
+	}
+	return c
+}
+
+// withNotifications adds notification templates that are already valid.
+func (c *Catalog) withNotifications(notifications []Notification) *Catalog {
+	for i := range notifications {
+		c.notifications[notifications[i].UniqueName] = &notifications[i]
 	}
 	return c
 }

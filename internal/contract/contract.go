@@ -96,6 +96,8 @@ func module() []byte {
 	b.WriteString("export const AGENT_METHODS = " + list(slices.Sorted(slices.Values(api.MethodsFor(api.Agent)))) + ";\n\n")
 	b.WriteString("/** The notifications cif-host sends. */\n")
 	b.WriteString("export const HostEvent = " + events() + ";\n\n")
+	b.WriteString("/** CIF's system events as pages hear them, whoever raises them. */\n")
+	b.WriteString("export const PageEvent = " + pageEvents("") + ";\n\n")
 	b.WriteString("/** What the page's script and the relay post to each other, and the ports to the background. */\n")
 	b.WriteString("export const Wire = " + wireObject("") + ";\n")
 	return b.Bytes()
@@ -107,6 +109,7 @@ func contentScript(user string) []byte {
 	b.WriteString("globalThis.cifBridgeContract = Object.freeze({\n")
 	b.WriteString("  Wire: " + wireObject("  ") + ",\n")
 	b.WriteString("  ErrorCode: " + codes("  ") + ",\n")
+	b.WriteString("  PageEvent: " + pageEvents("  ") + ",\n")
 	b.WriteString("});\n")
 	return b.Bytes()
 }
@@ -134,6 +137,14 @@ func eventKey(name string) string {
 	name = name[strings.LastIndex(name, ".")+1:]
 	name = strings.TrimPrefix(name, "on")
 	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+func pageEvents(indent string) string {
+	var entries []string
+	for _, e := range api.PageEvents() {
+		entries = append(entries, fmt.Sprintf("%s: %s", e.Key, strconv.Quote(e.Name)))
+	}
+	return frozen(indent, entries)
 }
 
 func wireObject(indent string) string {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,6 +74,20 @@ func StartWith(t testing.TB, dirs Dirs, opts Options) *Proc {
 
 // Stderr is what the host wrote to stderr so far (its log lines).
 func (p *Proc) Stderr() string { return p.stderr.String() }
+
+// WaitStderr waits, with a bound, until the host has written text to
+// stderr: what it wrote reaches the test apart from its replies, and may
+// come after them.
+func (p *Proc) WaitStderr(text string) {
+	p.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.Stderr(), text) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("cif-host did not write %q to stderr within 10 s; it wrote:\n%s", text, p.Stderr())
+		}
+		time.Sleep(10 * time.Millisecond) // polling a buffer, bounded above
+	}
+}
 
 // CloseStdin ends the host's input, as a browser does when it lets go.
 func (p *Proc) CloseStdin() { _ = p.stdin.Close() }

@@ -52,6 +52,7 @@ const (
 	RecordsUnavailable   Code = 1024
 	RecordsNotAllowed    Code = 1025
 	TabLimit             Code = 1026
+	NotificationNotFound Code = 1027
 )
 
 // Def is one code as the docs and the extension know it.
@@ -69,7 +70,7 @@ var defs = []Def{
 	{MethodNotFound, "MethodNotFound", "no such method"},
 	{InvalidParams, "InvalidParams", "a parameter is missing, of the wrong type, or out of range"},
 	{Internal, "Internal", "cif-host failed; its log says why"},
-	{TemplateNotFound, "TemplateNotFound", "no session or application tab template by that name or tag"},
+	{TemplateNotFound, "TemplateNotFound", "no session, application tab or notification template by that name or tag"},
 	{UnsupportedTemplate, "UnsupportedTemplate", "createSession takes Generic session templates only"},
 	{SessionLimit, "SessionLimit", "the workspace already has its maximum of open sessions"},
 	{SessionNotFound, "SessionNotFound", "no such session, or not this provider's"},
@@ -95,6 +96,7 @@ var defs = []Def{
 	{RecordsUnavailable, "RecordsUnavailable", "the organisation's database cannot be opened or reached; the message says why"},
 	{RecordsNotAllowed, "RecordsNotAllowed", "the user has not allowed this site to read or write records"},
 	{TabLimit, "TabLimit", "the focused session already has its maximum of application tabs"},
+	{NotificationNotFound, "NotificationNotFound", "cancelEvent: no notification of this provider waits with that cancellation token"},
 }
 
 // Defs returns every code, in documentation order.

@@ -2,9 +2,13 @@
 // Chromium's side panel and in Firefox's sidebar. It lists the sessions
 // with their provider, indicators and tabs, and lets the agent switch to
 // one, focus one of its tabs, or close it; the providers' pages then hear
-// onSessionSwitched or onSessionClosed.
+// onSessionSwitched or onSessionClosed. Above them: the agent's presence
+// (presence.js) and the notifications waiting for an answer
+// (notifications.js).
 import { readWorkspace } from "../../shared/workspace.js";
 import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
+import { showNotifications, wireDesktopOffer } from "./notifications.js";
+import { showPresence } from "./presence.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -88,5 +92,13 @@ async function render(failure = "") {
   }
 }
 
+/** @param {string} failure */
+const say = (failure) => {
+  document.getElementById("status").textContent = failure;
+};
+
 watchWorkspace(api, () => render());
 render();
+showPresence(api, say);
+showNotifications(api, say);
+wireDesktopOffer(api);

@@ -25,9 +25,21 @@ export async function callBackground(api, method, params = {}) {
  * @param {() => void} onChange
  */
 export function watchWorkspace(api, onChange) {
+  watchEvent(api, HostEvent.WorkspaceChanged, onChange);
+}
+
+/**
+ * Calls onEvent whenever the background tells the views of an event of
+ * that name (HostEvent.WorkspaceChanged, a ViewEvent), for as long as the
+ * view is open.
+ * @param {any} api browser or chrome
+ * @param {string} name
+ * @param {(payload: unknown) => void} onEvent
+ */
+export function watchEvent(api, name, onEvent) {
   const port = api.runtime.connect({ name: Wire.EVENTS_PORT });
   port.onMessage.addListener((message) => {
-    if (message?.kind === "event" && message.name === HostEvent.WorkspaceChanged) onChange();
+    if (message?.kind === "event" && message.name === name) onEvent(message.payload);
   });
 }
 

@@ -11,6 +11,7 @@ import { readPageQuery } from "../../shared/pagelinks.js";
 import { readWorkspace } from "../../shared/workspace.js";
 import { RECORD_CHANGED, showPage, tabPage } from "../records/page.js";
 import { callBackground, watchRecords, watchWorkspace } from "../shared/client.js";
+import { wireClickToAct } from "../shared/clicktoact.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const query = new URLSearchParams(location.search);
@@ -123,3 +124,4 @@ if (tabId) {
 } else {
   renderStandalone();
 }
+wireClickToAct(api); // the record pages' click-to-act fields (views/shared/clicktoact.js)

@@ -31,19 +31,28 @@ const ui = {
   noSessions: byId("no-sessions"),
   log: byId("log"),
   logReads: /** @type {HTMLInputElement} */ (byId("log-reads")),
+  askFirst: /** @type {HTMLInputElement} */ (byId("ask-first")),
+  asking: byId("asking"),
+  waiting: byId("waiting"),
+  presence: byId("presence"),
+  setPresence: /** @type {HTMLSelectElement} */ (byId("set-presence")),
+  clickToAct: /** @type {HTMLInputElement} */ (byId("click-to-act")),
   clearLog: byId("clear-log"),
   sessionItem: /** @type {HTMLTemplateElement} */ (byId("session-item")),
 };
 
 /**
- * The channels, each with the out-of-box session template it opens.
- * @type {Record<string, {template: string, extra: (customer: string) => Record<string, string>}>}
+ * The channels, each with the out-of-box session template it opens and
+ * the notification template that asks the agent first (none for a
+ * website visit, which needs no answer).
+ * @typedef {{template: string, notification?: string, extra: (customer: string) => Record<string, string>}} Channel
+ * @type {Record<string, Channel>}
  */
 const CHANNELS = {
-  chat: { template: "msdyn_chat_session", extra: () => ({}) },
+  chat: { template: "msdyn_chat_session", notification: "msdyn_chat_incoming_unauthenticated", extra: () => ({}) },
   // A call's customer is the caller's number, until the screen pop finds who it is.
-  call: { template: "msdyn_voicecall_session", extra: (number) => ({ phoneNumber: number }) },
-  sms: { template: "msdyn_sms_session", extra: () => ({ phoneNumber: samplePhone() }) },
+  call: { template: "msdyn_voicecall_session", notification: "msdyn_voicecall_incoming_unauthenticated", extra: (number) => ({ phoneNumber: number }) },
+  sms: { template: "msdyn_sms_session", notification: "msdyn_sms_incoming_unauthenticated", extra: () => ({ phoneNumber: samplePhone() }) },
   // The website session's anchor tab (msdyn_website_tab) opens templateParameters.url.
   web: { template: "msdyn_website_session", extra: (customer) => ({ url: profileUrl(customer, "web"), title: profileTitle(customer) }) },
 };
@@ -266,6 +275,24 @@ function refresh() {
 // --- events ------------------------------------------------------------------
 
 /**
+ * What the console does with each system event's payload, besides
+ * logging it.
+ * @type {Record<string, (payload: Record<string, any> | null) => void>}
+ */
+const REACTIONS = {
+  onSessionSwitched: (payload) => {
+    // Focusing a session clears its new-activity count in the workspace.
+    const entry = sessions.get(String(payload?.sessionId));
+    if (entry && payload?.focused === true) entry.activity = 0;
+    refresh();
+  },
+  onSessionClosed: () => refresh(),
+  onPresenceChange: (payload) => showPresence(String(payload?.presenceInfo?.presenceText ?? "")),
+  onclicktoact: (payload) => dial(payload),
+  onpagenavigate: () => {},
+};
+
+/**
  * A handler for a system event. CIF passes its payload as a JSON string.
  * @param {string} name
  */
@@ -275,14 +302,78 @@ function systemEventHandler(name) {
     /** @param {unknown} data */
     [name](data) {
       log("event", name, typeof data === "string" ? data : formatValue(data));
-      const payload = parsePayload(data);
-      const entry = sessions.get(String(payload?.sessionId));
-      // Focusing a session clears its new-activity count in the workspace.
-      if (entry && name === "onSessionSwitched" && payload?.focused === true) entry.activity = 0;
-      refresh();
+      REACTIONS[name]?.(parsePayload(data));
     },
   };
   return handlers[name];
+}
+
+// --- the agent's side: notifications, presence, click-to-act -----------------
+
+/** @param {string} text */
+function showPresence(text) {
+  ui.presence.textContent = text || "unknown";
+  if ([...ui.setPresence.options].some((o) => o.value === text)) ui.setPresence.value = text;
+}
+
+/**
+ * The agent clicked a phone number with click-to-act on: the softphone
+ * dials it, in a call session.
+ * @param {Record<string, any> | null} payload onclicktoact's {value, name, format, …, recordTitle}
+ */
+async function dial(payload) {
+  const number = String(payload?.value ?? "").trim();
+  if (number === "" || payload?.format === "Email") return;
+  await openAndPop("call", CHANNELS.call, number, CHANNELS.call.extra(number));
+  await refresh();
+}
+
+/**
+ * Asks the agent with a notification, and opens the session only when the
+ * agent accepts. The page keeps the token, so it can withdraw the
+ * notification while it waits.
+ * @param {string} channel
+ * @param {Channel} spec
+ * @param {string} customer
+ * @param {Record<string, string>} extra
+ */
+async function askAgent(channel, spec, customer, extra) {
+  const token = sampleId("conv");
+  const item = document.createElement("li");
+  item.dataset.token = token;
+  const label = document.createElement("span");
+  label.textContent = `${channel} from ${customer}`;
+  const withdraw = Object.assign(document.createElement("button"), { type: "button", textContent: "Withdraw" });
+  withdraw.dataset.action = "withdraw";
+  withdraw.addEventListener("click", () => call("cancelEvent", [token]));
+  item.append(label, withdraw);
+  ui.waiting.append(item);
+  ui.asking.hidden = false;
+  const asked = await call("notifyEvent", [{
+    templateName: spec.notification,
+    templateParameters: { customerName: customer, ...extra },
+    cancellationToken: token,
+  }]);
+  item.remove();
+  ui.asking.hidden = ui.waiting.children.length === 0;
+  if (!asked.ok) return undefined;
+  const answer = parsePayload(asked.value);
+  log("info", "notifyEvent", `the agent's answer: ${answer?.actionName}/${answer?.responseReason}${answer?.actionName === "Accept" ? " — opening the session" : ""}`);
+  return answer?.actionName === "Accept" ? openAndPop(channel, spec, customer, extra) : undefined;
+}
+
+/**
+ * Opens the session; for a call, the screen pop then finds who calls.
+ * @param {string} channel
+ * @param {Channel} spec
+ * @param {string} customer for a call, the caller's number
+ * @param {Record<string, string>} extra
+ * @returns {Promise<string | undefined>} the new session's id
+ */
+async function openAndPop(channel, spec, customer, extra) {
+  const id = await openSession(channel, spec, customer, extra);
+  if (id !== undefined && channel === "call") await popCaller(id, customer);
+  return id;
 }
 
 // --- the agent's actions ---------------------------------------------------
@@ -303,11 +394,19 @@ async function incoming(channel) {
     field.focus();
     return;
   }
+  const extra = spec.extra(customer);
+  if (channel !== "call") ui.customer.value = sampleName(customer);
+  if (ui.askFirst.checked && spec.notification) {
+    // The agent may take a while: other conversations can arrive meanwhile.
+    const id = await askAgent(channel, spec, customer, extra);
+    await refresh();
+    if (id !== undefined) sessions.get(id)?.li.scrollIntoView({ block: "nearest" });
+    return;
+  }
   creating = true;
   let id;
   try {
-    id = await openSession(channel, spec, customer);
-    if (id !== undefined && channel === "call") await popCaller(id, customer);
+    id = await openAndPop(channel, spec, customer, extra);
   } finally {
     creating = false;
   }
@@ -317,18 +416,18 @@ async function incoming(channel) {
 
 /**
  * @param {string} channel
- * @param {{template: string, extra: (customer: string) => Record<string, string>}} spec
+ * @param {Channel} spec
  * @param {string} customer
+ * @param {Record<string, string>} extra the channel's own parameters
  * @returns {Promise<string | undefined>} the new session's id
  */
-async function openSession(channel, spec, customer) {
+async function openSession(channel, spec, customer, extra) {
   const can = await call("canCreateSession", []);
   if (!can.ok) return undefined;
   if (can.value !== true) {
     log("info", "canCreateSession", "resolved false: the workspace has its maximum of sessions. Close one in the side panel, then try again.");
     return undefined;
   }
-  const extra = spec.extra(customer);
   const phone = extra.phoneNumber ? { phoneNumber: extra.phoneNumber } : {};
   const created = await call("createSession", [{
     templateName: spec.template,
@@ -337,7 +436,6 @@ async function openSession(channel, spec, customer) {
     customerName: customer,
   }]);
   if (!created.ok) return undefined;
-  if (channel !== "call") ui.customer.value = sampleName(customer);
   return String(created.value);
 }
 
@@ -445,6 +543,13 @@ ui.sessions.addEventListener("submit", (event) => {
 
 ui.clearLog.addEventListener("click", () => ui.log.replaceChildren());
 
+ui.setPresence.addEventListener("change", async () => {
+  const set = await call("setPresence", [ui.setPresence.value]);
+  if (set.ok && set.value === false) log("info", "setPresence", `resolved false: "${ui.setPresence.value}" is not a presence of the agent's list`);
+});
+
+ui.clickToAct.addEventListener("change", () => call("setClickToAct", [ui.clickToAct.checked]));
+
 // --- start -----------------------------------------------------------------------
 
 let started = false;
@@ -462,10 +567,14 @@ async function start(event) {
   const detail = /** @type {CustomEvent | undefined} */ (event)?.detail;
   log("info", "CIFInitDone", event ? `Microsoft.CIFramework is ready (detail ${formatValue(detail)})` : "did not arrive in time; trying Microsoft.CIFramework anyway");
   setStatus("connecting", "Microsoft.CIFramework is here; asking cif-host…");
-  for (const name of ["onSessionSwitched", "onSessionClosed"]) await call("addHandler", [name, systemEventHandler(name)]);
+  for (const name of Object.keys(REACTIONS)) await call("addHandler", [name, systemEventHandler(name)]);
   for (const button of ui.channelButtons) button.disabled = false;
   await refresh();
   await pickKnownCaller();
+  const presence = await call("getPresence", [], { read: true });
+  if (presence.ok) showPresence(String(presence.value));
+  const clickToAct = await call("getClickToAct", [], { read: true });
+  if (clickToAct.ok) ui.clickToAct.checked = clickToAct.value === true;
 }
 
 /** Says what to do when the API never appears, rather than failing silently. */
