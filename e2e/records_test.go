@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,8 +25,18 @@ const (
 // pages.
 func startWithRecords(t *testing.T, b browserKind) (*running, *httptest.Server) {
 	t.Helper()
+	return startWithSettings(t, b, nil)
+}
+
+// startWithSettings is startWithRecords with a settings.json (nil for
+// none): a team's organisation, say.
+func startWithSettings(t *testing.T, b browserKind, settings []byte) (*running, *httptest.Server) {
+	t.Helper()
 	srv, _ := servePages(t)
 	w := newWorld(t)
+	if settings != nil {
+		require.NoError(t, os.WriteFile(filepath.Join(w.config, "cif-bridge", "settings.json"), settings, 0o600))
+	}
 	_, stderr, code := hosttest.Command(t, []string{"XDG_CONFIG_HOME=" + w.config, "XDG_STATE_HOME=" + w.state, "XDG_DATA_HOME=" + w.data},
 		"records", "import", "testdata/organisation.json")
 	require.Zero(t, code, "cif-host records import: %s", stderr)
@@ -150,8 +162,12 @@ func TestRecordPagesOutsideSessionsAndWhoMayUseRecords(t *testing.T) {
 			p.record(`Microsoft.CIFramework.retrieveRecord("contact", `+js(boID)+`, "?$select=jobtitle")`, &rec)
 			assert.Equal(t, "Buyer", rec["jobtitle"])
 
+			// The agent starts an edit while the provider changes the record:
+			// the page warns (cifbridge.recordChanged), and the save is refused.
+			bo.eval(`(() => { const f = document.querySelector('[name="jobtitle"]'); f.value = "Clerk"; f.dispatchEvent(new Event("input", {bubbles: true})); })()`)
 			p.record(`Microsoft.CIFramework.updateRecord("contact", `+js(boID)+`, JSON.stringify({jobtitle: "Owner"}))`, &rec)
-			bo.saveField("jobtitle", "Clerk")
+			until(t, d, bo.id, `document.getElementById("record-status")?.dataset.state === "changed"`)
+			bo.eval(`document.getElementById("record-save").click()`)
 			until(t, d, bo.id, `document.getElementById("record-status")?.dataset.state === "conflict"`)
 			p.record(`Microsoft.CIFramework.retrieveRecord("contact", `+js(boID)+`, "?$select=jobtitle")`, &rec)
 			assert.Equal(t, "Owner", rec["jobtitle"], "the provider's change was not lost")

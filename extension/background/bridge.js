@@ -273,12 +273,13 @@ export class Bridge {
   /**
    * Passes a cif-host notification on: a CIF event to the pages of the
    * provider that owns the session, as the JSON string CIF hands its
-   * handlers; the workspace's changes to the extension's views.
+   * handlers; the workspace's changes, and the records' (any agent's), to
+   * the extension's views.
    * @param {string} method
    * @param {any} params
    */
   deliver(method, params) {
-    if (method === HostEvent.WorkspaceChanged) {
+    if (method === HostEvent.WorkspaceChanged || method === HostEvent.RecordChanged) {
       this.#send(this.#views, method, params);
       return;
     }

@@ -100,6 +100,7 @@ export const HostEvent = Object.freeze({
   SessionSwitched: "onSessionSwitched",
   WorkspaceChanged: "cifbridge.workspaceChanged",
   OpenPage: "cifbridge.openPage",
+  RecordChanged: "cifbridge.recordChanged",
 });
 
 /** CIF's system events as pages hear them, whoever raises them. */

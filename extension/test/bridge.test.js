@@ -147,6 +147,9 @@ test("events reach the pages of the provider that owns the session, and only the
   bridge.deliver(HostEvent.WorkspaceChanged, { version: 3 });
   assert.deepEqual(views.sent, [{ kind: "event", name: HostEvent.WorkspaceChanged, payload: { version: 3 } }]);
   assert.equal(a1.sent.length, 1, "pages never see the workspace notification");
+  bridge.deliver(HostEvent.RecordChanged, { entityName: "contact", id: "c1", version: 1234 });
+  assert.deepEqual(views.sent[1], { kind: "event", name: HostEvent.RecordChanged, payload: { entityName: "contact", id: "c1", version: 1234 } });
+  assert.equal(a1.sent.length, 1, "nor another agent's record changes");
 
   a1.onDisconnect.fire();
   bridge.deliver("onSessionClosed", { provider: "http://127.0.0.1:8080", data: { sessionId: "s1" } });

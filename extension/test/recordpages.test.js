@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_PAGE_TABS, PageTabs } from "../background/pagetabs.js";
 import { openPagePath, pageQuery, readPageQuery } from "../shared/pagelinks.js";
+import { changeAction } from "../views/records/changes.js";
 import { markClickToAct, readClickToAct } from "../views/records/clicktoact.js";
 import { tabPage } from "../views/records/page.js";
 import { choices, control, fromInput, lookupBind, lookupValue, prefill, shown, toInput } from "../views/records/values.js";
@@ -140,4 +141,18 @@ test("record pages open in tabs of their own, at most MAX_PAGE_TABS at once", as
   open.delete(3);
   await pages.open({ page: "record", entityName: "contact" });
   assert.deepEqual(log.at(-1), ["create", MAX_PAGE_TABS + 1, "ext://x/views/tab/tab.html?page=record&entity=contact"], "a tab the agent closed makes room");
+});
+
+test("what a record page does when a record changes", () => {
+  const shown = { entityName: "contact", id: "0F8FAD5B-0000-4000-8000-000000000001", etag: 'W/"1002"', dirty: false };
+  const id = "0f8fad5b-0000-4000-8000-000000000001";
+  assert.equal(changeAction(shown, { entityName: "contact", id, version: 1003 }), "refresh", "another agent's change shows at once");
+  assert.equal(changeAction({ ...shown, dirty: true }, { entityName: "contact", id, version: 1003 }), "warn", "an agent who is editing is warned, not overwritten");
+  assert.equal(changeAction(shown, { entityName: "contact", id, version: 1002 }), "ignore", "the version shown (the page's own save)");
+  assert.equal(changeAction(shown, { entityName: "contact", id, deleted: true }), "deleted");
+  assert.equal(changeAction(shown, { entityName: "contact", id: "0f8fad5b-0000-4000-8000-000000000002", version: 9 }), "ignore", "another record");
+  assert.equal(changeAction(shown, { entityName: "account", id, version: 9 }), "ignore", "another entity");
+  assert.equal(changeAction(shown, { entityName: "contact" }), "refresh", "many contacts changed at once");
+  assert.equal(changeAction(shown, {}), "refresh", "changes may have been missed");
+  assert.equal(changeAction({ ...shown, id: "" }, { entityName: "contact", id, version: 9 }), "ignore", "a new-record form");
 });

@@ -51,7 +51,7 @@ const WorkspaceChanged = "cifbridge.workspaceChanged"
 
 // Events are the notifications cif-host sends, by name.
 func Events() []string {
-	return []string{session.EventSessionClosed, session.EventSessionSwitched, WorkspaceChanged, OpenPage}
+	return []string{session.EventSessionClosed, session.EventSessionSwitched, WorkspaceChanged, OpenPage, RecordChanged}
 }
 
 // Conn answers one browser connection.
@@ -60,7 +60,18 @@ type Conn struct {
 	log     *slog.Logger
 	profile *profile // nil until hello
 	events  []protocol.Notification
+
+	// notifier sends the events no request caused (RecordChanged); set
+	// by Attach before the first request, nil when Serve gives none.
+	notifier server.Notifier
+	// unwatch stops RecordChanged, which hello starts.
+	unwatch func()
 }
+
+var _ server.Attacher = (*Conn)(nil)
+
+// Attach implements server.Attacher.
+func (c *Conn) Attach(n server.Notifier) { c.notifier = n }
 
 // New returns the handler of one connection.
 func New(cfg Config) *Conn {
@@ -102,6 +113,9 @@ func (c *Conn) Handle(req *protocol.Request) server.Reply {
 
 // Close saves whatever is not yet saved and releases the profile.
 func (c *Conn) Close() {
+	if c.unwatch != nil {
+		c.unwatch()
+	}
 	c.profile.close(c.log)
 }
 

@@ -67,6 +67,7 @@ func (c *Conn) hello(raw []byte) (any, error) {
 		c.profile = prof
 		c.log = c.log.With("profile", p.ProfileID)
 		c.log.Info("hello", "extensionVersion", p.ExtensionVersion, "sessions", prof.manager.Count())
+		c.watchRecords()
 	} else if c.profile.id != p.ProfileID {
 		return nil, errcode.Errorf(errcode.InvalidRequest, "hello: this connection already serves profile %s; open a new connection for another profile", c.profile.id)
 	}

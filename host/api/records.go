@@ -44,6 +44,39 @@ type PageToOpen struct {
 	SearchText string         `json:"searchText,omitempty"`
 }
 
+// RecordChanged tells the extension's own views that a record changed,
+// by this agent or another one sharing the organisation, so that an open
+// record page shows the change without a reload. Its params are a
+// records.Changed: {entityName, id, version}, {entityName, id, deleted:
+// true}, {entityName} (many of that entity changed: refresh), or {}
+// (changes may have been missed: refresh what is shown). It is never
+// delivered to web pages.
+const RecordChanged = "cifbridge.recordChanged"
+
+// subscriber is an organisation whose changes can be followed
+// (records.Lazy).
+type subscriber interface {
+	Subscribe(deliver func([]records.Changed)) (unsubscribe func())
+}
+
+// watchRecords starts sending RecordChanged, once the profile is known.
+func (c *Conn) watchRecords() {
+	sub, ok := c.cfg.Records.(subscriber)
+	if !ok || c.notifier == nil || c.unwatch != nil {
+		return
+	}
+	log := c.log
+	c.unwatch = sub.Subscribe(func(changes []records.Changed) {
+		for _, ch := range changes {
+			err := c.notifier.Notify(protocol.Notification{JSONRPC: protocol.Version, Method: RecordChanged, Params: ch})
+			if err != nil {
+				log.Debug("a record change was not sent to the browser", "entity", ch.Entity, "id", ch.ID, "reason", err)
+				return
+			}
+		}
+	})
+}
+
 // Texts CIF rejects blank record parameters with.
 const (
 	blankEntity       = "The EntityName parameter is blank. Provide a value to the parameter."
@@ -60,6 +93,16 @@ type recordArgs struct {
 	Data       jsontext.Value `json:"data"`
 	Query      *string        `json:"query"`
 	correlated `json:",inline"`
+}
+
+// updateArgs are updateRecord's: CIF's, and ifMatch, the extension's own
+// (CIF's updateRecord has none): the @odata.etag the change is based on.
+// With it the update is refused with RecordConflict if the record
+// changed since, so that one agent's save never silently overwrites
+// another's.
+type updateArgs struct {
+	recordArgs `json:",inline"`
+	IfMatch    string `json:"ifMatch"`
 }
 
 func (c call) ctx() (context.Context, context.CancelFunc) {
@@ -168,7 +211,7 @@ func query(s *string) (*odata.Query, error) {
 }
 
 func updateRecord(c call) (any, error) {
-	p, err := decode[recordArgs](c.method, c.args)
+	p, err := decode[updateArgs](c.method, c.args)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +227,7 @@ func updateRecord(c call) (any, error) {
 	}
 	ctx, cancel := c.ctx()
 	defer cancel()
-	if _, err := c.records.Update(ctx, p.EntityName, p.ID, data, ""); err != nil {
+	if _, err := c.records.Update(ctx, p.EntityName, p.ID, data, p.IfMatch); err != nil {
 		return nil, err
 	}
 	return jsonString(reference{EntityType: p.EntityName, ID: p.ID})

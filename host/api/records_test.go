@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/records/organization"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
@@ -135,4 +137,46 @@ func TestGetEntityMetadataDescribesTheEntity(t *testing.T) {
 	assert.Equal(t, "fullname", m.PrimaryNameAttribute)
 	assert.Contains(t, m.Attributes, "telephone1")
 	assert.Len(t, m.Attributes, 1)
+}
+
+// Two agents' connections on one organisation (two browser profiles of
+// one user, each with its cif-host; here in one process).
+func TestAChangeByOneAgentReachesTheOthersViewsAndAStaleSaveIsRefused(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Dirs.Data = t.TempDir()
+	org, _ := organization.Open(cfg.Dirs, config.Settings{}, nil)
+	t.Cleanup(func() { org.Close() })
+	cfg.Records = org
+	a := serve(t, cfg)
+	a.hello("p1")
+	bcfg := cfg
+	bcfg.Dirs.State = t.TempDir()
+	b := serve(t, bcfg)
+	b.hello("p2")
+
+	var created struct{ EntityType, ID string }
+	a.str("createRecord", map[string]any{"entityName": "contact", "data": `{"firstname":"Ann","lastname":"Lee"}`}, &created)
+	var rec map[string]any
+	b.str("retrieveRecord", map[string]any{"entityName": "contact", "id": created.ID, "query": "?$select=fullname"}, &rec)
+	etag := rec["@odata.etag"].(string)
+
+	a.str("updateRecord", map[string]any{"entityName": "contact", "id": created.ID, "data": `{"jobtitle":"Buyer"}`, "ifMatch": etag}, &created)
+	// b's views hear of it (the create, too, may come first).
+	var ch records.Changed
+	b.Event(RecordChanged, func(p json.RawMessage) bool {
+		ch = records.Changed{}
+		return json.Unmarshal(p, &ch) == nil && ch.ID == created.ID && records.ETag(ch.Version) != etag
+	}, 10*time.Second)
+	assert.Equal(t, "contact", ch.Entity)
+	assert.False(t, ch.Deleted)
+
+	// b saves on the version it read: refused, not silently lost.
+	msg := b.Fails("updateRecord", with(page, map[string]any{"entityName": "contact", "id": created.ID, "data": `{"jobtitle":"CEO"}`, "ifMatch": etag}), errcode.RecordConflict)
+	assert.Contains(t, msg, "changed since the version the update was based on")
+	b.str("retrieveRecord", map[string]any{"entityName": "contact", "id": created.ID, "query": "?$select=jobtitle"}, &rec)
+	assert.Equal(t, "Buyer", rec["jobtitle"])
+	assert.Equal(t, records.ETag(ch.Version), rec["@odata.etag"])
+
+	// ifMatch is updateRecord's alone.
+	b.Fails("createRecord", with(page, map[string]any{"entityName": "contact", "data": `{"lastname":"X"}`, "ifMatch": etag}), errcode.InvalidParams)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -156,9 +157,17 @@ type Settings struct {
 
 // RecordsSettings configure the organisation's records.
 type RecordsSettings struct {
-	// Database is the embedded organisation's file (an absolute path);
-	// empty for Dirs.OrganizationFile.
+	// Database is the embedded organisation's file (an absolute path),
+	// or a team's PostgreSQL database (postgres://user@host:5432/db,
+	// without a password); empty for Dirs.OrganizationFile.
 	Database string `json:"database,omitempty"`
+	// PasswordFile is a file holding the PostgreSQL user's password (an
+	// absolute path; its first line is read).
+	PasswordFile string `json:"passwordFile,omitempty"`
+	// PasswordEnv names the environment variable holding the PostgreSQL
+	// user's password; without it and PasswordFile, PGPASSWORD (or
+	// ~/.pgpass) is read, as libpq does.
+	PasswordEnv string `json:"passwordEnv,omitempty"`
 	// Entities is the administrator's entities file (an absolute path);
 	// empty for Dirs.EntitiesFile.
 	Entities string `json:"entities,omitempty"`
@@ -167,12 +176,107 @@ type RecordsSettings struct {
 	Sample bool `json:"sample,omitempty"`
 }
 
-// DatabaseFile is where the organisation's database is.
+// DatabaseFile is where the organisation's database is: its file, or
+// the PostgreSQL connection string (see IsPostgres).
 func (s Settings) DatabaseFile(d Dirs) string {
 	if s.Records.Database != "" {
 		return s.Records.Database
 	}
 	return d.OrganizationFile()
+}
+
+// IsPostgres reports whether the organisation is a team's PostgreSQL
+// database rather than the embedded file.
+func (r RecordsSettings) IsPostgres() bool { return IsPostgresURL(r.Database) }
+
+// IsPostgresURL reports whether a records.database value is a PostgreSQL
+// connection string.
+func IsPostgresURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// Password reads the PostgreSQL user's password from records.passwordFile
+// or the variable records.passwordEnv names; "" when neither is set (the
+// driver then reads PGPASSWORD or ~/.pgpass itself).
+func (r RecordsSettings) Password(getenv func(string) string) (string, error) {
+	switch {
+	case r.PasswordFile != "":
+		b, err := os.ReadFile(r.PasswordFile)
+		if err != nil {
+			return "", fmt.Errorf("the password file %s (settings.json's records.passwordFile) cannot be read (%v); create it with the password on its first line, readable by you alone (chmod 600), or fix the path", r.PasswordFile, err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			return "", fmt.Errorf("the password file %s (settings.json's records.passwordFile) is empty; put the password on its first line", r.PasswordFile)
+		}
+		return line, nil
+	case r.PasswordEnv != "":
+		v := getenv(r.PasswordEnv)
+		if v == "" {
+			return "", fmt.Errorf("the environment variable %s, which settings.json's records.passwordEnv names, is not set; set it to the PostgreSQL user's password where cif-host starts (the browser's environment), or use records.passwordFile", r.PasswordEnv)
+		}
+		return v, nil
+	}
+	return "", nil
+}
+
+// envName is what an environment variable's name may be.
+func envName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// CheckDatabase checks records.database and the password settings; it
+// returns the faulty field and what is wrong with it, or "" when all is
+// well.
+func CheckDatabase(r RecordsSettings) (field, message string) {
+	const example = "/home/you/cif-bridge/organization.db"
+	const pgExample = "postgres://agent@db.example.com:5432/organisation"
+	noPassword := "settings.json is no place for a password: remove it from the address and put it in a file that records.passwordFile names (readable by you alone), or in the environment variable PGPASSWORD (or one that records.passwordEnv names)"
+	switch db := r.Database; {
+	case db == "":
+	case IsPostgresURL(db):
+		u, err := url.Parse(db)
+		if err != nil {
+			return "records.database", fmt.Sprintf("is not a connection string cif-host can read (%v); write it as %s", err, pgExample)
+		}
+		if _, has := u.User.Password(); has {
+			return "records.database", "holds a password; " + noPassword
+		}
+		for k := range u.Query() {
+			if strings.EqualFold(k, "password") {
+				return "records.database", "holds a password (?password=…); " + noPassword
+			}
+		}
+	case strings.Contains(db, "://"):
+		return "records.database", fmt.Sprintf("is %q, an address cif-host does not know; give the organisation's file as an absolute path, such as %s, or a PostgreSQL connection string, such as %s", db, example, pgExample)
+	case !filepath.IsAbs(db):
+		return "records.database", fmt.Sprintf("is %q, which is not an absolute path; give one, such as %s, or leave it out for the default", db, example)
+	}
+	if r.PasswordFile == "" && r.PasswordEnv == "" {
+		return "", ""
+	}
+	field = "records.passwordFile"
+	if r.PasswordFile == "" {
+		field = "records.passwordEnv"
+	}
+	switch {
+	case !r.IsPostgres():
+		return field, "is for a PostgreSQL organisation, and records.database is a file; remove it, or set records.database to a connection string such as " + pgExample
+	case r.PasswordFile != "" && r.PasswordEnv != "":
+		return "records.passwordEnv", "is set beside records.passwordFile; keep one of them"
+	case r.PasswordFile != "" && !filepath.IsAbs(r.PasswordFile):
+		return field, fmt.Sprintf("is %q, which is not an absolute path; give one, such as /home/you/.config/cif-bridge/pgpassword", r.PasswordFile)
+	case r.PasswordEnv != "" && !envName(r.PasswordEnv):
+		return field, fmt.Sprintf("is %q, which is not an environment variable's name; give one, such as CIF_PGPASSWORD", r.PasswordEnv)
+	}
+	return "", ""
 }
 
 // EntitiesFile is where the administrator's entities file is.
@@ -210,7 +314,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	var s Settings
 	if err := strictjson.Unmarshal(data, &s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
@@ -227,17 +331,11 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	if f := checkSettingsPresences(s.Presences); f.Field != "" {
 		return Settings{}, problem(f.Field, "%s", f.Message)
 	}
-	for _, f := range []struct{ field, value, example string }{
-		{"records.database", s.Records.Database, "/home/you/cif-bridge/organization.db"},
-		{"records.entities", s.Records.Entities, "/home/you/.config/cif-bridge/entities.json"},
-	} {
-		switch {
-		case f.value == "":
-		case strings.Contains(f.value, "://"):
-			return Settings{}, problem(f.field, "is %q, an address; this cif-host keeps the organisation in a file: give the file's absolute path, such as %s", f.value, f.example)
-		case !filepath.IsAbs(f.value):
-			return Settings{}, problem(f.field, "is %q, which is not an absolute path; give one, such as %s, or leave it out for the default", f.value, f.example)
-		}
+	if field, msg := CheckDatabase(s.Records); field != "" {
+		return Settings{}, problem(field, "%s", msg)
+	}
+	if e := s.Records.Entities; e != "" && !filepath.IsAbs(e) {
+		return Settings{}, problem("records.entities", "is %q, which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default", e)
 	}
 	return s, checkIdentity(path, &s)
 }

@@ -114,19 +114,43 @@ func TestLoadSettings(t *testing.T) {
 	s, problems = LoadSettings(path)
 	assert.Empty(t, problems)
 	assert.Equal(t, Settings{Records: RecordsSettings{Database: "/srv/org.db", Entities: "/etc/e.json", Sample: true}}, s)
+	assert.False(t, s.Records.IsPostgres())
+
+	require.NoError(t, os.WriteFile(path, []byte(`{"records": {"database": "postgresql://agent@db.example.com/org?sslmode=require", "passwordEnv": "CIF_PW"}}`), 0o600))
+	s, problems = LoadSettings(path)
+	assert.Empty(t, problems)
+	assert.True(t, s.Records.IsPostgres())
+	pw, err := s.Records.Password(func(k string) string { return map[string]string{"CIF_PW": "s3cret"}[k] })
+	require.NoError(t, err)
+	assert.Equal(t, "s3cret", pw)
+	_, err = s.Records.Password(func(string) string { return "" })
+	assert.EqualError(t, err, "the environment variable CIF_PW, which settings.json's records.passwordEnv names, is not set; set it to the PostgreSQL user's password where cif-host starts (the browser's environment), or use records.passwordFile")
+	pwFile := filepath.Join(t.TempDir(), "pgpassword")
+	require.NoError(t, os.WriteFile(pwFile, []byte("from a file\nignored\n"), 0o600))
+	pw, err = RecordsSettings{Database: "postgres://a@b/c", PasswordFile: pwFile}.Password(nil)
+	require.NoError(t, err)
+	assert.Equal(t, "from a file", pw)
+	_, err = RecordsSettings{Database: "postgres://a@b/c", PasswordFile: pwFile + ".missing"}.Password(nil)
+	assert.ErrorContains(t, err, "create it with the password on its first line, readable by you alone (chmod 600), or fix the path")
 
 	for name, tt := range map[string]struct{ content, field, message string }{
-		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)"},
-		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
-		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
+		"not JSON":            {`{"maxSessions": `, "", "is not a valid settings file (not valid JSON at byte 16: unexpected EOF); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)"},
+		"unknown field":       {`{"maxSession": 3}`, "", `is not a valid settings file ("maxSession" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
+		"wrong type":          {`{"maxSessions": "3"}`, "", `is not a valid settings file ("maxSessions" must be a number, not a string); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
 		"too many":            {`{"maxSessions": 101}`, "maxSessions", "is 101; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"negative":            {`{"maxSessions": -1}`, "maxSessions", "is -1; use a number from 1 to 100, or leave it out for CIF's 10"},
 		"bad org":             {`{"organizationUrl": "contoso.crm.dynamics.com"}`, "organizationUrl", `is "contoso.crm.dynamics.com"; use the organisation's https address, such as https://contoso.crm.dynamics.com`},
 		"relative database":   {`{"records": {"database": "org.db"}}`, "records.database", `is "org.db", which is not an absolute path; give one, such as /home/you/cif-bridge/organization.db, or leave it out for the default`},
-		"database address":    {`{"records": {"database": "postgres://db/org"}}`, "records.database", `is "postgres://db/org", an address; this cif-host keeps the organisation in a file: give the file's absolute path, such as /home/you/cif-bridge/organization.db`},
+		"database address":    {`{"records": {"database": "mysql://db/org"}}`, "records.database", `is "mysql://db/org", an address cif-host does not know; give the organisation's file as an absolute path, such as /home/you/cif-bridge/organization.db, or a PostgreSQL connection string, such as postgres://agent@db.example.com:5432/organisation`},
+		"password in the URL": {`{"records": {"database": "postgres://agent:hunter2@db/org"}}`, "records.database", `holds a password; settings.json is no place for a password: remove it from the address and put it in a file that records.passwordFile names (readable by you alone), or in the environment variable PGPASSWORD (or one that records.passwordEnv names)`},
+		"password parameter":  {`{"records": {"database": "postgresql://agent@db/org?sslmode=require&password=hunter2"}}`, "records.database", `holds a password (?password=…); settings.json is no place for a password: remove it from the address and put it in a file that records.passwordFile names (readable by you alone), or in the environment variable PGPASSWORD (or one that records.passwordEnv names)`},
+		"password for a file": {`{"records": {"passwordFile": "/etc/pw"}}`, "records.passwordFile", `is for a PostgreSQL organisation, and records.database is a file; remove it, or set records.database to a connection string such as postgres://agent@db.example.com:5432/organisation`},
+		"two passwords":       {`{"records": {"database": "postgres://agent@db/org", "passwordFile": "/etc/pw", "passwordEnv": "PW"}}`, "records.passwordEnv", `is set beside records.passwordFile; keep one of them`},
+		"relative password":   {`{"records": {"database": "postgres://agent@db/org", "passwordFile": "pw"}}`, "records.passwordFile", `is "pw", which is not an absolute path; give one, such as /home/you/.config/cif-bridge/pgpassword`},
+		"bad variable":        {`{"records": {"database": "postgres://agent@db/org", "passwordEnv": "MY-PW"}}`, "records.passwordEnv", `is "MY-PW", which is not an environment variable's name; give one, such as CIF_PGPASSWORD`},
 		"relative entities":   {`{"records": {"entities": "e.json"}}`, "records.entities", `is "e.json", which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default`},
-		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
-		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
+		"unknown records key": {`{"records": {"sampel": true}}`, "", `is not a valid settings file ("records.sampel" is not a member this file takes; check its spelling and letter case); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
+		"twice":               {`{"maxSessions": 3, "maxSessions": 4}`, "", `is not a valid settings file ("maxSessions" appears twice; keep one); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)`},
 		"tabs":                {`{"maxTabsPerSession": 101}`, "maxTabsPerSession", "is 101; use a number from 1 to 100, or leave it out for 20"},
 		"bad level":           {`{"logLevel": "verbose"}`, "logLevel", `is "verbose"; use one of debug, info, warn, error, or leave it out for info`},
 	} {

@@ -428,6 +428,11 @@ func convert(a *metadata.Attribute, v any) (any, error) {
 		if n := utf8.RuneCountInString(s); n > a.MaxLength {
 			return nil, Invalid("%s is %d characters long; its maximum is %d: shorten it", name, n, a.MaxLength)
 		}
+		if strings.ContainsRune(s, 0) {
+			// PostgreSQL's text cannot hold it; SQLite's refuses it too,
+			// so that both organisations take the same values.
+			return nil, Invalid("%s holds a NUL character (U+0000), which the organisation does not store: remove it", name)
+		}
 		return s, nil
 	case t == metadata.Integer:
 		n, ok := wholeNumber(v)

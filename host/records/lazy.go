@@ -3,6 +3,7 @@ package records
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/cifbridge/cif-bridge/host/records/metadata"
 	"github.com/cifbridge/cif-bridge/host/records/odata"
@@ -20,6 +21,14 @@ type Lazy struct {
 	mu     sync.Mutex
 	store  Store
 	closed bool
+
+	// Following changes: the subscribers, and the watch that feeds them
+	// while the store is open.
+	subMu       sync.Mutex
+	subscribers map[int]func([]Changed)
+	nextSub     int
+	stopWatch   context.CancelFunc
+	watching    sync.WaitGroup
 }
 
 // NewLazy returns a Store that calls open on first use.
@@ -43,7 +52,81 @@ func (l *Lazy) get(ctx context.Context) (Store, error) {
 		return nil, err
 	}
 	l.store = s
+	if w, ok := s.(Watcher); ok {
+		wctx, cancel := context.WithCancel(context.Background())
+		l.stopWatch = cancel
+		ready := make(chan struct{})
+		var once sync.Once
+		l.watching.Go(func() { l.watch(wctx, w, func() { once.Do(func() { close(ready) }) }) })
+		// The first call waits, briefly, until the changes after it will
+		// be heard: a record page that has just read its record misses
+		// none.
+		select {
+		case <-ready:
+		case <-ctx.Done():
+		case <-time.After(readyWait):
+		}
+	}
 	return s, nil
+}
+
+// readyWait bounds how long opening the store waits for its watch to
+// hear changes.
+const readyWait = 2 * time.Second
+
+// watchRetry is how long the watch waits before it starts again after it
+// failed (the database unreachable).
+const watchRetry = time.Second
+
+// watch follows the store's changes until ctx ends, starting again after
+// a failure; the views are then told that changes may have been missed.
+func (l *Lazy) watch(ctx context.Context, w Watcher, ready func()) {
+	for {
+		err := w.Watch(ctx, ready, l.deliver)
+		if ctx.Err() != nil {
+			return
+		}
+		_ = err // the store logs its own failures
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(watchRetry):
+		}
+		l.deliver([]Changed{{}})
+	}
+}
+
+func (l *Lazy) deliver(changes []Changed) {
+	l.subMu.Lock()
+	subs := make([]func([]Changed), 0, len(l.subscribers))
+	for _, fn := range l.subscribers {
+		subs = append(subs, fn)
+	}
+	l.subMu.Unlock()
+	for _, fn := range subs {
+		fn(changes)
+	}
+}
+
+// Subscribe calls deliver with the changes any host makes to the
+// organisation's records, from when the store is open (on the first
+// record call: a host without record pages needs none) until unsubscribe
+// is called. deliver runs on the watching goroutine and must not block
+// long.
+func (l *Lazy) Subscribe(deliver func([]Changed)) (unsubscribe func()) {
+	l.subMu.Lock()
+	defer l.subMu.Unlock()
+	if l.subscribers == nil {
+		l.subscribers = map[int]func([]Changed){}
+	}
+	id := l.nextSub
+	l.nextSub++
+	l.subscribers[id] = deliver
+	return func() {
+		l.subMu.Lock()
+		defer l.subMu.Unlock()
+		delete(l.subscribers, id)
+	}
 }
 
 // Opened reports whether the database has been opened.
@@ -144,6 +227,10 @@ func (l *Lazy) Close() error {
 	l.closed = true
 	if l.store == nil {
 		return nil
+	}
+	if l.stopWatch != nil {
+		l.stopWatch()
+		l.watching.Wait()
 	}
 	err := l.store.Close()
 	l.store = nil

@@ -123,8 +123,11 @@ type Item struct {
 	Data   Data
 }
 
-// ImportStats counts what Import did, by entity.
+// ImportStats counts what Import did, by entity. A record whose values
+// are already those imported is left as it is (Unchanged), so importing
+// a file twice changes nothing the second time.
 type ImportStats struct {
-	Created map[string]int
-	Updated map[string]int
+	Created   map[string]int
+	Updated   map[string]int
+	Unchanged map[string]int
 }

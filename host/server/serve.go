@@ -53,12 +53,37 @@ type Barrier interface {
 	Wait() error
 }
 
-// out is a reply ready to write: its frames, and what they wait for.
+// out is a reply ready to write: its frames, and what they wait for; or
+// an event that no request caused (event), whose one frame is no reply.
 type out struct {
 	id     json.RawMessage
 	frames [][]byte
 	stored Barrier
+	event  bool
 }
+
+// Notifier sends the browser events that no request caused, such as a
+// record another agent changed.
+type Notifier interface {
+	// Notify queues an event for the browser without waiting: it goes
+	// out after the replies already waiting to be written. It fails with
+	// ErrClosed once the connection has ended, and with ErrBackedUp
+	// (the event is dropped) while the browser is too far behind in
+	// reading (events fill half the writer's queue).
+	Notify(n protocol.Notification) error
+}
+
+// Attacher is a Handler that sends events of its own: Serve gives it the
+// connection's Notifier before it handles the first request.
+type Attacher interface {
+	Attach(Notifier)
+}
+
+// Notify's failures.
+var (
+	ErrClosed   = errors.New("the browser connection has ended")
+	ErrBackedUp = errors.New("the browser is not reading its events; this one is dropped")
+)
 
 // conn is one browser connection. One goroutine reads and handles the
 // requests in order and sends each reply itself when it has nothing to
@@ -83,6 +108,7 @@ type conn struct {
 	fw     *protocol.Writer
 	queued int
 	broken bool // the browser stopped reading: nothing more is written
+	closed bool // Serve is ending: Notify queues nothing more
 	outbox chan out
 	finish chan struct{} // closed when the writer has nothing more to wait for
 }
@@ -105,6 +131,9 @@ func Serve(ctx context.Context, in io.Reader, w io.Writer, h Handler, log *slog.
 	c := &conn{h: h, log: log, stopping: ctx.Done(), stop: stop,
 		fw: protocol.NewWriter(w), outbox: make(chan out, 256), finish: make(chan struct{})}
 
+	if a, ok := h.(Attacher); ok {
+		a.Attach(c)
+	}
 	written := make(chan struct{})
 	go func() { defer close(written); c.write() }()
 	served := make(chan error, 1)
@@ -122,6 +151,9 @@ func Serve(ctx context.Context, in io.Reader, w io.Writer, h Handler, log *slog.
 		c.h.Logger().Info("stopping", "reason", context.Cause(ctx))
 		c.turn.Unlock()
 	}
+	c.outMu.Lock()
+	c.closed = true
+	c.outMu.Unlock()
 	close(c.finish)
 	select {
 	case <-written:
@@ -250,6 +282,29 @@ func (c *conn) send(o out, more bool) {
 	}
 }
 
+// Notify implements Notifier. The event goes to the writer goroutine, so
+// that the caller never waits for the browser to read, and replies the
+// serving goroutine sends after it follow it.
+func (c *conn) Notify(n protocol.Notification) error {
+	frame, err := protocol.EncodeNotification(n.Method, n.Params)
+	if err != nil {
+		return fmt.Errorf("encoding the event %s: %w", n.Method, err)
+	}
+	c.outMu.Lock()
+	defer c.outMu.Unlock()
+	if c.closed || c.broken {
+		return ErrClosed
+	}
+	// Events take at most half the queue, so that replies always find
+	// room behind them.
+	if len(c.outbox) >= cap(c.outbox)/2 {
+		return ErrBackedUp
+	}
+	c.outbox <- out{frames: [][]byte{frame}, event: true}
+	c.queued++
+	return nil
+}
+
 // flush sends what the serving goroutine queued, unless the writer
 // goroutine has replies to send after it, which it then sends too.
 func (c *conn) flush() {
@@ -307,7 +362,7 @@ func (c *conn) queue(o out) error {
 		return nil
 	}
 	for i, f := range o.frames {
-		if err := c.writeFrame(o.id, f, i == 0); err != nil {
+		if err := c.writeFrame(o.id, f, i == 0 && !o.event); err != nil {
 			c.broken = true
 			return err
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,9 +24,14 @@ import (
 // fake answers by method name, so that each test drives the loop through
 // exactly the case it checks.
 type fake struct {
-	gate   *gate
-	closed chan struct{}
+	gate     *gate
+	closed   chan struct{}
+	attached chan server.Notifier
+	holding  chan struct{} // told when a held reply is being made
 }
+
+// Attach implements server.Attacher.
+func (f *fake) Attach(n server.Notifier) { f.attached <- n }
 
 func (f *fake) Handle(req *protocol.Request) server.Reply {
 	event := protocol.Notification{JSONRPC: protocol.Version, Method: "evt", Params: req.Method}
@@ -36,6 +43,9 @@ func (f *fake) Handle(req *protocol.Request) server.Reply {
 	case "hugeEvent":
 		return server.Reply{Result: "small", Events: []protocol.Notification{{JSONRPC: protocol.Version, Method: "big", Params: strings.Repeat("x", protocol.MaxOutgoing)}}}
 	case "held":
+		if f.holding != nil {
+			f.holding <- struct{}{}
+		}
 		return server.Reply{Result: "held", Events: []protocol.Notification{event}, Stored: f.gate}
 	case "unsaved":
 		return server.Reply{Result: "unsaved", Events: []protocol.Notification{event}, Stored: failed{}}
@@ -73,7 +83,7 @@ func (failed) Done() bool  { return false }
 func (failed) Wait() error { return errcode.Errorf(errcode.StateUnavailable, "disk full") }
 
 func start(t *testing.T) (*hosttest.Conn, *fake) {
-	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{})}
+	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{}), attached: make(chan server.Notifier, 1)}
 	t.Cleanup(f.gate.release)
 	c := hosttest.Serve(t, func(ctx context.Context, in io.Reader, out io.Writer) error {
 		return server.Serve(ctx, in, out, f, nil)
@@ -137,7 +147,7 @@ func TestAnOversizedRequestIsSkippedAndTheStreamGoesOn(t *testing.T) {
 }
 
 func TestServeStopsWhenTheContextEnds(t *testing.T) {
-	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{})}
+	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{}), attached: make(chan server.Notifier, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	inR, inW := io.Pipe()
 	defer inW.Close()
@@ -147,4 +157,84 @@ func TestServeStopsWhenTheContextEnds(t *testing.T) {
 	require.NoError(t, <-done)
 	<-f.closed
 	assert.False(t, errors.Is(context.Cause(ctx), context.DeadlineExceeded))
+}
+
+func changed(id string) protocol.Notification {
+	return protocol.Notification{JSONRPC: protocol.Version, Method: "changed", Params: id}
+}
+
+func TestAnEventNoRequestCausedGoesOutByItself(t *testing.T) {
+	c, f := start(t)
+	n := <-f.attached
+	// From another goroutine, with no request in flight: the browser
+	// reads it without asking.
+	done := make(chan error)
+	go func() { done <- n.Notify(changed("a")) }()
+	require.NoError(t, <-done)
+	m := c.Read()
+	assert.Equal(t, "changed", m.Method)
+	assert.Nil(t, m.ID)
+	assert.JSONEq(t, `"a"`, string(m.Params))
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result), "replies go on after it")
+}
+
+func TestAnEventWaitsBehindTheRepliesBeforeIt(t *testing.T) {
+	c, f := start(t)
+	f.holding = make(chan struct{}, 1)
+	n := <-f.attached
+	held := c.Send("held", nil)
+	select {
+	case <-f.holding:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held request was not handled within 10 s")
+	}
+	require.NoError(t, n.Notify(changed("b")))
+	f.gate.release()
+	m := c.Read()
+	assert.JSONEq(t, fmt.Sprint(held), string(m.ID), "the held reply first")
+	assert.Equal(t, "evt", c.Read().Method, "then its own event")
+	m = c.Read()
+	assert.Equal(t, "changed", m.Method, "then the event queued behind them")
+	assert.JSONEq(t, `"b"`, string(m.Params))
+}
+
+func TestNotifyNeverWaitsForTheBrowser(t *testing.T) {
+	c, f := start(t)
+	f.holding = make(chan struct{}, 1)
+	n := <-f.attached
+	held := c.Send("held", nil) // the writer waits on it: nothing is written
+	select {
+	case <-f.holding:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held request was not handled within 10 s")
+	}
+	queued := 0
+	var err error
+	for ; queued < 1000; queued++ {
+		if err = n.Notify(changed("c")); err != nil {
+			break
+		}
+	}
+	assert.ErrorIs(t, err, server.ErrBackedUp, "a backed-up queue drops the event rather than wait")
+	assert.Less(t, queued, 256, "events leave room for replies")
+	f.gate.release()
+	// The held reply may have been queued before the events or after
+	// some: all come, each once.
+	changes := 0
+	for range queued + 2 {
+		m := c.Read()
+		switch {
+		case m.ID != nil:
+			assert.JSONEq(t, fmt.Sprint(held), string(m.ID))
+		case m.Method == "changed":
+			changes++
+		default:
+			assert.Equal(t, "evt", m.Method)
+		}
+	}
+	assert.Equal(t, queued, changes)
+	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result), "the connection goes on")
+	c.Stop()
+	<-f.closed
+	assert.ErrorIs(t, n.Notify(changed("d")), server.ErrClosed)
 }

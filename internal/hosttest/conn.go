@@ -188,6 +188,23 @@ func (c *Conn) Response(id int) Message {
 	return c.ResponseTo(fmt.Sprint(id))
 }
 
+// Event reads frames until a notification named method whose params
+// match (nil matches any) comes, and returns it; responses and other
+// events read meanwhile are kept in Events. It fails the test if none
+// comes within d.
+func (c *Conn) Event(method string, match func(params json.RawMessage) bool, d time.Duration) Message {
+	c.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		m, err := c.TryRead(time.Until(deadline))
+		require.NoError(c.t, err, "waiting %v for the event %s%s", d, method, c.describe())
+		if m.Method == method && (match == nil || match(m.Params)) {
+			return m
+		}
+		c.Events = append(c.Events, m)
+	}
+}
+
 // Call sends a request and returns its response.
 func (c *Conn) Call(method string, params any) Message {
 	c.t.Helper()

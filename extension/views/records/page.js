@@ -1,7 +1,13 @@
 // Which record page to show: for a session's tab (from its page type and
 // parameters) or for an address of its own (pagelinks.js), and showing it.
-import { showRecord } from "./record.js";
+import { RECORD_SHOWN, recordChanged, showRecord } from "./record.js";
 import { showSearch } from "./search.js";
+
+/**
+ * The event the page's container receives for each record change cif-host
+ * announces (its detail is the change): the tab page dispatches it.
+ */
+export const RECORD_CHANGED = "cifbridge:recordchanged";
 
 /**
  * The record page a session tab shows, from workspace.tab's answer: an
@@ -51,7 +57,22 @@ export function showPage(container, ref, call) {
       remember("id", id);
       showRecord(container, { call, entityName: ref.entityName, entityId: id, onCreated });
     };
-    return showRecord(container, { call, entityName: ref.entityName, entityId: ref.entityId, data: ref.data, onCreated });
+    const opts = { call, entityName: ref.entityName, onCreated };
+    // Changes heard while the page saves or loads wait until it shows the
+    // record again: it may have read them already.
+    /** @type {import("./changes.js").RecordChange | null} */
+    let waiting = null;
+    container.addEventListener(RECORD_CHANGED, (event) => {
+      const change = /** @type {CustomEvent} */ (event).detail;
+      if (container.dataset.saving === "true" || container.dataset.loading === "true") waiting = change;
+      else recordChanged(container, opts, change);
+    });
+    container.addEventListener(RECORD_SHOWN, () => {
+      const change = waiting;
+      waiting = null;
+      if (change) recordChanged(container, opts, change);
+    });
+    return showRecord(container, { ...opts, entityId: ref.entityId, data: ref.data });
   }
   return showSearch(container, { call, entityName: ref.entityName, searchText: ref.searchText ?? "", onSearch: (text) => remember("q", text) });
 }

@@ -3,6 +3,7 @@
 // made since is refused, not lost), and the related records as links.
 import { ErrorCode } from "../../shared/contract.js";
 import { pageQuery } from "../../shared/pagelinks.js";
+import { changeAction } from "./changes.js";
 import { h, message } from "./dom.js";
 import { field } from "./fields.js";
 import { defaultValue, prefill, toInput } from "./values.js";
@@ -25,13 +26,56 @@ import { defaultValue, prefill, toInput } from "./values.js";
  */
 export async function showRecord(container, opts) {
   let page;
+  container.dataset.loading = "true";
   try {
     page = await opts.call("records.page", opts.entityId ? { entityName: opts.entityName, id: opts.entityId } : { entityName: opts.entityName });
   } catch (err) {
+    delete container.dataset.loading;
     showFailure(container, opts, err);
     return;
   }
   render(container, opts, page);
+  delete container.dataset.loading;
+  container.dispatchEvent(new Event(RECORD_SHOWN));
+}
+
+/** The event a record page's container receives each time it shows its record. */
+export const RECORD_SHOWN = "cifbridge:recordshown";
+
+/**
+ * Follows a record change that cif-host announced, on the record the page
+ * shows: another agent's change is read and shown at once, unless the
+ * agent is editing, who is then told that a save would be refused; a
+ * deleted record is said to be.
+ * @param {HTMLElement} container
+ * @param {RecordOptions} opts
+ * @param {import("./changes.js").RecordChange} change
+ */
+export function recordChanged(container, opts, change) {
+  if (container.dataset.view !== "record") return;
+  const shown = { entityName: container.dataset.entity ?? "", id: container.dataset.id ?? "", etag: container.dataset.etag ?? "", dirty: container.dataset.dirty === "true" };
+  const status = container.querySelector("#record-status");
+  if (!(status instanceof HTMLElement)) return;
+  switch (changeAction(shown, change)) {
+    case "refresh":
+      showRecord(container, { ...opts, entityId: shown.id }).then(() => {
+        const now = container.querySelector("#record-status");
+        if (now instanceof HTMLElement && container.dataset.view === "record") say(now, "Updated: this record was changed elsewhere, and shows the change.", "updated");
+      });
+      return;
+    case "warn": {
+      const reload = h("button", { type: "button", id: "record-reload" }, "Reload the record");
+      reload.addEventListener("click", () => showRecord(container, { ...opts, entityId: shown.id }));
+      say(status, "Someone changed this record since you opened it: saving your edit would be refused. Reload it to see their change, then make yours again. ", "changed");
+      status.append(reload);
+      return;
+    }
+    case "deleted": {
+      say(status, "Someone deleted this record: it can no longer be saved.", "deleted");
+      const save = container.querySelector("#record-save");
+      if (save instanceof HTMLButtonElement) save.disabled = true;
+    }
+  }
 }
 
 /**
@@ -81,6 +125,12 @@ function render(container, opts, page) {
     submit(container, opts, page, fields, status);
   });
   container.dataset.view = record ? "record" : "form";
+  container.dataset.entity = entity.logicalName;
+  container.dataset.id = record ? String(record[entity.primaryIdAttribute] ?? "") : "";
+  container.dataset.etag = record ? String(record["@odata.etag"] ?? "") : "";
+  delete container.dataset.dirty;
+  form.addEventListener("input", () => { container.dataset.dirty = "true"; });
+  form.addEventListener("change", () => { container.dataset.dirty = "true"; });
   container.replaceChildren(h("p", { className: "entity" }, entity.displayName), h("h1", { id: "record-title" }, title), form);
   if (record) container.append(related(page.related ?? []));
 }
@@ -116,7 +166,12 @@ async function submit(container, opts, page, fields, status) {
       return;
     }
     const id = page.record[page.entity.primaryIdAttribute];
-    await opts.call("records.save", { entityName: page.entity.logicalName, id, data, etag: page.record["@odata.etag"] });
+    container.dataset.saving = "true";
+    try {
+      await opts.call("records.save", { entityName: page.entity.logicalName, id, data, etag: page.record["@odata.etag"] });
+    } finally {
+      delete container.dataset.saving;
+    }
     await showRecord(container, { ...opts, entityId: id });
     const shown = container.querySelector("#record-status");
     if (shown instanceof HTMLElement) say(shown, "Saved.", "saved");

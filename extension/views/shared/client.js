@@ -44,6 +44,20 @@ export function watchEvent(api, name, onEvent) {
 }
 
 /**
+ * Calls onChange with each record change cif-host announces (any agent's,
+ * this one's too: cifbridge.recordChanged), for as long as the view is
+ * open.
+ * @param {any} api browser or chrome
+ * @param {(change: import("../records/changes.js").RecordChange) => void} onChange
+ */
+export function watchRecords(api, onChange) {
+  const port = api.runtime.connect({ name: Wire.EVENTS_PORT });
+  port.onMessage.addListener((message) => {
+    if (message?.kind === "event" && message.name === HostEvent.RecordChanged) onChange(message.payload ?? {});
+  });
+}
+
+/**
  * @typedef {object} TabRow
  * @property {string} id
  * @property {string} title

@@ -9,8 +9,8 @@
 import { ErrorCode } from "../../shared/contract.js";
 import { readPageQuery } from "../../shared/pagelinks.js";
 import { readWorkspace } from "../../shared/workspace.js";
-import { showPage, tabPage } from "../records/page.js";
-import { callBackground, watchWorkspace } from "../shared/client.js";
+import { RECORD_CHANGED, showPage, tabPage } from "../records/page.js";
+import { callBackground, watchRecords, watchWorkspace } from "../shared/client.js";
 import { wireClickToAct } from "../shared/clicktoact.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -114,6 +114,9 @@ async function renderStandalone() {
   await showPage(page, ref, call);
   document.body.dataset.ready = "true";
 }
+
+// Record pages hear of every record change (records/page.js decides).
+watchRecords(api, (change) => page.dispatchEvent(new CustomEvent(RECORD_CHANGED, { detail: change })));
 
 if (tabId) {
   watchWorkspace(api, render);

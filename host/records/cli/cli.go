@@ -40,6 +40,12 @@ const Usage = `Usage: cif-host records COMMAND
         cif-host records query contact '?$select=fullname&$search=+1 206 555 0143'
   info
         say where the organisation and the entities file are, and how many records there are
+  migrate --to postgres://USER@HOST:5432/DATABASE [--password-file FILE]
+  migrate --to FILE
+        copy the organisation (settings.json's records.database) into a team's PostgreSQL
+        database, or into an embedded file; run again, it changes nothing. The password
+        comes from --password-file or PGPASSWORD, never from the address. Then point
+        records.database in settings.json at the copy.
 `
 
 // Env is what the commands work in.
@@ -72,6 +78,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return c.run(ctx, args[1:], c.query)
 	case "info":
 		return c.run(ctx, args[1:], c.info)
+	case "migrate":
+		return c.run(ctx, args[1:], c.migrate)
 	}
 	fmt.Fprintf(env.Stderr, "cif-host records: unknown command %q\n\n%s", args[0], Usage)
 	return 2
@@ -81,9 +89,11 @@ type command struct {
 	env  Env
 	name string
 	// flags
-	entities []string
-	format   string
-	args     []string
+	entities     []string
+	format       string
+	to           string
+	passwordFile string
+	args         []string
 }
 
 // usageError is a mistake in the command line (exit status 2).
@@ -126,6 +136,10 @@ func (c *command) parse(args []string) error {
 	fs.SetOutput(io.Discard)
 	fs.Func("entity", "an entity's logical name", func(v string) error { c.entities = append(c.entities, v); return nil })
 	fs.StringVar(&c.format, "format", "", "json or csv")
+	if c.name == "migrate" {
+		fs.StringVar(&c.to, "to", "", "the target: a PostgreSQL connection string or a file")
+		fs.StringVar(&c.passwordFile, "password-file", "", "a file holding the target's password")
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			return usagef("%v; see `cif-host records help`", err)
@@ -199,8 +213,12 @@ func (c *command) importFile(ctx context.Context, s records.Store) error {
 
 func summary(stats records.ImportStats) string {
 	var parts []string
-	for _, e := range slices.Sorted(keys(stats.Created, stats.Updated)) {
-		parts = append(parts, fmt.Sprintf("%s %d created, %d updated", e, stats.Created[e], stats.Updated[e]))
+	for _, e := range slices.Sorted(keys(stats.Created, stats.Updated, stats.Unchanged)) {
+		part := fmt.Sprintf("%s %d created, %d updated", e, stats.Created[e], stats.Updated[e])
+		if n := stats.Unchanged[e]; n > 0 {
+			part += fmt.Sprintf(", %d unchanged", n)
+		}
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return "none"

@@ -138,6 +138,9 @@ func Parse(query string) (*Query, error) {
 		if err != nil {
 			return nil, errorf(name, 0, "is not correctly percent-encoded (%v); encode %% as %%25", err)
 		}
+		if strings.ContainsRune(value, 0) {
+			return nil, errorf(name, 0, "holds a NUL character (%%00), which no record holds: remove it")
+		}
 		if seen[name] {
 			return nil, errorf(name, 0, "is given twice; give each query option once")
 		}

@@ -1,6 +1,7 @@
 package organization
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -10,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cifbridge/cif-bridge/host/config"
+	"github.com/cifbridge/cif-bridge/host/records/postgres/pgtest"
 	"github.com/cifbridge/cif-bridge/host/records/sample"
+	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
 func dirs(t *testing.T) config.Dirs {
@@ -69,4 +72,34 @@ func TestNoDataFolder(t *testing.T) {
 	defer org.Close()
 	_, err := org.Count(t.Context(), "contact")
 	assert.EqualError(t, err, "cannot tell where to keep the organisation's database: set $HOME or $XDG_DATA_HOME, or records.database in settings.json")
+}
+
+func TestATeamsOrganisationOnPostgreSQL(t *testing.T) {
+	d := dirs(t)
+	url := pgtest.Database(t)
+	pwFile := filepath.Join(t.TempDir(), "pgpassword")
+	require.NoError(t, os.WriteFile(pwFile, []byte("wrong\n"), 0o600))
+	settings := config.Settings{Records: config.RecordsSettings{Database: url, PasswordFile: pwFile, Sample: true}}
+	org, _ := Open(d, settings, nil)
+	defer org.Close()
+	_, err := org.Count(t.Context(), "contact")
+	e, ok := errors.AsType[*errcode.Error](err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, errcode.RecordsUnavailable, e.Code)
+	assert.Contains(t, e.Message, "the server refused the login: check the user in records.database and the password in records.passwordFile")
+	assert.NotContains(t, e.Message, "wrong", "the password is never shown")
+
+	// Fixing the file heals the store without a restart.
+	require.NoError(t, os.WriteFile(pwFile, []byte(pgtest.Password+"\n"), 0o600))
+	n, err := org.Count(t.Context(), "contact")
+	require.NoError(t, err)
+	assert.Equal(t, sample.Contacts, n, "records.sample loads the sample into the team's empty organisation")
+
+	// PGPASSWORD, as libpq reads it, when settings.json names no password.
+	t.Setenv("PGPASSWORD", pgtest.Password)
+	other, _ := Open(d, config.Settings{Records: config.RecordsSettings{Database: url}}, nil)
+	defer other.Close()
+	n, err = other.Count(t.Context(), "incident")
+	require.NoError(t, err)
+	assert.Equal(t, sample.Cases, n)
 }

@@ -48,6 +48,9 @@ type Options struct {
 	NewID func() string
 	// Trace sees every SELECT a query runs (for tests).
 	Trace func(query string, args []any)
+	// Poll is how often Watch reads the change log for the other hosts'
+	// changes (sqlstore.DefaultPoll when 0).
+	Poll time.Duration
 }
 
 // Open returns the organisation as a Store that opens the file on its
@@ -86,19 +89,39 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 	db.SetMaxOpenConns(o.MaxConns)
 	db.SetMaxIdleConns(min(2, o.MaxConns))
 	db.SetConnMaxIdleTime(time.Minute)
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db, o.BusyTimeout); err != nil {
 		db.Close()
 		return nil, records.Unavailable("cannot open the organisation's database %s (%v); check that its folder is writable and the file is an SQLite database, or choose another place with records.database in settings.json", path, err)
 	}
 	s, err := sqlstore.New(ctx, sqlstore.Options{
 		Catalog: o.Catalog, Dialect: sqlstore.SQLite{}, DB: db, SerializeWrites: true,
 		Where: path, Now: o.Now, Logger: o.Logger, NewID: o.NewID, Trace: o.Trace,
+		Feed: sqlstore.ChangeLog{DB: db, Every: o.Poll},
 	})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// ping opens the first connection. Switching a new file to WAL needs the
+// file to itself for a moment, and SQLite reports another host's doing
+// the same as busy without waiting: that is tried again, within the busy
+// timeout.
+func ping(ctx context.Context, db *sql.DB, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // DSN is the driver's data source name for a file: a file: URI (so that

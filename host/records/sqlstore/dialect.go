@@ -66,6 +66,25 @@ type Dialect interface {
 	// LockSchema makes schema changes of concurrent hosts wait for each
 	// other, inside the migrating transaction.
 	LockSchema(ctx context.Context, tx *sql.Tx) error
+	// FoldCase is a case-insensitive text expression as it is ordered and
+	// indexed: the expression itself where the column's collation folds
+	// case already (SQLite's NOCASE), lower(expr) elsewhere.
+	FoldCase(expr string) string
+	// NextCounter is the statement that takes the next value of one of
+	// the store's counters (version, ticketnumber; names from the code
+	// only), returning it as its one column. It takes no arguments.
+	NextCounter(name string) string
+	// Migration is the dialect's own statements of a versioned
+	// migration, run after the statements every dialect shares.
+	Migration(version int) []string
+	// TxOptions are a write transaction's options.
+	TxOptions() *sql.TxOptions
+	// Retry reports whether a failed transaction may be run again as it
+	// was (a serialisation failure, a deadlock), and then runs again.
+	Retry(err error) bool
+	// Explain says, for a failure of the database itself, what is wrong
+	// and what to do, in a sentence that ends the error's message.
+	Explain(where string, err error) string
 }
 
 // SQLite is the dialect of the embedded organisation. Text compares
@@ -185,6 +204,36 @@ func (SQLite) Columns(ctx context.Context, tx *sql.Tx, table string) (map[string
 // LockSchema implements Dialect: a write transaction (BEGIN IMMEDIATE)
 // already holds SQLite's only write lock.
 func (SQLite) LockSchema(context.Context, *sql.Tx) error { return nil }
+
+// FoldCase implements Dialect: NOCASE columns fold case themselves.
+func (SQLite) FoldCase(expr string) string { return expr }
+
+// NextCounter implements Dialect: the counters table, whose row the write
+// transaction (the only one) holds.
+func (SQLite) NextCounter(name string) string {
+	return "UPDATE cifbridge_counters SET value = value + 1 WHERE name = '" + name + "' RETURNING value"
+}
+
+// Migration implements Dialect. Version 2 is the change log, which the
+// hosts sharing the file poll for live changes (ChangeLog).
+func (SQLite) Migration(version int) []string {
+	if version == 2 {
+		return []string{`CREATE TABLE IF NOT EXISTS cifbridge_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, record_id TEXT NOT NULL, version INTEGER NOT NULL, deleted INTEGER NOT NULL)`}
+	}
+	return nil
+}
+
+// TxOptions implements Dialect: SQLite's transactions are serialisable.
+func (SQLite) TxOptions() *sql.TxOptions { return nil }
+
+// Retry implements Dialect: a write waits for the lock (the busy
+// timeout) rather than failing to be retried.
+func (SQLite) Retry(error) bool { return false }
+
+// Explain implements Dialect.
+func (SQLite) Explain(where string, err error) string {
+	return "if it is locked or busy, another program holds it: call again; otherwise check the disk and the file " + where + ", or run `cif-host doctor`"
+}
 
 // placeholders writes n placeholders from the (1-based) next one on.
 func placeholders(d Dialect, next, n int) string {

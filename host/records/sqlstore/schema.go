@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/host/records/metadata"
@@ -86,12 +87,24 @@ func planTable(e *metadata.Entity) *table {
 	return t
 }
 
+// storage is how a column of the table stores its values.
+func (t *table) storage(name string) Storage {
+	for _, c := range t.columns {
+		if c.name == name {
+			return c.storage
+		}
+	}
+	return StoreText
+}
+
 // migration is one versioned step of the store's own schema. Entity
 // tables are not migrations: they follow the catalog (syncTables).
 type migration struct {
 	version     int
 	description string
-	statements  []string
+	// statements are every dialect's; Dialect.Migration adds each
+	// dialect's own.
+	statements []string
 }
 
 var migrations = []migration{
@@ -102,6 +115,7 @@ var migrations = []migration{
 		`INSERT INTO cifbridge_counters (name, value) VALUES ('version', 1000) ON CONFLICT (name) DO NOTHING`,
 		`INSERT INTO cifbridge_counters (name, value) VALUES ('ticketnumber', 1000) ON CONFLICT (name) DO NOTHING`,
 	}},
+	{2, "live changes: SQLite's change log, PostgreSQL's counters as sequences", nil},
 }
 
 // fingerprint identifies the schema the catalog needs, so that a host
@@ -131,11 +145,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if s.schemaCurrent(ctx, want) {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.dialect.LockSchema(ctx, tx); err != nil {
+	return s.write(ctx, func(tx *wtx) error {
+		if err := s.dialect.LockSchema(ctx, tx.Tx); err != nil {
 			return fmt.Errorf("locking the schema: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS cifbridge_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_on TEXT NOT NULL)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS cifbridge_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_on `+s.dialect.ColumnType(StoreDateTime)+` NOT NULL)`); err != nil {
 			return fmt.Errorf("creating the migrations table: %w", err)
 		}
 		applied := map[int]bool{}
@@ -156,7 +170,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if applied[m.version] {
 				continue
 			}
-			for _, stmt := range m.statements {
+			for _, stmt := range append(slices.Clone(m.statements), s.dialect.Migration(m.version)...) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("migration %d (%s): %w", m.version, m.description, err)
 				}
@@ -175,7 +189,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if have == want {
 			return nil
 		}
-		if err := s.syncTables(ctx, tx); err != nil {
+		if err := s.syncTables(ctx, tx.Tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.sql(`INSERT INTO cifbridge_schema (id, fingerprint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint`), want); err != nil {
@@ -196,7 +210,7 @@ func (s *Store) schemaCurrent(ctx context.Context, want string) bool {
 
 // sql rewrites ? placeholders into the dialect's.
 func (s *Store) sql(query string) string {
-	if _, ok := s.dialect.(SQLite); ok {
+	if s.dialect.Placeholder(1) == "?" {
 		return query
 	}
 	var b strings.Builder
@@ -263,6 +277,9 @@ func (s *Store) syncTables(ctx context.Context, tx *sql.Tx) error {
 			cols := make([]string, len(x.columns))
 			for i, c := range x.columns {
 				cols[i] = q(c)
+				if t.storage(c) == StoreCIText {
+					cols[i] = s.dialect.FoldCase(cols[i])
+				}
 			}
 			stmt := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", q(x.name), q(name), strings.Join(cols, ", "))
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {

@@ -43,6 +43,20 @@ type Options struct {
 	// Trace, when set, sees every SELECT a query runs, with its
 	// arguments (tests check the plans with it).
 	Trace func(query string, args []any)
+	// Feed, when set, announces each write's changes to every host that
+	// shares the organisation, and Watch follows them.
+	Feed Feed
+}
+
+// Feed carries the organisation's changes between the hosts that share
+// it: SQLite's change log (ChangeLog), PostgreSQL's NOTIFY.
+type Feed interface {
+	// Announce makes a write's changes known to the other hosts. It runs
+	// inside the write's transaction, last, so that they are known when,
+	// and only if, it commits.
+	Announce(ctx context.Context, tx *sql.Tx, changes []records.Changed) error
+	// Watch is records.Watcher's.
+	Watch(ctx context.Context, ready func(), deliver func([]records.Changed)) error
 }
 
 // Store is a records.Store over SQL.
@@ -57,6 +71,7 @@ type Store struct {
 	tables  map[string]*table
 	writeMu *sync.Mutex
 	trace   func(string, []any)
+	feed    Feed
 }
 
 var _ records.Store = (*Store)(nil)
@@ -65,7 +80,7 @@ var _ records.Store = (*Store)(nil)
 // to date.
 func New(ctx context.Context, o Options) (*Store, error) {
 	s := &Store{catalog: o.Catalog, dialect: o.Dialect, db: o.DB, where: o.Where, now: o.Now, logger: o.Logger,
-		newID: o.NewID, tables: map[string]*table{}, trace: o.Trace}
+		newID: o.NewID, tables: map[string]*table{}, trace: o.Trace, feed: o.Feed}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -96,17 +111,63 @@ func (s *Store) Catalog() *metadata.Catalog { return s.catalog }
 // Close implements records.Store.
 func (s *Store) Close() error { return s.db.Close() }
 
-// write runs fn in a write transaction: all of it or nothing.
-func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+// Watch implements records.Watcher: it follows the feed, or returns at
+// once with an error when the store has none.
+func (s *Store) Watch(ctx context.Context, ready func(), deliver func([]records.Changed)) error {
+	if s.feed == nil {
+		return errors.New("this organisation's store announces no changes")
+	}
+	return s.feed.Watch(ctx, ready, deliver)
+}
+
+// wtx is a write transaction and the changes it made, which the feed
+// announces as it commits.
+type wtx struct {
+	*sql.Tx
+	changes []records.Changed
+}
+
+// changed notes a record's change.
+func (w *wtx) changed(entity, id string, version int64) {
+	w.changes = append(w.changes, records.Changed{Entity: entity, ID: id, Version: version, Deleted: version == 0})
+}
+
+// maxAttempts bounds how often a transaction is run again: a write the
+// database could not serialise with a concurrent one (PostgreSQL's
+// serialisable transactions), or one whose connection was found dead
+// before anything reached the server.
+const maxAttempts = 8
+
+// write runs fn in a write transaction: all of it or nothing. A
+// transaction the database could not serialise with another is run again,
+// from the start.
+func (s *Store) write(ctx context.Context, fn func(*wtx) error) error {
 	if s.writeMu != nil {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if err == nil || attempt == maxAttempts || !s.dialect.Retry(err) || ctx.Err() != nil {
+			return err
+		}
+		s.logger.Debug("running a write again after a conflict with a concurrent one", "attempt", attempt, "error", err)
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(*wtx) error) error {
+	tx, err := s.db.BeginTx(ctx, s.dialect.TxOptions())
 	if err != nil {
 		return s.unavailable("starting a change", err)
 	}
-	if err := fn(tx); err != nil {
+	w := &wtx{Tx: tx}
+	err = fn(w)
+	if err == nil && s.feed != nil && len(w.changes) > 0 {
+		if err = s.feed.Announce(ctx, tx, records.Summarise(w.changes)); err != nil {
+			err = s.unavailable("announcing a change to the other hosts", err)
+		}
+	}
+	if err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -116,8 +177,19 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
-// read runs fn in a read-only transaction, one consistent view.
+// read runs fn in a read-only transaction, one consistent view; again,
+// on a fresh connection, when the dialect says the failure allows it.
 func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.readOnce(ctx, fn)
+		if err == nil || attempt == maxAttempts || !s.dialect.Retry(err) || ctx.Err() != nil {
+			return err
+		}
+		s.logger.Debug("running a read again", "attempt", attempt, "error", err)
+	}
+}
+
+func (s *Store) readOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return s.unavailable("starting a read", err)
@@ -127,6 +199,7 @@ func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // unavailable explains a database failure; coded errors pass unchanged.
+// The failure keeps its cause, for Dialect.Retry.
 func (s *Store) unavailable(doing string, err error) error {
 	if err == nil {
 		return nil
@@ -135,11 +208,25 @@ func (s *Store) unavailable(doing string, err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return records.Unavailable("the organisation's database did not answer in time while %s (%v); call again", doing, err)
+		return &Failure{Coded: records.Unavailable("the organisation's database (%s %s) did not answer in time while %s (%v); %s",
+			s.dialect.Name(), s.where, doing, err, s.dialect.Explain(s.where, err)), Cause: err}
 	}
-	return records.Unavailable("the organisation's database (%s %s) failed while %s: %v; if it is locked or busy, another program holds it: call again; otherwise check the disk, or run `cif-host doctor`",
-		s.dialect.Name(), s.where, doing, err)
+	return &Failure{Coded: records.Unavailable("the organisation's database (%s %s) failed while %s: %v; %s",
+		s.dialect.Name(), s.where, doing, err, s.dialect.Explain(s.where, err)), Cause: err}
 }
+
+// Failure is a failure of the database, explained for the caller (Coded,
+// RecordsUnavailable) and kept for the store (Cause). errors.As finds
+// both.
+type Failure struct {
+	Coded *errcode.Error
+	Cause error
+}
+
+func (f *Failure) Error() string { return f.Coded.Message }
+
+// Unwrap returns the explanation and the cause.
+func (f *Failure) Unwrap() []error { return []error{f.Coded, f.Cause} }
 
 // entity finds an entity's table.
 func (s *Store) entity(name string) (*table, error) {
@@ -151,9 +238,9 @@ func (s *Store) entity(name string) (*table, error) {
 }
 
 // nextCounter takes the next value of one of the store's counters.
-func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+func (s *Store) nextCounter(ctx context.Context, tx *wtx, name string) (int64, error) {
 	var v int64
-	err := tx.QueryRowContext(ctx, s.sql(`UPDATE cifbridge_counters SET value = value + 1 WHERE name = ? RETURNING value`), name).Scan(&v)
+	err := tx.QueryRowContext(ctx, s.dialect.NextCounter(name)).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("taking the next %s: %w", name, err)
 	}

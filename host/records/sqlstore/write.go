@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -69,7 +70,7 @@ func (s *Store) Create(ctx context.Context, entity string, data records.Data) (s
 		return "", err
 	}
 	var id string
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *wtx) error {
 		id, err = s.create(ctx, tx, t, ch)
 		return err
 	})
@@ -79,17 +80,17 @@ func (s *Store) Create(ctx context.Context, entity string, data records.Data) (s
 	return id, nil
 }
 
-func (s *Store) create(ctx context.Context, tx *sql.Tx, t *table, ch *records.Change) (string, error) {
+func (s *Store) create(ctx context.Context, tx *wtx, t *table, ch *records.Change) (string, error) {
 	e := t.entity
 	id := ch.ID
 	if id == "" {
 		id = s.newID()
-	} else if ok, err := s.exists(ctx, tx, e, id); err != nil {
+	} else if ok, err := s.exists(ctx, tx.Tx, e, id); err != nil {
 		return "", err
 	} else if ok {
 		return "", records.Invalid("a %s with %s %s already exists; update it instead, or leave %s out to get a new id", e.LogicalName, e.PrimaryIDAttribute, id, e.PrimaryIDAttribute)
 	}
-	if err := s.checkLookups(ctx, tx, ch); err != nil {
+	if err := s.checkLookups(ctx, tx.Tx, ch); err != nil {
 		return "", err
 	}
 	version, err := s.nextCounter(ctx, tx, "version")
@@ -123,6 +124,7 @@ func (s *Store) create(ctx context.Context, tx *sql.Tx, t *table, ch *records.Ch
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return "", s.unavailable("creating a "+e.LogicalName, err)
 	}
+	tx.changed(e.LogicalName, id, version)
 	return id, nil
 }
 
@@ -179,8 +181,8 @@ func (s *Store) Update(ctx context.Context, entity, id string, data records.Data
 		return "", err
 	}
 	var etag string
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		etag, err = s.update(ctx, tx, t, id, data, ifMatch, want)
+	err = s.write(ctx, func(tx *wtx) error {
+		etag, err = s.update(ctx, tx, t, id, data, ifMatch, want, false)
 		return err
 	})
 	if err != nil {
@@ -216,9 +218,13 @@ func (s *Store) current(ctx context.Context, tx *sql.Tx, e *metadata.Entity, id 
 	return found[0], nil
 }
 
-func (s *Store) update(ctx context.Context, tx *sql.Tx, t *table, id string, data records.Data, ifMatch string, want int64) (string, error) {
+// update changes a record. The UPDATE holds only while the record is at
+// the version read (so that no concurrent change is ever lost, whatever
+// the database's isolation); with keepSame, an update that changes no
+// value writes nothing and keeps the version (an import run again).
+func (s *Store) update(ctx context.Context, tx *wtx, t *table, id string, data records.Data, ifMatch string, want int64, keepSame bool) (string, error) {
 	e := t.entity
-	cur, err := s.current(ctx, tx, e, id)
+	cur, err := s.current(ctx, tx.Tx, e, id)
 	if err != nil {
 		return "", err
 	}
@@ -231,10 +237,10 @@ func (s *Store) update(ctx context.Context, tx *sql.Tx, t *table, id string, dat
 	if err != nil {
 		return "", err
 	}
-	if len(ch.Values) == 0 {
+	if len(ch.Values) == 0 || keepSame && unchanged(ch.Values, cur.Values) {
 		return cur.ETag(), nil
 	}
-	if err := s.checkLookups(ctx, tx, ch); err != nil {
+	if err := s.checkLookups(ctx, tx.Tx, ch); err != nil {
 		return "", err
 	}
 	version, err := s.nextCounter(ctx, tx, "version")
@@ -258,11 +264,53 @@ func (s *Store) update(ctx context.Context, tx *sql.Tx, t *table, id string, dat
 		first = false
 		b.w(q(c.name), " = ", b.arg(s.encode(c, v)))
 	}
-	b.w(" WHERE ", q(e.PrimaryIDAttribute), " = ", b.arg(id))
-	if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
+	b.w(" WHERE ", q(e.PrimaryIDAttribute), " = ", b.arg(id), " AND ", q("versionnumber"), " = ", b.arg(cur.Version))
+	res, err := tx.ExecContext(ctx, b.String(), b.args...)
+	if err != nil {
 		return "", s.unavailable("updating a "+e.LogicalName, err)
 	}
+	if n, err := res.RowsAffected(); err != nil {
+		return "", s.unavailable("updating a "+e.LogicalName, err)
+	} else if n != 1 {
+		// Changed or deleted since it was read, in this transaction.
+		return "", records.Conflict(e.LogicalName, id, cmp.Or(ifMatch, cur.ETag()), cur.Version)
+	}
+	tx.changed(e.LogicalName, id, version)
 	return records.ETag(version), nil
+}
+
+// unchanged reports whether every value of a prepared change is the
+// record's current one.
+func unchanged(values, current map[string]any) bool {
+	for k, v := range values {
+		if !sameValue(v, current[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameValue(v, cur any) bool {
+	switch v := v.(type) {
+	case records.Ref:
+		l, ok := cur.(records.Lookup)
+		return ok && l.Entity == v.Entity && l.ID == v.ID
+	case time.Time:
+		c, ok := cur.(time.Time)
+		return ok && c.Equal(v)
+	case int:
+		c, ok := cur.(int64)
+		return ok && c == int64(v)
+	case float64:
+		switch c := cur.(type) {
+		case float64:
+			return c == v
+		case int64:
+			return float64(c) == v
+		}
+		return false
+	}
+	return v == cur
 }
 
 // Delete implements records.Store.
@@ -276,8 +324,8 @@ func (s *Store) Delete(ctx context.Context, entity, id string) error {
 		return err
 	}
 	q := s.dialect.Quote
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if ok, err := s.exists(ctx, tx, e, id); err != nil {
+	return s.write(ctx, func(tx *wtx) error {
+		if ok, err := s.exists(ctx, tx.Tx, e, id); err != nil {
 			return err
 		} else if !ok {
 			return records.RecordNotFound(e.LogicalName, id)
@@ -308,8 +356,9 @@ func (s *Store) Delete(ctx context.Context, entity, id string) error {
 			b := &builder{d: s.dialect}
 			b.w("UPDATE ", q(ref.Entity.LogicalName), " SET ", col, " = NULL, ", typ, " = NULL, ",
 				q("modifiedon"), " = ", b.arg(s.dialect.Time(s.clock(), false)), ", ", q("versionnumber"), " = ", b.arg(version),
-				" WHERE ", col, " = ", b.arg(id), " AND ", typ, " = ", b.arg(e.LogicalName))
-			if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
+				" WHERE ", col, " = ", b.arg(id), " AND ", typ, " = ", b.arg(e.LogicalName),
+				" RETURNING ", q(ref.Entity.PrimaryIDAttribute))
+			if err := s.noteEach(ctx, tx, b, ref.Entity.LogicalName, version); err != nil {
 				return s.unavailable("clearing lookups to a "+e.LogicalName, err)
 			}
 		}
@@ -318,8 +367,34 @@ func (s *Store) Delete(ctx context.Context, entity, id string) error {
 		if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
 			return s.unavailable("deleting a "+e.LogicalName, err)
 		}
+		tx.changed(e.LogicalName, id, 0)
 		return nil
 	})
+}
+
+// noteEach runs a statement that RETURNING the ids of the records it
+// changed, and notes each change.
+func (s *Store) noteEach(ctx context.Context, tx *wtx, b *builder, entity string, version int64) error {
+	rows, err := tx.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		tx.changed(entity, id, version)
+	}
+	return nil
 }
 
 func plural(n int, e *metadata.Entity) string {
@@ -333,7 +408,7 @@ func plural(n int, e *metadata.Entity) string {
 // lookups (cases need their customer) go after the others; a lookup to a
 // record the batch has not created yet is set once every record exists.
 func (s *Store) Import(ctx context.Context, items []records.Item) (records.ImportStats, error) {
-	stats := records.ImportStats{Created: map[string]int{}, Updated: map[string]int{}}
+	stats := records.ImportStats{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
@@ -357,7 +432,10 @@ func (s *Store) Import(ctx context.Context, items []records.Item) (records.Impor
 		id    string
 		data  records.Data
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *wtx) error {
+		clear(stats.Created)
+		clear(stats.Updated)
+		clear(stats.Unchanged)
 		var later []deferred
 		for _, i := range order {
 			it := items[i]
@@ -368,7 +446,7 @@ func (s *Store) Import(ctx context.Context, items []records.Item) (records.Impor
 			e := t.entity
 			now, rest := records.Data{}, records.Data{}
 			for k, v := range it.Data {
-				if strings.HasSuffix(k, "@odata.bind") && v != nil && !s.bindReady(ctx, tx, e, k, v) {
+				if strings.HasSuffix(k, "@odata.bind") && v != nil && !s.bindReady(ctx, tx.Tx, e, k, v) {
 					rest[k] = v
 					continue
 				}
@@ -377,16 +455,21 @@ func (s *Store) Import(ctx context.Context, items []records.Item) (records.Impor
 			id, _ := records.ParseGUID(fmt.Sprint(it.Data[e.PrimaryIDAttribute]))
 			exists := false
 			if id != "" {
-				if exists, err = s.exists(ctx, tx, e, id); err != nil {
+				if exists, err = s.exists(ctx, tx.Tx, e, id); err != nil {
 					return err
 				}
 			}
 			if exists {
 				delete(now, e.PrimaryIDAttribute)
-				if _, err := s.update(ctx, tx, t, id, now, "", -1); err != nil {
+				before := len(tx.changes)
+				if _, err := s.update(ctx, tx, t, id, now, "", -1, true); err != nil {
 					return itemError(i, it.Entity, err)
 				}
-				stats.Updated[e.LogicalName]++
+				if len(tx.changes) > before || len(rest) > 0 {
+					stats.Updated[e.LogicalName]++
+				} else {
+					stats.Unchanged[e.LogicalName]++
+				}
 			} else {
 				ch, err := records.Prepare(s.catalog, e, now, nil)
 				if err != nil {
@@ -402,7 +485,7 @@ func (s *Store) Import(ctx context.Context, items []records.Item) (records.Impor
 			}
 		}
 		for _, d := range later {
-			if _, err := s.update(ctx, tx, d.t, d.id, d.data, "", -1); err != nil {
+			if _, err := s.update(ctx, tx, d.t, d.id, d.data, "", -1, true); err != nil {
 				return itemError(d.index, d.t.entity.LogicalName, err)
 			}
 		}
@@ -434,8 +517,13 @@ func (s *Store) bindReady(ctx context.Context, tx *sql.Tx, e *metadata.Entity, k
 	return true
 }
 
-// itemError names the item a coded error is about, keeping its code.
+// itemError names the item a coded error is about, keeping its code (and
+// a database failure's cause).
 func itemError(i int, entity string, err error) error {
 	e := errcode.As(err)
-	return &errcode.Error{Code: e.Code, Message: fmt.Sprintf("record %d (%s): %s", i+1, entity, e.Message)}
+	coded := &errcode.Error{Code: e.Code, Message: fmt.Sprintf("record %d (%s): %s", i+1, entity, e.Message)}
+	if f, ok := errors.AsType[*Failure](err); ok {
+		return &Failure{Coded: coded, Cause: f.Cause}
+	}
+	return coded
 }

@@ -66,6 +66,16 @@ var browserRows = []struct {
 	{"createSession/concurrent", row{what: "createSession (saved), 100 concurrent"}},
 }
 
+// recordRows are the record benchmarks, run on each backend: the table
+// shows SQLite beside PostgreSQL.
+var recordRows = []struct{ name, what string }{
+	{"SearchByPhone", "screen pop, $search by phone, 100,000 contacts"},
+	{"FilterByPhone", "screen pop, $filter telephone1 eq, 100,000 contacts"},
+	{"SearchByName", "relevance search, two words, 100,000 contacts"},
+	{"Create", "createRecord, one host"},
+	{"Create50Hosts", "createRecord, 50 hosts at once (wall time per create)"},
+}
+
 func main() {
 	results, err := parse(os.Stdin)
 	if err != nil {
@@ -143,6 +153,45 @@ func write(w io.Writer, results map[string]metrics) error {
 			}
 		}
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeRecords(w, results)
+}
+
+// writeRecords shows the record benchmarks, SQLite beside PostgreSQL.
+func writeRecords(w io.Writer, results map[string]metrics) error {
+	ran := false
+	for _, r := range recordRows {
+		_, sq := results["Records/SQLite/"+r.name]
+		_, pg := results["Records/PostgreSQL/"+r.name]
+		ran = ran || sq || pg
+	}
+	if !ran {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "records\tSQLite\tPostgreSQL\tratio\t")
+	cell := func(m metrics, ok bool) string {
+		switch {
+		case !ok:
+			return "not run"
+		case m["creates/s"] > 0:
+			return fmt.Sprintf("%s (%.0f/s)", show(m["ns/op"], "ns/op"), m["creates/s"])
+		}
+		return show(m["ns/op"], "ns/op")
+	}
+	for _, r := range recordRows {
+		sq, sok := results["Records/SQLite/"+r.name]
+		pg, pok := results["Records/PostgreSQL/"+r.name]
+		ratio := ""
+		if sok && pok && sq["ns/op"] > 0 {
+			ratio = fmt.Sprintf("%.2f×", pg["ns/op"]/sq["ns/op"])
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", r.what, cell(sq, sok), cell(pg, pok), ratio)
+	}
+	fmt.Fprintln(tw, "ratio: PostgreSQL's time over SQLite's; below 1 is faster")
 	return tw.Flush()
 }
 
