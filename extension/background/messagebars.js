@@ -9,8 +9,8 @@ import { PageMethod } from "../shared/methods.js";
 import { readArgs } from "./args.js";
 
 /** At most this many message bars per provider, and in all. */
-export const MAX_BARS_PER_PROVIDER = 5;
-export const MAX_BARS = 20;
+const MAX_BARS_PER_PROVIDER = 5;
+const MAX_BARS = 20;
 const MAX_MESSAGE = 2000;
 const MAX_LABEL = 100;
 const MAX_LINK = 2048;

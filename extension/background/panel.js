@@ -12,7 +12,7 @@ import { providerAdmits, providerOrigins } from "../shared/providers.js";
 import { readArgs } from "./args.js";
 
 /** CIF's panel modes (Xrm.Panel.state). */
-export const Mode = Object.freeze({ Minimized: 0, Docked: 1, Hidden: 2 });
+const Mode = Object.freeze({ Minimized: 0, Docked: 1, Hidden: 2 });
 
 /**
  * @typedef {import("../shared/providers.js").Provider} Provider
