@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cifbridge/cif-bridge/protocol"
@@ -108,7 +109,10 @@ type conn struct {
 	fw     *protocol.Writer
 	queued int
 	broken bool // the browser stopped reading: nothing more is written
-	closed bool // Serve is ending: Notify queues nothing more
+	// closed is set when Serve is ending: Notify queues nothing more. It
+	// is not under outMu, which a write to a browser that stopped reading
+	// holds for good.
+	closed atomic.Bool
 	outbox chan out
 	finish chan struct{} // closed when the writer has nothing more to wait for
 }
@@ -151,9 +155,7 @@ func Serve(ctx context.Context, in io.Reader, w io.Writer, h Handler, log *slog.
 		c.h.Logger().Info("stopping", "reason", context.Cause(ctx))
 		c.turn.Unlock()
 	}
-	c.outMu.Lock()
-	c.closed = true
-	c.outMu.Unlock()
+	c.closed.Store(true)
 	close(c.finish)
 	select {
 	case <-written:
@@ -290,9 +292,12 @@ func (c *conn) Notify(n protocol.Notification) error {
 	if err != nil {
 		return fmt.Errorf("encoding the event %s: %w", n.Method, err)
 	}
+	if c.closed.Load() {
+		return ErrClosed
+	}
 	c.outMu.Lock()
 	defer c.outMu.Unlock()
-	if c.closed || c.broken {
+	if c.closed.Load() || c.broken {
 		return ErrClosed
 	}
 	// Events take at most half the queue, so that replies always find
