@@ -55,7 +55,7 @@ func TestEverySessionAndTabMethod(t *testing.T) {
 			for _, call := range []string{
 				`Microsoft.CIFramework.requestFocusSession(` + js(id) + `)`,
 				`Microsoft.CIFramework.notifyNewActivity(` + js(id) + `, 2)`,
-				`Microsoft.CIFramework.notifyKpiBreach(` + js(id) + `, false, "waited 5 min")`,
+				`Microsoft.CIFramework.notifyKpiBreach(` + js(id) + `, true, "waited 5 min")`,
 			} {
 				var v string
 				p.result(call, &v)

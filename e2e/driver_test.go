@@ -20,8 +20,12 @@ import (
 type driver interface {
 	// open opens url in a new tab and returns the tab's handle.
 	open(url string) (string, error)
-	// find returns the handle of an open tab showing url.
+	// find returns the handle of an open tab, or of a frame in a tab,
+	// showing url.
 	find(url string) (string, error)
+	// resize gives a tab's page a viewport of this size, as the agent
+	// resizing the window (or the panel) would.
+	resize(tab string, width, height int) error
 	// activate brings a tab to the front, as the agent clicking it would.
 	activate(tab string) error
 	// close closes a tab, as the agent would.
@@ -186,11 +190,22 @@ func (c *cdp) find(url string) (string, error) {
 		return "", err
 	}
 	for _, ti := range targets.TargetInfos {
-		if ti.Type == "page" && ti.URL == url {
+		// A frame of another site than its page's is a target of its own.
+		if (ti.Type == "page" || ti.Type == "iframe") && ti.URL == url {
 			return c.attach(ti.TargetID)
 		}
 	}
 	return "", fmt.Errorf("no tab shows %s", url)
+}
+
+func (c *cdp) resize(tab string, width, height int) error {
+	c.mu.Lock()
+	session := c.sessions[tab]
+	c.mu.Unlock()
+	_, err := c.call(map[string]any{"method": "Emulation.setDeviceMetricsOverride", "sessionId": session, "params": map[string]any{
+		"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false,
+	}})
+	return err
 }
 
 func (c *cdp) activate(tab string) error {
@@ -263,7 +278,7 @@ func (c *cdp) eval(tab, expr string) (json.RawMessage, error) {
 	}
 	var res struct {
 		Result struct {
-			Value string `json:"value"`
+			Value json.RawMessage `json:"value"`
 		} `json:"result"`
 		ExceptionDetails *struct {
 			Text      string `json:"text"`
@@ -275,10 +290,17 @@ func (c *cdp) eval(tab, expr string) (json.RawMessage, error) {
 	if err := json.Unmarshal(raw, &res); err != nil {
 		return nil, err
 	}
+	// An exception comes with a result of its own (the error object): look at it first.
 	if e := res.ExceptionDetails; e != nil {
 		return nil, fmt.Errorf("script failed: %s %s", e.Text, e.Exception.Description)
 	}
-	return json.RawMessage(res.Result.Value), nil
+	var value string
+	if len(res.Result.Value) > 0 {
+		if err := json.Unmarshal(res.Result.Value, &value); err != nil {
+			return nil, fmt.Errorf("the script's value is not the JSON text wrapEval makes: %s", res.Result.Value)
+		}
+	}
+	return json.RawMessage(value), nil
 }
 
 // --- Firefox: WebDriver BiDi ----------------------------------------------------
@@ -348,17 +370,41 @@ func (b *bidi) find(url string) (string, error) {
 		return "", err
 	}
 	var tree struct {
-		Contexts []struct{ Context, URL string }
+		Contexts []bidiContext
 	}
 	if err := json.Unmarshal(raw, &tree); err != nil {
 		return "", err
 	}
-	for _, c := range tree.Contexts {
-		if c.URL == url {
-			return c.Context, nil
-		}
+	if id := findContext(tree.Contexts, url); id != "" {
+		return id, nil
 	}
 	return "", fmt.Errorf("no tab shows %s", url)
+}
+
+// bidiContext is a browsing context and the frames in it.
+type bidiContext struct {
+	Context, URL string
+	Children     []bidiContext
+}
+
+// findContext searches the contexts and their frames for url.
+func findContext(contexts []bidiContext, url string) string {
+	for _, c := range contexts {
+		if c.URL == url {
+			return c.Context
+		}
+		if id := findContext(c.Children, url); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+func (b *bidi) resize(tab string, width, height int) error {
+	_, err := b.call(map[string]any{"method": "browsingContext.setViewport", "params": map[string]any{
+		"context": tab, "viewport": map[string]any{"width": width, "height": height},
+	}})
+	return err
 }
 
 func (b *bidi) activate(tab string) error {

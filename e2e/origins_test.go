@@ -25,7 +25,7 @@ func TestFramesAndTheAllowlist(t *testing.T) {
 			require.NoError(t, json.Unmarshal((&tab{t: t, d: d, id: frames}).eval(`window.frameResults`), &results))
 			assert.True(t, results["same"].OK, "a same-origin frame may call: %+v", results["same"].Error)
 			assert.Equal(t, &cifError{
-				Message:   "the frame " + other + " is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only",
+				Message:   "the frame " + other + " is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only, and the channel providers its own panel hosts",
 				MsdynName: "getAllSessions",
 				ErrorCode: 1011,
 			}, results["cross"].Error)

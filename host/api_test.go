@@ -220,7 +220,7 @@ func TestEveryMethodThroughTheBinary(t *testing.T) {
 	}{
 		{"requestFocusSession", map[string]any{"sessionId": a}},
 		{"notifyNewActivity", map[string]any{"sessionId": a, "count": 2}},
-		{"notifyKpiBreach", map[string]any{"sessionId": a, "shouldReset": false, "details": map[string]any{"kpi": "wait"}}},
+		{"notifyKpiBreach", map[string]any{"sessionId": a, "shouldReset": true, "details": map[string]any{"kpi": "wait"}}},
 	} {
 		res, _ = ok(t, p, call.method, as(provider, call.params))
 		assert.Equal(t, "null", res, call.method)

@@ -131,7 +131,10 @@ func manifestPaths(m any) []string {
 	var out []string
 	str := func(v any) {
 		if s, ok := v.(string); ok && s != "" && !strings.Contains(s, "*") {
-			out = append(out, strings.TrimPrefix(strings.SplitN(s, "#", 2)[0], "/"))
+			// A page's address may carry a query or a fragment (the popup's ?view=popup).
+			file, _, _ := strings.Cut(s, "#")
+			file, _, _ = strings.Cut(file, "?")
+			out = append(out, strings.TrimPrefix(file, "/"))
 		}
 	}
 	list := func(v any) {

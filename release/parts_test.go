@@ -29,7 +29,7 @@ func TestExtensionFilesAreOnlyWhatTheBrowserRuns(t *testing.T) {
 	}
 
 	fake := fstest.MapFS{
-		"manifest.json":      {Data: []byte(`{"background":{"service_worker":"bg.js"},"action":{"default_popup":"p/panel.html"},"icons":{"16":"icons/16.png"}}`)},
+		"manifest.json":      {Data: []byte(`{"background":{"service_worker":"bg.js"},"action":{"default_popup":"p/panel.html?view=popup"},"icons":{"16":"icons/16.png"}}`)},
 		"bg.js":              {Data: []byte(`import { a } from "./lib/a.js";`)},
 		"lib/a.js":           {Data: []byte(`export const a = 1;`)},
 		"p/panel.html":       {Data: []byte(`<script type="module" src="panel.js"></script><link href="../style.css" rel="stylesheet">`)},

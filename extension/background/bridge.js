@@ -16,6 +16,7 @@ const SYSTEM_EVENTS = new Set(Object.values(PageEvent).map((name) => name.toLowe
  * @callback PageHandler
  * @param {string} origin the calling page's provider, as the browser reported it
  * @param {Record<string, unknown>} params what the page passed
+ * @param {Sender} sender what the browser said about the calling page
  * @returns {unknown} the result, or a promise of it
  */
 
@@ -54,8 +55,9 @@ const SYSTEM_EVENTS = new Set(Object.values(PageEvent).map((name) => name.toLowe
  * @property {{status: () => object, restart: () => void}} host the connection, for the views' own methods
  * @property {string} extensionId runtime.id
  * @property {string} extensionUrl runtime.getURL("")
- * @property {() => Promise<readonly string[]>} allowedOrigins the user's allowlist
+ * @property {() => Promise<readonly string[]>} allowedOrigins the allowed sites: the user's allowlist and the channel providers' origins
  * @property {() => Promise<Readonly<Record<string, string>>>} recordAccess the user's records choices by allowlist entry (recordaccess.js)
+ * @property {import("../shared/origins.js").PanelFrame} [panelFrame] admits a provider's page framed by the extension's panel
  */
 
 /**
@@ -121,6 +123,7 @@ export class Bridge {
       extensionId: this.#opts.extensionId,
       extensionUrl: this.#opts.extensionUrl,
       allowed: await this.#opts.allowedOrigins(),
+      panelFrame: this.#opts.panelFrame,
     });
   }
 
@@ -143,7 +146,7 @@ export class Bridge {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
     }
     const handler = this.#pageHandlers.get(method);
-    if (handler) return handler(caller.origin, params);
+    if (handler) return handler(caller.origin, params, sender);
     if (!PAGE_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.MethodNotFound, `${method} is not a CIF method CIF Bridge serves`);
     }

@@ -25,6 +25,7 @@ const BACKOFF_MS = 50;
  * @property {() => (string | undefined)} lastError reads (and so clears) runtime.lastError
  * @property {() => Promise<object>} helloParams the hello call's params
  * @property {(method: string, params: any) => void} onEvent receives host notifications
+ * @property {(hello: any) => void} [onHello] receives hello's result on each new connection
  * @property {number} [timeoutMs] per-call timeout
  * @property {number} [backoffMs] the first reconnect delay after a drop; it doubles with each failure
  * @property {number} [busyRetryMs] how long to keep starting a new host while the profile is busy
@@ -143,6 +144,7 @@ export class NativeHost {
       this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? Wire.MAX_REQUEST_BYTES;
       this.#hello = hello;
       this.#lastError = null;
+      this.#opts.onHello?.(hello);
       return hello;
     } catch (err) {
       this.#lastError = err instanceof Error ? err.message : String(err);

@@ -5,27 +5,40 @@
 // agent's side of CIF (agent.js).
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
 import { CLICK_TO_ACT_KEY, OPTIONS_KEY } from "../shared/clicktoact.js";
+import { BackgroundMethod, PageMethod } from "../shared/methods.js";
+import { PANEL_PORT } from "../shared/panel.js";
+import { PROVIDERS_KEY } from "../shared/providers.js";
 import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { startAgent } from "./agent.js";
 import { Bridge } from "./bridge.js";
+import { getEnvironment } from "./environment.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
 import { syncLinkScript } from "./links.js";
+import { MessageBars } from "./messagebars.js";
 import { PageTabs } from "./pagetabs.js";
+import { Panel } from "./panel.js";
 import { profileId } from "./profile.js";
+import { Providers } from "./providers.js";
 import { syncContentScripts } from "./scripts.js";
 import { tabMarks } from "./tabmarks.js";
 import { TabSync } from "./tabsync.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
+/** The channel providers: the administrator's (from hello) and the agent's. */
+const providers = new Providers({ storage: api.storage.local });
+
 /** @type {Promise<readonly string[]> | null} */
 let allowedCache = null;
 
-/** @returns {Promise<readonly string[]>} the allowlist, cached until it changes */
+/**
+ * @returns {Promise<readonly string[]>} the allowed sites, cached until they
+ * change: the user's allowlist and the enabled providers' origins
+ */
 function allowedOrigins() {
-  allowedCache ??= loadAllowedOrigins(api.storage.local);
+  allowedCache ??= Promise.all([loadAllowedOrigins(api.storage.local), providers.origins()]).then(([list, origins]) => [...list, ...origins]);
   return allowedCache;
 }
 
@@ -41,12 +54,25 @@ function recordAccess() {
 /** The record pages cif-host opens outside sessions (a record method on the home session). */
 const pageTabs = new PageTabs(api.tabs, (path) => api.runtime.getURL(path));
 
+/** Puts the page API on every allowed site the browser lets the extension reach. */
 async function syncScripts() {
   try {
     await syncContentScripts(api, await allowedOrigins());
   } catch (err) {
     console.error("CIF Bridge: could not register the page API for the allowed origins", err);
   }
+}
+
+/** The allowlist, the providers or the browser's permissions changed. */
+function sitesChanged() {
+  allowedCache = null;
+  syncScripts();
+}
+
+/** The providers changed: new sites, and the panels host the enabled ones. */
+function providersChanged() {
+  sitesChanged();
+  panel.providersChanged();
 }
 
 const host = new NativeHost({
@@ -62,9 +88,27 @@ const host = new NativeHost({
     if (method === HostEvent.WorkspaceChanged) tabSync.changed();
     if (method === HostEvent.OpenPage) pageTabs.open(params);
   },
+  onHello: (hello) => {
+    if (providers.setManaged(hello?.channelProviders)) providersChanged();
+  },
 });
 
 const lanes = new Lanes(host);
+
+/** The communication panel's message bars: showGlobalNotification's. */
+const bars = new MessageBars({
+  onChange: () => panel.barsChanged(),
+  emit: (name, data, origin) => bridge.sendToProvider(origin, name, JSON.stringify(data)),
+  sourceOf: async (origin, url) => (await providers.of(origin, url))?.label ?? origin,
+});
+
+/** The communication panel: the panel pages open, the providers they host, CIF's mode and width. */
+const panel = new Panel({
+  panelUrl: api.runtime.getURL("views/panel/panel.html"),
+  providers,
+  bars,
+  broadcast: (name, data) => bridge.broadcast(name, JSON.stringify(data)),
+});
 
 const bridge = new Bridge({
   lanes,
@@ -73,7 +117,14 @@ const bridge = new Bridge({
   extensionUrl: api.runtime.getURL(""),
   allowedOrigins,
   recordAccess,
+  panelFrame: (sender, origin) => panel.admits(sender, origin),
 });
+for (const [method, handler] of [...panel.pageMethods(), ...bars.pageMethods()]) bridge.answerPage(method, handler);
+bridge.answerPage(PageMethod.GetEnvironment, getEnvironment({
+  call: (provider, method, args) => lanes.call(provider, method, args),
+  providerOf: (origin, url) => providers.of(origin, url),
+}));
+bridge.answerView(BackgroundMethod.Providers, () => providers.all());
 
 const tabSync = new TabSync({
   api: { tabs: api.tabs, tabGroups: api.tabGroups, session: api.storage.session },
@@ -105,23 +156,29 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true; // the reply is sent asynchronously
 });
 api.runtime.onConnect.addListener((port) => {
-  bridge.connect(port);
+  if (port.name === PANEL_PORT) panel.connect(port);
+  else bridge.connect(port);
 });
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
   if (RECORDS_KEY in changes) recordAccessCache = null;
-  if (ALLOWED_KEY in changes) {
-    allowedCache = null;
-    syncScripts();
-  }
+  if (PROVIDERS_KEY in changes) {
+    providers.invalidate();
+    providersChanged();
+  } else if (ALLOWED_KEY in changes) sitesChanged();
   if (OPTIONS_KEY in changes) syncLinks();
   if (CLICK_TO_ACT_KEY in changes) agent.menu.rebuild();
 });
+// Access to a site the agent granted later (an administrator's provider's, say).
 api.permissions.onAdded?.addListener(() => {
+  sitesChanged();
   syncLinks();
   agent.desktop.sync();
 });
-api.permissions.onRemoved?.addListener(syncLinks);
+api.permissions.onRemoved?.addListener(() => {
+  sitesChanged();
+  syncLinks();
+});
 api.runtime.onInstalled.addListener(syncScripts);
 api.runtime.onStartup.addListener(syncScripts);
 tabSync.start();

@@ -48,5 +48,8 @@ globalThis.cifBridgeContract = Object.freeze({
     ClickToAct: "onclicktoact",
     PageNavigate: "onpagenavigate",
     PresenceChange: "onPresenceChange",
+    ModeChanged: "onmodechanged",
+    SizeChanged: "onsizechanged",
+    GlobalNotificationActionClick: "onGlobalNotificationActionClick",
   }),
 });

@@ -166,6 +166,8 @@
 
   /** @type {Map<string, Set<Function>>} */
   const handlers = new Map();
+  /** @type {Map<string, Function>} showGlobalNotification's action.eventHandler, by notification id */
+  const actionHandlers = new Map();
   /** @type {MessagePort | null} the relay's channel for events, opened with the first handler */
   let eventPort = null;
 
@@ -208,6 +210,7 @@
    * @param {unknown} payload
    */
   function deliver(name, payload) {
+    if (name === PageEvent.GlobalNotificationActionClick) runActionHandler(payload);
     for (const handler of handlersOf(name)) {
       try {
         const arg = typeof payload === "string" ? payload : propertyMap(payload);
@@ -216,6 +219,46 @@
         console.error(`CIF Bridge: a ${name} handler failed`, err);
       }
     }
+  }
+
+  /**
+   * Runs the eventHandler a message bar's action was shown with.
+   * @param {unknown} payload CIF's JSON string, {notificationId}
+   */
+  function runActionHandler(payload) {
+    let id;
+    try {
+      id = JSON.parse(String(payload)).notificationId;
+    } catch {
+      return;
+    }
+    const handler = actionHandlers.get(id);
+    if (!handler) return;
+    try {
+      Promise.resolve(handler(payload)).catch((err) => console.error("CIF Bridge: a message bar's eventHandler failed", err));
+    } catch (err) {
+      console.error("CIF Bridge: a message bar's eventHandler failed", err);
+    }
+  }
+
+  /**
+   * showGlobalNotification: a function cannot travel, so action.eventHandler
+   * goes as true and stays here, run when the agent clicks the action.
+   * @param {any} options
+   * @param {string} [correlationId]
+   */
+  function showGlobalNotification(options, correlationId) {
+    if (options === null || options === undefined) {
+      return Promise.reject(cifError("showGlobalNotification", ErrorCode.InvalidParams, "The notificationOptions parameter is null. Provide a value to the parameter: pass {type: 2, level: 4, message: \"…\"}"));
+    }
+    const handler = options?.action?.eventHandler;
+    if (typeof handler !== "function") return call("showGlobalNotification", { notificationOptions: options, correlationId });
+    subscribe();
+    const sent = { ...options, action: { ...options.action, eventHandler: true } };
+    return call("showGlobalNotification", { notificationOptions: sent, correlationId }).then((id) => {
+      actionHandlers.set(id, handler);
+      return id;
+    });
   }
 
   /**
@@ -233,12 +276,6 @@
     }
     return null;
   }
-
-  // --- the panel ---------------------------------------------------------------
-  // There is no Dynamics panel around the page: its mode and width are
-  // remembered per page, so code that sets and reads them works.
-
-  const panel = { mode: 1, width: 350 };
 
   // --- click-to-act raised by the page -------------------------------------------
   // Dynamics' own controls start click-to-act with a CIClickToAct event on
@@ -261,10 +298,10 @@
   /**
    * Rejects a method that needs Dynamics 365's own services.
    * @param {string} name
+   * @param {string} why what the method needs and what to do instead
    * @returns {() => Promise<never>}
    */
-  const unsupported = (name) => () => Promise.reject(cifError(name, ErrorCode.NotSupported,
-    `${name} needs Dynamics 365 (its Omnichannel, notes, knowledge or analytics services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`));
+  const unsupported = (name, why) => () => Promise.reject(cifError(name, ErrorCode.NotSupported, `${why}; see "Not supported" in CIF Bridge's docs/api.md`));
 
   const CIFramework = {
     /** Marks the API as CIF Bridge's, for pages that want to know. */
@@ -273,8 +310,8 @@
     // Sessions.
     /** @param {string} [correlationId] */
     canCreateSession: (correlationId) => call("canCreateSession", { correlationId }),
-    /** @param {object} input @param {string} [correlationId] */
-    createSession: (input, correlationId) => call("createSession", { input, correlationId }),
+    /** @param {object} input @param {string} [correlationId] @param {string} [providerSessionId] */
+    createSession: (input, correlationId, providerSessionId) => call("createSession", { input, correlationId, providerSessionId }),
     /** @param {string} sessionId @param {string} [correlationId] */
     getSession: (sessionId, correlationId) => call("getSession", { sessionId, correlationId }).then(propertyMap),
     /** @param {string} [correlationId] */
@@ -291,9 +328,19 @@
     requestFocusSession: (sessionId, countOrCorrelationId, correlationId) => callVoid("requestFocusSession", typeof countOrCorrelationId === "number"
       ? { sessionId, messagesCount: countOrCorrelationId, correlationId }
       : { sessionId, correlationId: countOrCorrelationId }),
-    /** @param {string} sessionId @param {number} count @param {string} [correlationId] */
-    notifyNewActivity: (sessionId, count, correlationId) => callVoid("notifyNewActivity", { sessionId, count, correlationId }),
-    /** @param {string} sessionId @param {boolean} [shouldReset] @param {unknown} [details] @param {string} [correlationId] */
+    /**
+     * CIF's order is (sessionId, count, shouldReset, correlationId); older
+     * code passes (sessionId, count, correlationId).
+     * @param {string} sessionId @param {number} count @param {boolean | string} [shouldResetOrCorrelationId] @param {string} [correlationId]
+     */
+    notifyNewActivity: (sessionId, count, shouldResetOrCorrelationId, correlationId) => callVoid("notifyNewActivity", typeof shouldResetOrCorrelationId === "string"
+      ? { sessionId, count, correlationId: shouldResetOrCorrelationId }
+      : { sessionId, count, shouldReset: shouldResetOrCorrelationId, correlationId }),
+    /**
+     * Raises the session's KPI breach with true (or nothing), clears it
+     * with false: Dynamics passes the flag on as "breached", whatever its name.
+     * @param {string} sessionId @param {boolean} [shouldReset] @param {unknown} [details] @param {string} [correlationId]
+     */
     notifyKpiBreach: (sessionId, shouldReset, details, correlationId) => callVoid("notifyKpiBreach", { sessionId, shouldReset, details, correlationId }),
     /** @param {object | string[]} input @param {string} [sessionId] @param {boolean} [isDelete] @param {string} [correlationId] */
     updateContext: (input, sessionId, isDelete, correlationId) => call("updateContext", { input, sessionId, isDelete, correlationId }),
@@ -343,27 +390,16 @@
       return call("raiseEvent", { eventName, eventInputParameters, correlationId });
     },
 
-    // The communication panel, remembered per page.
+    // The communication panel: the extension's panel, which hosts the
+    // configured channel providers' pages.
     /** @param {number} value @param {string} [correlationId] */
-    setMode: (value, correlationId) => {
-      if (value !== 0 && value !== 1 && value !== 2) {
-        return Promise.reject(cifError("setMode", ErrorCode.InvalidParams, "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)"));
-      }
-      panel.mode = value;
-      return Promise.resolve(value);
-    },
+    setMode: (value, correlationId) => call("setMode", { value, correlationId }),
     /** @param {string} [correlationId] */
-    getMode: (correlationId) => Promise.resolve(panel.mode),
+    getMode: (correlationId) => call("getMode", { correlationId }),
     /** @param {number} value @param {string} [correlationId] */
-    setWidth: (value, correlationId) => {
-      if (typeof value !== "number" || !(value > 0)) {
-        return Promise.reject(cifError("setWidth", ErrorCode.InvalidParams, "The setWidth parameter value is invalid. Provide a positive number to the parameter."));
-      }
-      panel.width = value;
-      return Promise.resolve(value);
-    },
+    setWidth: (value, correlationId) => call("setWidth", { value, correlationId }),
     /** @param {string} [correlationId] */
-    getWidth: (correlationId) => Promise.resolve(panel.width),
+    getWidth: (correlationId) => call("getWidth", { correlationId }),
 
     // Click-to-act, kept for this provider per browser profile.
     /** @param {boolean} value @param {string} [correlationId] */
@@ -391,14 +427,34 @@
     /** @param {string} presenceList a JSON string @param {string} [correlationId] */
     initializeAgentPresenceList: (presenceList, correlationId) => call("initializeAgentPresenceList", { presenceList, correlationId }),
 
-    // The environment, as far as there is one.
+    // Message bars and the progress indicator, shown in the panel.
+    /** @param {object} notificationOptions @param {string} [correlationId] */
+    showGlobalNotification,
+    /** @param {string} notificationId @param {string} [correlationId] */
+    clearGlobalNotification: (notificationId, correlationId) => {
+      if (notificationId === null || notificationId === undefined) {
+        return Promise.reject(cifError("clearGlobalNotification", ErrorCode.InvalidParams, "The notificationId parameter is null. Provide a value to the parameter: pass the id showGlobalNotification resolved with"));
+      }
+      return callVoid("clearGlobalNotification", { notificationId, correlationId }).then(() => {
+        actionHandlers.delete(notificationId);
+      });
+    },
     /** @param {string} [correlationId] */
-    getEnvironment: (correlationId) => Promise.resolve(JSON.stringify({
-      appid: "", pagetype: "", clientUrl: "", appUrl: "", orgLcid: 1033, orgUniqueName: "", orgId: "",
-      userId: "", userLcid: 1033, username: "", crmVersion: "", cifBridge: true,
-    })),
+    showTimeoutGlobalNotification: (correlationId) => call("showTimeoutGlobalNotification", { correlationId }),
+    /** @param {string} [message] @param {string} [correlationId] */
+    showProgressIndicator: (message, correlationId) => callVoid("showProgressIndicator", { message, correlationId }),
+    /** @param {string} [correlationId] */
+    closeProgressIndicator: (correlationId) => callVoid("closeProgressIndicator", { correlationId }),
+
+    // The organisation, the user, the provider's configuration and the agent's page.
+    /** @param {string} [correlationId] */
+    getEnvironment: (correlationId) => call("getEnvironment", { correlationId }),
     /** @param {string} [correlationId] */
     isConsoleApp: (correlationId) => Promise.resolve(true),
+    /** CIF Bridge turns on none of Dynamics' features. @param {string} featureName @param {string} [correlationId] */
+    isFeatureEnabled: (featureName, correlationId) => Promise.resolve(false),
+    /** @param {string} featureNameSpace @param {string} featureUniqueName @param {string} [correlationId] */
+    getFcsValue: (featureNameSpace, featureUniqueName, correlationId) => Promise.resolve(false),
 
     // The organisation's records, in CIF's argument order; each resolves
     // with CIF's JSON string.
@@ -425,17 +481,25 @@
     /** @param {boolean} [save] @param {string} [correlationId] */
     refreshForm: (save, correlationId) => call("refreshForm", { save, correlationId }),
 
-    // Omnichannel services and the rest of Dynamics 365: not here.
-    insertNotes: unsupported("insertNotes"),
-    openKBSearchControl: unsupported("openKBSearchControl"),
-    logAnalyticsEvent: unsupported("logAnalyticsEvent"),
-    initLogAnalytics: unsupported("initLogAnalytics"),
-    updateConversation: unsupported("updateConversation"),
+    // Dynamics 365's own services: not here.
+    insertNotes: unsupported("insertNotes", "insertNotes opens Dynamics' notes panel on a conversation, which CIF Bridge does not have; write the note with createRecord(\"annotation\", …)"),
+    closeNotes: unsupported("closeNotes", "closeNotes closes Dynamics' notes panel, which CIF Bridge does not have"),
+    openKBSearchControl: unsupported("openKBSearchControl", "openKBSearchControl needs Dynamics' knowledge base search control, which CIF Bridge does not have; open a search tab with createTab({templateName: \"msdyn_knowledge_search_tab\"}) instead"),
+    logAnalyticsEvent: unsupported("logAnalyticsEvent", "logAnalyticsEvent sends to Omnichannel's analytics, which CIF Bridge does not have; send the event to your own telemetry"),
+    initLogAnalytics: unsupported("initLogAnalytics", "initLogAnalytics starts Omnichannel's analytics, which CIF Bridge does not have; send events to your own telemetry"),
+    updateConversation: unsupported("updateConversation", "updateConversation changes an Omnichannel conversation (msdyn_ocliveworkitem), which CIF Bridge does not have; keep the conversation's data in the session's context (updateContext)"),
+    createTabInHomeSession: unsupported("createTabInHomeSession", "createTabInHomeSession opens a tab in the home session, which has no tabs in CIF Bridge; create a session (createSession) and open the tab there"),
+    openDialog: unsupported("openDialog", "openDialog opens one of Dynamics' dialogs, which CIF Bridge does not have; show the dialog in your own page"),
+    openMDDDialog: unsupported("openMDDDialog", "openMDDDialog opens one of Dynamics' model-driven dialogs, which CIF Bridge does not have; show the dialog in your own page"),
+    executeFetchQuery: unsupported("executeFetchQuery", "executeFetchQuery calls Dynamics' Web API directly, which CIF Bridge does not have; read records with retrieveRecord or searchAndOpenRecords (searchOnly true)"),
+    executeAction: unsupported("executeAction", "executeAction runs a Dataverse action, which CIF Bridge does not have"),
   };
 
   Object.freeze(CIFramework);
   installGlobal(CIFramework);
+  let initPending = false;
   announceReady();
+  answerLibrary();
 
   /**
    * Puts the API at window.Microsoft.CIFramework where no page script can
@@ -460,12 +524,45 @@
   }
 
   /**
-   * Fires CIF's CIFInitDone once the relay answers (in a sandboxed frame,
-   * where calls fail at once, without it) and the document's own scripts
-   * have run, so their listeners are in place.
+   * Dynamics' library script. Code written for Dynamics loads
+   * …/webresources/Widget/msdyn_ciLibrary.js (from the organisation's
+   * address, in any letter case) and starts on that script's load event,
+   * adding its CIFInitDone listener only then. Outside Dynamics the request
+   * fails: the failure becomes the load event Dynamics' script would have
+   * had (the page's error handlers do not run), and CIFInitDone fires after
+   * the load, whichever way the script ended. A library the document's
+   * own markup loads shares the first CIFInitDone.
+   */
+  function answerLibrary() {
+    const Script = HTMLScriptElement;
+    const LIBRARY = /\/webresources\/widget\/msdyn_cilibrary\.js(?:[?#]|$)/i;
+    /** @param {EventTarget | null} target */
+    const isLibrary = (target) => target instanceof Script && LIBRARY.test(target.src);
+    // Script elements' load and error events reach the document, not the window.
+    document.addEventListener("error", (event) => {
+      if (!isLibrary(event.target)) return;
+      event.stopImmediatePropagation();
+      event.target?.dispatchEvent(new Event("load"));
+    }, true);
+    document.addEventListener("load", (event) => {
+      if (isLibrary(event.target)) announceReady();
+    }, true);
+  }
+
+  /**
+   * Fires CIF's CIFInitDone once the document's own scripts have run (and,
+   * after the document, on a task of its own: after the load event of the
+   * script that asked) and the relay answers (in a sandboxed frame, where
+   * calls fail at once, without it). Asked again while one is on its way,
+   * it fires once.
    */
   function announceReady() {
-    const dispatch = () => window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
+    if (initPending) return;
+    initPending = true;
+    const dispatch = () => {
+      initPending = false;
+      window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [origin] }));
+    };
     const fire = () => (sandboxed ? dispatch() : whenRelayReady(dispatch));
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fire, { once: true });
     else setTimeout(fire, 0);

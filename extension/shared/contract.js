@@ -57,6 +57,7 @@ export const PAGE_METHODS = Object.freeze([
   "focusTab",
   "getAllSessions",
   "getEntityMetadata",
+  "getEnvironment",
   "getFocusedSession",
   "getFocusedTab",
   "getSession",
@@ -109,6 +110,9 @@ export const PageEvent = Object.freeze({
   ClickToAct: "onclicktoact",
   PageNavigate: "onpagenavigate",
   PresenceChange: "onPresenceChange",
+  ModeChanged: "onmodechanged",
+  SizeChanged: "onsizechanged",
+  GlobalNotificationActionClick: "onGlobalNotificationActionClick",
 });
 
 /** What the page's script and the relay post to each other, and the ports to the background. */

@@ -15,6 +15,8 @@ export const BackgroundMethod = Object.freeze({
   SetPresence: "cifbridge.setPresence",
   /** The agent clicked a phone number or address on one of the extension's pages: {payload}. */
   ClickToAct: "cifbridge.clickToAct",
+  /** Every channel provider, the administrator's and the agent's, enabled or not, in order. */
+  Providers: "cifbridge.providers",
 });
 
 /** What the background tells the extension's views, besides the workspace's changes. */
@@ -33,4 +35,16 @@ export const PageMethod = Object.freeze({
   GetClickToAct: "getClickToAct",
   /** Not CIF's: the page's script passes on a CIClickToAct window event with it. */
   RaiseClickToAct: "cifbridge.raiseClickToAct",
+  // The communication panel (panel.js) and its message bars (messagebars.js).
+  SetMode: "setMode",
+  GetMode: "getMode",
+  SetWidth: "setWidth",
+  GetWidth: "getWidth",
+  ShowGlobalNotification: "showGlobalNotification",
+  ClearGlobalNotification: "clearGlobalNotification",
+  ShowTimeoutGlobalNotification: "showTimeoutGlobalNotification",
+  ShowProgressIndicator: "showProgressIndicator",
+  CloseProgressIndicator: "closeProgressIndicator",
+  /** cif-host's, completed with the provider's custom parameters (environment.js). */
+  GetEnvironment: "getEnvironment",
 });

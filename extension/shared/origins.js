@@ -95,13 +95,27 @@ export function extraPatterns(entries) {
  */
 
 /**
+ * Whether a frame is admitted as the provider of its own origin although
+ * its top-level page is not of that origin: the background answers it
+ * from what the browser said about the frame and about the extension's
+ * own panel pages (which providers each hosts, in which tab).
+ * @callback PanelFrame
+ * @param {Sender} sender
+ * @param {string} origin the frame's origin, as the browser reports it
+ * @returns {boolean}
+ */
+
+/**
  * Identifies the caller from what the browser says about the sender, never
  * from what the page says. A page may call when its origin is allowed and
- * it is the top frame or a frame of the same origin as the top frame;
- * cross-origin frames are refused, so that no site can drive an allowed
- * provider by embedding it.
+ * it is the top frame or a frame of the same origin as the top frame.
+ * Other frames are refused, so that no site can drive an allowed provider
+ * by embedding it, with one exception: a configured channel provider's
+ * page in the extension's own panel (panelFrame says which). A frame
+ * outside any tab (in a side panel, a sidebar, another extension's page)
+ * counts as framed by another: the browsers say nothing of its top.
  * @param {Sender} sender
- * @param {{extensionId: string, extensionUrl: string, allowed: readonly string[]}} ctx
+ * @param {{extensionId: string, extensionUrl: string, allowed: readonly string[], panelFrame?: PanelFrame}} ctx
  * @returns {Caller}
  */
 export function identifyCaller(sender, ctx) {
@@ -113,13 +127,27 @@ export function identifyCaller(sender, ctx) {
   if (!origin) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, "this page has no web origin (a file, a data: address or a sandboxed frame); serve it over http or https, and give a sandboxed frame allow-same-origin or call from the top-level page");
   }
-  if (sender.frameId && senderOrigin({ url: sender.tab?.url }) !== origin) {
-    throw new BridgeError(ErrorCode.OriginNotAllowed, `the frame ${origin} is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only`);
+  if (framedByAnother(sender, origin)) {
+    if (ctx.panelFrame?.(sender, origin)) return { kind: "page", origin };
+    throw new BridgeError(ErrorCode.OriginNotAllowed, sender.tab
+      ? `the frame ${origin} is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only, and the channel providers its own panel hosts`
+      : `the frame ${origin} is not in a browser tab, and CIF Bridge's panel does not host it; outside tabs CIF Bridge serves only the channel providers its own panel hosts: add ${origin} as a channel provider in the extension's options`);
   }
   if (!originAllowed(origin, ctx.allowed)) {
     throw new BridgeError(ErrorCode.OriginNotAllowed, `the origin ${origin} is not allowed to use CIF Bridge; add it in the extension's options (allowed now: ${ctx.allowed.join(", ") || "none"})`);
   }
   return { kind: "page", origin };
+}
+
+/**
+ * Whether the sender is a frame whose top-level page is not of its own
+ * origin, or whose top-level page the browser does not name.
+ * @param {Sender} sender
+ * @param {string} origin
+ */
+function framedByAnother(sender, origin) {
+  if (!sender.tab) return true;
+  return Boolean(sender.frameId) && senderOrigin({ url: sender.tab.url }) !== origin;
 }
 
 /**

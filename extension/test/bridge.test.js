@@ -43,13 +43,19 @@ test("refusals, each with its code and message", async (t) => {
       name: "cross-origin frame",
       sender: page("http://localhost:9000/frame", { frameId: 3, tab: { id: 1, url: "http://127.0.0.1:8080/" } }),
       method: "getAllSessions",
-      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only" },
+      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only, and the channel providers its own panel hosts" },
     },
     {
       name: "frame whose top page is unknown",
       sender: page("http://localhost:9000/frame", { frameId: 3, tab: { id: 1 } }),
       method: "getAllSessions",
-      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only" },
+      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not of the same origin as its top-level page; CIF Bridge serves top-level pages and their same-origin frames only, and the channel providers its own panel hosts" },
+    },
+    {
+      name: "a frame outside any tab that no panel of the extension hosts",
+      sender: { id: "aacpoilajhhjiddkhdigidknphfhbeif", url: "http://localhost:9000/frame", origin: "http://localhost:9000" },
+      method: "getAllSessions",
+      error: { code: ErrorCode.OriginNotAllowed, message: "the frame http://localhost:9000 is not in a browser tab, and CIF Bridge's panel does not host it; outside tabs CIF Bridge serves only the channel providers its own panel hosts: add http://localhost:9000 as a channel provider in the extension's options" },
     },
     {
       name: "a file page",

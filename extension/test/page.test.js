@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mock, test } from "node:test";
 import { ErrorCode } from "../shared/contract.js";
 import { BridgeError } from "../shared/errors.js";
-import { until } from "./fakes.js";
-import { pageWorld } from "./world.js";
+import { FakeHost, until } from "./fakes.js";
+import { pageWorld, testBackground } from "./world.js";
 
 /** Copies a value out of the page's realm, so assertions compare data, not prototypes. */
 const plain = (v) => JSON.parse(JSON.stringify(v));
@@ -131,26 +131,112 @@ test("without the extension, a call fails quickly with ExtensionUnavailable", as
 
 test("methods that need Dynamics reject with NotSupported", async (t) => {
   const w = world(t);
-  for (const name of ["insertNotes", "openKBSearchControl", "logAnalyticsEvent", "updateConversation"]) {
-    await assert.rejects(w.cif[name](), {
-      message: `${name} needs Dynamics 365 (its Omnichannel, notes, knowledge or analytics services), which CIF Bridge does not have; see "Not supported" in CIF Bridge's docs/api.md`,
-      msdyn_name: name,
-      errorCode: ErrorCode.NotSupported,
+  for (const name of ["insertNotes", "closeNotes", "openKBSearchControl", "logAnalyticsEvent", "initLogAnalytics", "updateConversation",
+    "createTabInHomeSession", "openDialog", "openMDDDialog", "executeFetchQuery", "executeAction"]) {
+    await assert.rejects(w.cif[name]("x"), (err) => {
+      assert.equal(err.errorCode, ErrorCode.NotSupported);
+      assert.equal(err.msdyn_name, name);
+      assert.match(err.message, new RegExp(`^${name} .+; see "Not supported" in CIF Bridge's docs/api.md$`), "each says what it needs and what to do");
+      return true;
     });
   }
   assert.deepEqual(w.calls, []);
 });
 
-test("the panel's mode and width are remembered", async (t) => {
+test("Dynamics' feature flags are all off", async (t) => {
   const w = world(t);
-  assert.equal(await w.cif.getMode(), 1);
-  assert.equal(await w.cif.setMode(0), 0);
-  assert.equal(await w.cif.getMode(), 0);
-  await assert.rejects(w.cif.setMode(3), { errorCode: ErrorCode.InvalidParams, message: "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)" });
+  assert.equal(await w.cif.isFeatureEnabled("anything"), false);
+  assert.equal(await w.cif.getFcsValue("ns", "feature"), false);
+  assert.equal(await w.cif.isConsoleApp(), true);
+  assert.deepEqual(w.calls, []);
+});
+
+test("the panel's mode and width are the background's: hidden while no panel is open", async (t) => {
+  const w = world(t);
+  assert.equal(await w.cif.getMode(), 2, "no panel hosts providers");
+  assert.equal(await w.cif.setMode(0, "c1"), 0, "setMode resolves with the mode, as CIF does");
+  assert.equal(await w.cif.getMode(), 2, "and the panel, closed, stays hidden: the browsers open it only for the agent");
+  await assert.rejects(w.cif.setMode(3), { errorCode: ErrorCode.InvalidParams, message: "The setMode paramter value must be 0, 1 or 2. (0 minimized, 1 docked, 2 hidden)", msdyn_name: "setMode" });
+  assert.equal(await w.cif.getWidth(), 0);
   assert.equal(await w.cif.setWidth(420), 420);
-  assert.equal(await w.cif.getWidth(), 420);
-  await assert.rejects(w.cif.setWidth(-1), { errorCode: ErrorCode.InvalidParams });
-  assert.equal(JSON.parse(await w.cif.getEnvironment()).cifBridge, true);
+  assert.equal(await w.cif.getWidth(), 420, "until a panel measures itself, the width asked for");
+  await assert.rejects(w.cif.setWidth(-1), { errorCode: ErrorCode.InvalidParams, message: "The setWidth parameter value is invalid. Provide a positive number to the parameter." });
+  await assert.rejects(w.cif.getMode(5), { errorCode: ErrorCode.InvalidParams, message: "getMode: parameter correlationId must be a string, not a number" });
+  assert.deepEqual(w.calls, [], "cif-host is not asked");
+});
+
+test("getEnvironment is cif-host's, with the provider's own custom parameters, as CIF's JSON string", async (t) => {
+  const host = new FakeHost((method) => (method === "getEnvironment" ? { appUrl: "", customParams: null, etn: "contact", pagetype: "entityrecord", userId: "{A}" } : null));
+  const { bridge } = testBackground(host, { providers: [{ name: "soft", label: "Soft", landingUrl: "http://127.0.0.1:8080/soft/", customParams: "{\"queue\":7}", order: 0, enabled: true }] });
+  const w = world(t, { url: "http://127.0.0.1:8080/soft/index.html", bridge });
+  const env = await w.cif.getEnvironment("c1");
+  assert.equal(typeof env, "string");
+  assert.deepEqual(JSON.parse(env), { appUrl: "", customParams: "{\"queue\":7}", etn: "contact", pagetype: "entityrecord", userId: "{A}" });
+  assert.deepEqual(host.calls, [{ method: "getEnvironment", params: { provider: "http://127.0.0.1:8080", args: { correlationId: "c1" } } }], "args are what the page passed");
+  const other = world(t, { url: "http://localhost:3000/", bridge });
+  assert.equal(JSON.parse(await other.cif.getEnvironment()).customParams, null, "a page of no configured provider has none");
+});
+
+test("openForm passes entityFormOptions as an object or a JSON string", async (t) => {
+  const w = world(t, { answer: () => '{"savedEntityReference":[]}' });
+  await w.cif.openForm({ entityName: "contact" }, { firstname: "Ann" }, "c1");
+  assert.deepEqual(w.calls.at(-1).params.args, { entityFormOptions: { entityName: "contact" }, formParameters: { firstname: "Ann" }, correlationId: "c1" });
+  await w.cif.openForm('{"entityName":"contact","entityId":"1"}');
+  assert.deepEqual(w.calls.at(-1).params.args, { entityFormOptions: '{"entityName":"contact","entityId":"1"}' });
+});
+
+test("message bars: shown in the panel, cleared by their provider, and an action's eventHandler runs when the agent clicks it", async (t) => {
+  const host = new FakeHost();
+  const background = testBackground(host);
+  const w = world(t, { bridge: background.bridge });
+  const clicked = [];
+  const id = await w.cif.showGlobalNotification({ type: 2, level: 3, message: "Queue is long", showCloseButton: true, action: { actionLabel: "Open queue", eventHandler: (data) => clicked.push(data) } }, "c1");
+  assert.match(id, /^notification-/);
+  const [bar] = background.bars.list();
+  assert.deepEqual({ ...bar, id: "" }, { id: "", kind: "message", provider: "http://127.0.0.1:8080", source: "http://127.0.0.1:8080", message: "Queue is long", level: "warning", showCloseButton: true, actionLabel: "Open queue", actionLink: "", hasHandler: true });
+  background.bars.act(id);
+  await until(() => clicked.length === 1);
+  assert.deepEqual(JSON.parse(clicked[0]), { notificationId: id });
+
+  await assert.rejects(w.cif.showGlobalNotification(null), { errorCode: ErrorCode.InvalidParams, message: "The notificationOptions parameter is null. Provide a value to the parameter: pass {type: 2, level: 4, message: \"…\"}" });
+  await assert.rejects(w.cif.clearGlobalNotification(), { errorCode: ErrorCode.InvalidParams, message: "The notificationId parameter is null. Provide a value to the parameter: pass the id showGlobalNotification resolved with" });
+  const other = world(t, { url: "http://localhost:3000/", bridge: background.bridge });
+  assert.equal(await other.cif.clearGlobalNotification(id), undefined);
+  assert.equal(background.bars.list().length, 1, "another provider cannot clear it");
+  assert.equal(await w.cif.clearGlobalNotification(id), undefined);
+  assert.deepEqual(background.bars.list(), []);
+
+  assert.match(await w.cif.showTimeoutGlobalNotification(), /^notification-/);
+  await w.cif.showProgressIndicator("Dialling…");
+  assert.deepEqual(background.bars.list().map((b) => [b.kind, b.message]), [["message", "A notification timed out before it was answered."], ["progress", "Dialling…"]]);
+  await w.cif.closeProgressIndicator();
+  assert.deepEqual(background.bars.list().map((b) => b.kind), ["message"]);
+  assert.deepEqual(host.calls, [], "cif-host is not asked");
+});
+
+test("a failed msdyn_ciLibrary.js loads as Dynamics' would, and CIFInitDone fires after its load", async (t) => {
+  const w = world(t);
+  await until(() => w.initDone.length === 1);
+  w.run(`globalThis.order = [];
+    globalThis.script = (src) => {
+      const s = new HTMLScriptElement();
+      s.src = src;
+      s.addEventListener("load", () => {
+        order.push("load " + src);
+        window.addEventListener("CIFInitDone", () => order.push("CIFInitDone"), { once: true });
+      });
+      s.addEventListener("error", () => order.push("error " + src));
+      return s;
+    };`);
+  const org = "https://contoso.crm.dynamics.com/WebResources/Widget/msdyn_ciLibrary.js?ver=9.2";
+  w.run(`script(${JSON.stringify(org)}).dispatchEvent(new Event("error"))`);
+  w.run(`script("/webresources/widget/MSDYN_CILIBRARY.JS").dispatchEvent(new Event("load"))`);
+  w.run(`script("/other.js").dispatchEvent(new Event("error"))`);
+  await until(() => w.initDone.length === 2);
+  assert.deepEqual(plain(w.run("order")), [`load ${org}`, "load /webresources/widget/MSDYN_CILIBRARY.JS", "error /other.js", "CIFInitDone", "CIFInitDone"],
+    "the failure became a load; another script's error stays one; two loads made together share one CIFInitDone, after them");
+  await w.cif.getMode(); // a round trip, after which a third would have fired
+  assert.equal(w.initDone.length, 2);
 });
 
 test("host events reach the handlers as CIF's JSON strings; removeHandler stops them", async (t) => {
@@ -239,4 +325,16 @@ test("the TypeScript declarations name exactly the runtime's members", async (t)
   const declared = new Set([...dts.matchAll(/^\s+(?:function|const) (\w+)/gm)].map((m) => m[1]));
   const w = world(t);
   assert.deepEqual([...declared].sort(), Object.keys(w.cif).sort());
+});
+
+test("notifyNewActivity, notifyKpiBreach and createSession take CIF's argument orders", async (t) => {
+  const w = world(t, { answer: () => null });
+  await w.cif.notifyNewActivity("s1", 2, true, "c1");
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", count: 2, shouldReset: true, correlationId: "c1" });
+  await w.cif.notifyNewActivity("s1", 2, "c2");
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", count: 2, correlationId: "c2" }, "older code's (id, count, correlationId)");
+  await w.cif.notifyKpiBreach("s1", true, null);
+  assert.deepEqual(w.calls.at(-1).params.args, { sessionId: "s1", shouldReset: true, details: null }, "Microsoft's sample raises a breach so");
+  await w.cif.createSession({ templateName: "t" }, "c3", "provider-42");
+  assert.deepEqual(w.calls.at(-1).params.args, { input: { templateName: "t" }, correlationId: "c3", providerSessionId: "provider-42" });
 });

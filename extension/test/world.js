@@ -5,28 +5,67 @@
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
 import { Bridge } from "../background/bridge.js";
+import { getEnvironment } from "../background/environment.js";
 import { Lanes } from "../background/lanes.js";
+import { MessageBars } from "../background/messagebars.js";
+import { Panel } from "../background/panel.js";
+import { Providers } from "../background/providers.js";
+import { BackgroundMethod, PageMethod } from "../shared/methods.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
-import { EXT_ID, EXT_URL, FakeHost, pageSender, portPair } from "./fakes.js";
+import { EXT_ID, EXT_URL, FakeHost, FakeStorage, pageSender, portPair } from "./fakes.js";
 
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
 /** The content scripts in the order the manifest lists them, by world. */
 const MAIN_WORLD = ["content/page-contract.js", "content/page.js"];
 const ISOLATED_WORLD = ["content/relay-contract.js", "content/relay.js"];
 
+/** The panel page's address in the test extension. */
+export const PANEL_URL = `${EXT_URL}views/panel/panel.html`;
+
 /**
- * The background's router for the test extension, calling host through
- * its lanes as the background does, with the default allowlist and
- * records choices unless told otherwise.
+ * The test extension's background, wired as background/main.js wires it:
+ * the router calling host through its lanes, the providers, the panel and
+ * its message bars. The allowlist is the default one and the records
+ * choices none unless told otherwise; providers are the administrator's,
+ * as hello gives them.
+ * @param {FakeHost} host
+ * @param {{allowed?: readonly string[], recordAccess?: Record<string, string>, providers?: object[]}} [opts]
+ */
+export function testBackground(host, { allowed = DEFAULT_ALLOWED_ORIGINS, recordAccess = {}, providers = [] } = {}) {
+  const known = new Providers({ storage: new FakeStorage() });
+  known.setManaged(providers);
+  const lanes = new Lanes(host);
+  /** @type {Bridge} */
+  let bridge;
+  const bars = new MessageBars({
+    onChange: () => panel.barsChanged(),
+    emit: (name, data, origin) => bridge.sendToProvider(origin, name, JSON.stringify(data)),
+    sourceOf: async (origin, url) => (await known.of(origin, url))?.label ?? origin,
+  });
+  const panel = new Panel({ panelUrl: PANEL_URL, providers: known, bars, broadcast: (name, data) => bridge.broadcast(name, JSON.stringify(data)) });
+  bridge = new Bridge({
+    lanes,
+    host,
+    extensionId: EXT_ID,
+    extensionUrl: EXT_URL,
+    allowedOrigins: async () => [...allowed, ...await known.origins()],
+    recordAccess: async () => recordAccess,
+    panelFrame: (sender, origin) => panel.admits(sender, origin),
+  });
+  for (const [method, handler] of [...panel.pageMethods(), ...bars.pageMethods()]) bridge.answerPage(method, handler);
+  bridge.answerPage(PageMethod.GetEnvironment, getEnvironment({ call: (provider, method, args) => lanes.call(provider, method, args), providerOf: (origin, url) => known.of(origin, url) }));
+  bridge.answerView(BackgroundMethod.Providers, () => known.all());
+  return { bridge, panel, bars, providers: known };
+}
+
+/**
+ * The test extension's router alone, with its background's methods.
  * @param {FakeHost} host
  * @param {readonly string[]} [allowed]
  * @param {Record<string, string>} [recordAccess] the user's records choices by allowlist entry
  */
 export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS, recordAccess = {}) {
-  return new Bridge({
-    lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL,
-    allowedOrigins: async () => allowed, recordAccess: async () => recordAccess,
-  });
+  return testBackground(host, { allowed, recordAccess }).bridge;
 }
 
 /**
@@ -36,11 +75,12 @@ export function testBridge(host, allowed = DEFAULT_ALLOWED_ORIGINS, recordAccess
  * @param {(method: string, params: any) => any} [opts.answer] answers cif-host calls; throw a BridgeError to fail
  * @param {boolean} [opts.relay] whether the relay runs (false: the extension is absent)
  * @param {Bridge} [opts.bridge] share a background between pages
+ * @param {object} [opts.sender] what the browser says about the page besides its address (frameId, tab)
  */
-export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL(url).origin, answer, relay = true, bridge } = {}) {
+export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL(url).origin, answer, relay = true, bridge, sender: extra = {} } = {}) {
   const host = new FakeHost(answer);
   bridge ??= testBridge(host);
-  const sender = { ...pageSender(url), origin };
+  const sender = { ...pageSender(url), origin, ...extra };
   const channels = [];
   class Channel extends MessageChannel {
     constructor() {
@@ -55,7 +95,7 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     const cloned = structuredClone(data);
     setTimeout(() => win.dispatchEvent(messageEvent(win, origin, cloned, transfer)), 0);
   };
-  const document = Object.assign(new EventTarget(), { readyState: "complete" });
+  const document = new FakeDocument();
   const initDone = [];
   win.addEventListener("CIFInitDone", (e) => initDone.push(e.detail));
   const runtime = {
@@ -69,7 +109,8 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     },
   };
   const context = vm.createContext({
-    window: win, location: { origin: new URL(url).origin }, document, console, CustomEvent, MessageChannel: Channel, TextEncoder,
+    window: win, location: { origin: new URL(url).origin }, document, console, Event, CustomEvent, MessageChannel: Channel, TextEncoder,
+    HTMLScriptElement: scriptElement(document),
     setTimeout: (...a) => setTimeout(...a), clearTimeout: (...a) => clearTimeout(...a),
     browser: relay ? { runtime } : undefined,
   });
@@ -90,6 +131,50 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     /** Posts a message on the window as another script (or frame) would. */
     spoof: (data, extra = {}) => win.dispatchEvent(messageEvent(win, origin, data, [], extra)),
     close: () => channels.forEach((c) => { c.port1.close(); c.port2.close(); }),
+  };
+}
+
+/**
+ * A loaded document whose capture listeners see its elements' events
+ * before the elements do, as in a browser, and may stop them there.
+ */
+class FakeDocument extends EventTarget {
+  readyState = "complete";
+  /** @type {Map<string, Function[]>} */
+  #capturing = new Map();
+
+  /** @param {string} type @param {Function} fn @param {boolean | {capture?: boolean}} [options] */
+  addEventListener(type, fn, options) {
+    if (options === true || (typeof options === "object" && options.capture)) {
+      this.#capturing.set(type, [...(this.#capturing.get(type) ?? []), fn]);
+    } else super.addEventListener(type, /** @type {any} */ (fn), options);
+  }
+
+  /** @param {string} type @returns {Function[]} */
+  capturing(type) {
+    return this.#capturing.get(type) ?? [];
+  }
+}
+
+/**
+ * The page's HTMLScriptElement: an element whose events travel through
+ * the document's capture listeners first.
+ * @param {FakeDocument} document
+ */
+function scriptElement(document) {
+  return class HTMLScriptElement extends EventTarget {
+    src = "";
+
+    /** @param {Event} event */
+    dispatchEvent(event) {
+      let stopped = false;
+      const travelling = { type: event.type, target: this, stopImmediatePropagation: () => { stopped = true; } };
+      for (const fn of document.capturing(event.type)) {
+        fn(travelling);
+        if (stopped) return false;
+      }
+      return super.dispatchEvent(event);
+    }
   };
 }
 

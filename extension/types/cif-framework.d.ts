@@ -84,28 +84,78 @@ declare namespace Microsoft.CIFramework {
     onclicktoact: { value: string; name: string; format: string; entityLogicalName: string; entityId: string; recordTitle: string };
     onPresenceChange: { presenceInfo: Presence };
     onpagenavigate: { value: string };
+    /** The panel's mode: 0 minimized, 1 docked, 2 hidden. */
+    onmodechanged: { value: 0 | 1 | 2 };
+    /** The width of the panel's provider area. */
+    onsizechanged: { value: number };
+    /** The agent clicked the action of a message bar this provider showed. */
+    onGlobalNotificationActionClick: { notificationId: string };
   }
 
   /** Marks the API as CIF Bridge's. */
   const cifBridge: true;
 
+  /** showGlobalNotification's options, Xrm.App.addGlobalNotification's. */
+  interface NotificationOptions {
+    /** 2, a message bar (the only kind; other values are taken as 2). */
+    type?: number;
+    /** 1 success, 2 error, 3 warning, 4 information (the default); "SUCCESS", "ERROR", "WARNING", "INFO" also work. */
+    level?: 1 | 2 | 3 | 4 | "SUCCESS" | "ERROR" | "WARNING" | "INFO" | "INFORMATION";
+    message: string;
+    /** Lets the agent close the bar; false when left out. */
+    showCloseButton?: boolean;
+    /** A button: eventHandler runs, and the provider's pages hear onGlobalNotificationActionClick, when the agent clicks it. */
+    action?: { actionLabel: string; eventHandler?: (data: string) => unknown };
+    /** A button that opens actionLink in a new tab. */
+    actionLabel?: string;
+    actionLink?: string;
+  }
+
+  /** getEnvironment's result, once parsed: every key Dynamics gives. */
+  interface Environment {
+    appUrl: string;
+    appid: string;
+    cifVersion: string;
+    clientUrl: string;
+    crmVersion: string;
+    /** The provider's configured custom parameters, or null. */
+    customParams: string | null;
+    /** The entity of the agent's focused tab, when that tab is the caller's. */
+    etn: string;
+    /** The record's (or dashboard's) id, lower case without braces. */
+    id: string;
+    /** false on a record page, null elsewhere. */
+    isDirty: boolean | null;
+    orgId: string;
+    orgLcid: number;
+    orgUniqueName: string;
+    /** "entityrecord", "entitylist", "dashboard", "search", …; "" when the agent is not on one of the caller's pages. */
+    pagetype: string;
+    /** The user's id in braces, upper case: "{A8177E6E-…}". */
+    userId: string;
+    userLcid: number;
+    username: string;
+  }
+
   // Sessions.
   function canCreateSession(correlationId?: string): Promise<boolean>;
-  function createSession(input: CreateSessionInput, correlationId?: string): Promise<string>;
+  function createSession(input: CreateSessionInput, correlationId?: string, providerSessionId?: string): Promise<string>;
   function getSession(sessionId: string, correlationId?: string): Promise<SessionInfo>;
   function getFocusedSession(correlationId?: string): Promise<string | null>;
   function getAllSessions(correlationId?: string): Promise<string[]>;
   function setSessionTitle(input: SetSessionTitleInput, correlationId?: string): Promise<string>;
   function requestFocusSession(sessionId: string, correlationId?: string): Promise<void>;
   function requestFocusSession(sessionId: string, messagesCount: number, correlationId?: string): Promise<void>;
-  function notifyNewActivity(sessionId: string, count: number, correlationId?: string): Promise<void>;
+  function notifyNewActivity(sessionId: string, count: number, shouldReset?: boolean, correlationId?: string): Promise<void>;
+  /** true (or left out) raises the KPI breach, false clears it: Dynamics passes the flag on as "breached". */
   function notifyKpiBreach(sessionId: string, shouldReset?: boolean, details?: unknown, correlationId?: string): Promise<void>;
   function updateContext(input: Record<string, unknown>, sessionId?: string, isDelete?: false, correlationId?: string): Promise<Record<string, unknown>>;
   function updateContext(input: string[], sessionId: string | undefined, isDelete: true, correlationId?: string): Promise<Record<string, unknown>>;
 
   // Tabs of the focused session.
   function createTab(input: CreateTabInput, correlationId?: string): Promise<string>;
-  function getTabs(templateName?: string, tags?: string[], correlationId?: string): Promise<string[]>;
+  /** tag: one tag, as CIF takes it, or several. */
+  function getTabs(templateName?: string | null, tag?: string | string[] | null, correlationId?: string): Promise<string[]>;
   function getFocusedTab(correlationId?: string): Promise<string | null>;
   function focusTab(tabId: string, correlationId?: string): Promise<void>;
   function refreshTab(tabId: string, correlationId?: string): Promise<true>;
@@ -118,10 +168,12 @@ declare namespace Microsoft.CIFramework {
   function removeHandler(eventName: string, handler: (data: any) => unknown, correlationId?: string): Promise<void>;
   function raiseEvent(eventName: string, eventInputParameters?: unknown, correlationId?: string): Promise<boolean>;
 
-  // The communication panel, remembered per page: 0 minimized, 1 docked, 2 hidden.
+  // The communication panel: 0 minimized, 1 docked, 2 hidden (also while no panel is open).
   function setMode(value: 0 | 1 | 2, correlationId?: string): Promise<0 | 1 | 2>;
   function getMode(correlationId?: string): Promise<0 | 1 | 2>;
+  /** Resolves with value; the panel's width is the agent's to change. */
   function setWidth(value: number, correlationId?: string): Promise<number>;
+  /** The width of the panel's provider area, as the panel last measured it. */
   function getWidth(correlationId?: string): Promise<number>;
 
   // Click-to-act, kept per provider and browser profile: onclicktoact reaches a provider that turned it on.
@@ -143,9 +195,20 @@ declare namespace Microsoft.CIFramework {
   /** presenceList: a JSON string of an array of Presences (or the array), at most 50. */
   function initializeAgentPresenceList(presenceList: string | Presence[], correlationId?: string): Promise<true>;
 
-  /** A JSON string; CIF Bridge has no organisation or user, so most fields are empty. */
+  // Message bars and the progress indicator, shown in the panel.
+  /** Resolves with the notification's id. */
+  function showGlobalNotification(notificationOptions: NotificationOptions, correlationId?: string): Promise<string>;
+  function clearGlobalNotification(notificationId: string, correlationId?: string): Promise<void>;
+  function showTimeoutGlobalNotification(correlationId?: string): Promise<string>;
+  function showProgressIndicator(message?: string, correlationId?: string): Promise<void>;
+  function closeProgressIndicator(correlationId?: string): Promise<void>;
+
+  /** A JSON string of an Environment: JSON.parse(await getEnvironment()).userId. */
   function getEnvironment(correlationId?: string): Promise<string>;
   function isConsoleApp(correlationId?: string): Promise<true>;
+  /** CIF Bridge turns on none of Dynamics' features. */
+  function isFeatureEnabled(featureName: string, correlationId?: string): Promise<false>;
+  function getFcsValue(featureNameSpace: string, featureUniqueName: string, correlationId?: string): Promise<false>;
 
   /** Entity form options, as Xrm.Navigation.openForm takes them; CIF Bridge reads entityName and entityId. */
   interface EntityFormOptions {
@@ -184,16 +247,25 @@ declare namespace Microsoft.CIFramework {
   /** Opens the search results for searchString in entityName. */
   function renderSearchPage(entityName: string, searchString: string, correlationId?: string, searchType?: 0 | 1): Promise<void>;
 
-  // Omnichannel, notes, knowledge and analytics services: these always reject with errorCode 1012 (NotSupported).
-  function insertNotes(...args: unknown[]): Promise<never>;
-  function openKBSearchControl(...args: unknown[]): Promise<never>;
-  function logAnalyticsEvent(...args: unknown[]): Promise<never>;
+  // These reject with errorCode 1012 (NotSupported) and a message that says what to do instead.
+  function insertNotes(entityName: string, entitySetName: string, entityId: string, annotationId?: string, correlationId?: string): Promise<never>;
+  function closeNotes(correlationId?: string): Promise<never>;
+  function openKBSearchControl(searchString: string, correlationId?: string): Promise<never>;
+  function logAnalyticsEvent(data: unknown, eventName: string, correlationId?: string): Promise<never>;
   function initLogAnalytics(...args: unknown[]): Promise<never>;
-  function updateConversation(...args: unknown[]): Promise<never>;
+  function updateConversation(conversationId: string, data: string, correlationId?: string): Promise<never>;
+  function createTabInHomeSession(input: CreateTabInput, correlationId?: string): Promise<never>;
+  function openDialog(dialogStrings: unknown, dialogOptions?: unknown, correlationId?: string): Promise<never>;
+  function openMDDDialog(...args: unknown[]): Promise<never>;
+  function executeFetchQuery(entitySetName: string, options: string, correlationId?: string): Promise<never>;
+  function executeAction(request: { operationName: string; operationType: number; parameters: unknown[] }, correlationId?: string): Promise<never>;
 }
 
 interface WindowEventMap {
-  /** Fired once Microsoft.CIFramework is ready; detail lists the page's own origin. */
+  /**
+   * Fired once Microsoft.CIFramework is ready, and again after each later load of
+   * msdyn_ciLibrary.js; detail lists the page's own origin.
+   */
   CIFInitDone: CustomEvent<string[]>;
   /** Raised on the top window (as Dynamics' controls do): onclicktoact for this page's own provider, if it has click-to-act on. */
   CIClickToAct: CustomEvent<{ value: string; name?: string; format?: string; entityLogicalName?: string; entityId?: string; recordTitle?: string }>;

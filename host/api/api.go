@@ -136,6 +136,7 @@ func (c *Conn) dispatch(name string, params []byte) (any, error) {
 		return nil, err
 	}
 	return m.run(call{method: name, provider: env.Provider, args: env.Args, sessions: c.profile.manager, catalog: c.cfg.Catalog, records: c.cfg.Records,
+		settings: c.cfg.Settings, hostVersion: c.cfg.HostVersion,
 		notify: func(n protocol.Notification) { c.events = append(c.events, n) }})
 }
 

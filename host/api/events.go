@@ -12,6 +12,13 @@ const (
 	EventPageNavigate = "onpagenavigate"
 	// EventPresenceChange: the agent's presence changed.
 	EventPresenceChange = "onPresenceChange"
+	// EventModeChanged: the communication panel's mode changed.
+	EventModeChanged = "onmodechanged"
+	// EventSizeChanged: the communication panel's width changed.
+	EventSizeChanged = "onsizechanged"
+	// EventGlobalNotificationActionClick: the agent clicked a message
+	// bar's action.
+	EventGlobalNotificationActionClick = "onGlobalNotificationActionClick"
 )
 
 // PageEvent is a system event as pages hear it: Key names it in the
@@ -28,5 +35,8 @@ func PageEvents() []PageEvent {
 		{"ClickToAct", EventClickToAct},
 		{"PageNavigate", EventPageNavigate},
 		{"PresenceChange", EventPresenceChange},
+		{"ModeChanged", EventModeChanged},
+		{"SizeChanged", EventSizeChanged},
+		{"GlobalNotificationActionClick", EventGlobalNotificationActionClick},
 	}
 }

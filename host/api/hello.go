@@ -31,6 +31,10 @@ type HelloResult struct {
 	// Presences are the agent's presences, in the order the agent picks
 	// from them (settings.json's presences over Dynamics' five).
 	Presences []config.Presence `json:"presences"`
+	// ChannelProviders are the administrator's channel providers
+	// (settings.json), which the extension hosts in its panel beside the
+	// agent's own.
+	ChannelProviders []config.ChannelProvider `json:"channelProviders"`
 }
 
 // Limits are the numbers a caller must stay within.
@@ -83,5 +87,7 @@ func (c *Conn) hello(raw []byte) (any, error) {
 		LogFile:   c.cfg.Dirs.LogFile(),
 		Problems:  append([]templates.Problem{}, c.cfg.Problems...),
 		Presences: c.cfg.Settings.PresenceList(),
+
+		ChannelProviders: append([]config.ChannelProvider{}, c.cfg.Settings.ChannelProviders...),
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/cifbridge/cif-bridge/host/config"
 	"github.com/cifbridge/cif-bridge/host/records"
 	"github.com/cifbridge/cif-bridge/host/session"
 	"github.com/cifbridge/cif-bridge/host/templates"
@@ -52,6 +53,9 @@ type call struct {
 	sessions *session.Manager
 	catalog  *templates.Catalog
 	records  records.Store
+	// settings and hostVersion are what getEnvironment reports.
+	settings    config.Settings
+	hostVersion string
 	// notify sends a notification after the call's reply.
 	notify func(protocol.Notification)
 }
@@ -75,6 +79,7 @@ var methods = []method{
 	{"notifyNewActivity", Page, notifyNewActivity},
 	{"notifyKpiBreach", Page, notifyKpiBreach},
 	{"updateContext", Page, updateContext},
+	{"getEnvironment", Page, getEnvironment},
 
 	{"createTab", Page, createTab},
 	{"getTabs", Page, getTabs},

@@ -37,8 +37,11 @@ type sessionInput struct {
 
 func createSession(c call) (any, error) {
 	p, err := decode[struct {
-		Input      openObject `json:"input"`
-		correlated `json:",inline"`
+		Input openObject `json:"input"`
+		// ProviderSessionID is the newest library's third argument, the
+		// provider's own id for the session; CIF Bridge does not use it.
+		ProviderSessionID string `json:"providerSessionId"`
+		correlated        `json:",inline"`
 	}](c.method, c.args)
 	if err != nil {
 		return nil, err
@@ -114,6 +117,9 @@ func notifyNewActivity(c call) (any, error) {
 	p, err := decode[struct {
 		sessionArgs `json:",inline"`
 		Count       *float64 `json:"count"`
+		// ShouldReset makes Dynamics forget the count it passes to a later
+		// KPI breach; CIF Bridge shows count either way.
+		ShouldReset bool `json:"shouldReset"`
 	}](c.method, c.args)
 	if err != nil {
 		return nil, err
@@ -124,16 +130,21 @@ func notifyNewActivity(c call) (any, error) {
 	return nil, c.sessions.NotifyNewActivity(c.provider, p.SessionID, int(*p.Count))
 }
 
+// notifyKpiBreach raises a session's KPI breach, or clears it when
+// shouldReset is false: despite its name, Dynamics passes the flag to its
+// platform as "breached" (see session.Manager.NotifyKpiBreach). Left out,
+// the breach is raised.
 func notifyKpiBreach(c call) (any, error) {
 	p, err := decode[struct {
 		sessionArgs `json:",inline"`
-		ShouldReset bool           `json:"shouldReset"`
+		ShouldReset *bool          `json:"shouldReset"`
 		Details     jsontext.Value `json:"details"`
 	}](c.method, c.args)
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.sessions.NotifyKpiBreach(c.provider, p.SessionID, p.ShouldReset, present(p.Details))
+	breach := p.ShouldReset == nil || *p.ShouldReset
+	return nil, c.sessions.NotifyKpiBreach(c.provider, p.SessionID, breach, present(p.Details))
 }
 
 func updateContext(c call) (any, error) {

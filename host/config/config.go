@@ -147,6 +147,12 @@ type Settings struct {
 	// Presences are the administrator's presences: one with the id of one
 	// of Dynamics' replaces it, the others are added (PresenceList).
 	Presences []Presence `json:"presences,omitempty"`
+	// Organization and User are what getEnvironment reports.
+	Organization Organization `json:"organization,omitzero"`
+	User         User         `json:"user,omitzero"`
+	// ChannelProviders are the administrator's channel providers, whose
+	// pages the extension's panel hosts.
+	ChannelProviders []ChannelProvider `json:"channelProviders,omitempty"`
 }
 
 // RecordsSettings configure the organisation's records.
@@ -292,7 +298,9 @@ const MaxSessionsCeiling = 100
 const MaxTabsCeiling = 100
 
 // LoadSettings reads settings.json. A missing file gives the defaults; a
-// broken one gives the defaults and a problem that says how to fix it.
+// broken one gives the defaults and a problem that says how to fix it. A
+// fault in the organization, the user or a channel provider costs only
+// that section or provider.
 func LoadSettings(path string) (Settings, []templates.Problem) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -306,7 +314,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	}
 	var s Settings
 	if err := strictjson.Unmarshal(data, &s); err != nil {
-		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}) and presences", err)
+		return Settings{}, problem("", "is not a valid settings file (%v); it takes maxSessions, maxTabsPerSession, organizationUrl, logLevel, records ({database, passwordFile, passwordEnv, entities, sample}), presences, organization, user and channelProviders (see docs/templates.md)", err)
 	}
 	if s.MaxSessions < 0 || s.MaxSessions > MaxSessionsCeiling {
 		return Settings{}, problem("maxSessions", "is %d; use a number from 1 to %d, or leave it out for CIF's 10", s.MaxSessions, MaxSessionsCeiling)
@@ -329,7 +337,7 @@ func LoadSettings(path string) (Settings, []templates.Problem) {
 	if e := s.Records.Entities; e != "" && !filepath.IsAbs(e) {
 		return Settings{}, problem("records.entities", "is %q, which is not an absolute path; give one, such as /home/you/.config/cif-bridge/entities.json, or leave it out for the default", e)
 	}
-	return s, nil
+	return s, checkIdentity(path, &s)
 }
 
 // checkSettingsPresences finds the first fault of the administrator's

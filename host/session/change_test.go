@@ -47,7 +47,7 @@ func TestEveryChangeReachesTheJournal(t *testing.T) {
 		case 4:
 			_ = h.NotifyNewActivity(p, pick(), i%4)
 		case 5:
-			_ = h.NotifyKpiBreach(p, pick(), i%2 == 0, json.RawMessage(`"late"`))
+			_ = h.NotifyKpiBreach(p, pick(), i%2 == 1, json.RawMessage(`"late"`))
 		case 6:
 			_, _ = h.UpdateContext(p, pick(), map[string]any{"k": i}, nil, false)
 		case 7:

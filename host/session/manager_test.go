@@ -234,7 +234,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	a := h.create(t, alice, CreateInput{TemplateName: "s_chat", Context: json.RawMessage(`{"k":[1,2]}`),
 		TemplateParameters: map[string]any{"customer": "Contoso"}})
 	h.create(t, bob, CreateInput{TemplateName: "s_web", TemplateParameters: map[string]any{"url": "https://bing.com/"}})
-	require.NoError(t, h.NotifyKpiBreach(alice, a, false, json.RawMessage(`{"sla":"late"}`)))
+	require.NoError(t, h.NotifyKpiBreach(alice, a, true, json.RawMessage(`{"sla":"late"}`)))
 
 	data, version, err := h.Encode()
 	require.NoError(t, err)

@@ -177,7 +177,7 @@ func TestTheJournalIsCompactedOnceItOutgrowsTheSnapshot(t *testing.T) {
 	a := h.create(t, alice, CreateInput{TemplateName: "s_chat", TemplateParameters: map[string]any{"customer": "Contoso", "notes": strings.Repeat("n", 60<<10)}})
 	require.NoError(t, p.WaitDurable(h.Version()))
 	for i := range 20 { // each change rewrites the ~60 KiB session
-		require.NoError(t, h.NotifyKpiBreach(alice, a, i%2 == 1, nil))
+		require.NoError(t, h.NotifyKpiBreach(alice, a, i%2 == 0, nil))
 		require.NoError(t, p.WaitDurable(h.Version()))
 	}
 	assert.Equal(t, 2, store.snapshots, "past 1 MiB of journal, one more snapshot")

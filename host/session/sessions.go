@@ -139,22 +139,24 @@ func (m *Manager) NotifyNewActivity(provider, id string, count int) (err error) 
 // MaxKPIDetails bounds a KPI breach's details, which the agent's views show.
 const MaxKPIDetails = 4 << 10
 
-// NotifyKpiBreach raises (or, with reset, clears) a session's KPI breach
-// indicator.
-func (m *Manager) NotifyKpiBreach(provider, id string, reset bool, details json.RawMessage) (err error) {
+// NotifyKpiBreach raises (breach true) or clears a session's KPI breach
+// indicator. CIF's flag is named shouldReset, yet Dynamics passes it to
+// its platform as "breached": true raises the breach and false clears it,
+// as Microsoft's sample and the documentation's text use it.
+func (m *Manager) NotifyKpiBreach(provider, id string, breach bool, details json.RawMessage) (err error) {
 	defer m.begin()(&err)
 	s, err := m.owned(provider, id, sessionIDNull)
 	if err != nil {
 		return err
 	}
-	if reset {
+	if !breach {
 		details = nil
 	}
 	if len(details) > MaxKPIDetails {
 		return errcode.Errorf(errcode.InvalidParams, "notifyKpiBreach: details are %d bytes; the agent's views show at most %d, so pass a short text or a small object", len(details), MaxKPIDetails)
 	}
-	if s.Attention.KPIBreach != !reset || !bytes.Equal(s.Attention.KPIDetails, details) {
-		s.Attention.KPIBreach = !reset
+	if s.Attention.KPIBreach != breach || !bytes.Equal(s.Attention.KPIDetails, details) {
+		s.Attention.KPIBreach = breach
 		s.Attention.KPIDetails = details
 		m.touch(s)
 	}

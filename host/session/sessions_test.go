@@ -151,19 +151,19 @@ func TestNotifyNewActivity(t *testing.T) {
 
 func TestNotifyKpiBreach(t *testing.T) {
 	h, a, b := twoProviders(t)
-	require.NoError(t, h.NotifyKpiBreach(alice, a, false, json.RawMessage(`{"kpi":"wait"}`)))
+	require.NoError(t, h.NotifyKpiBreach(alice, a, true, json.RawMessage(`{"kpi":"wait"}`)))
 	att := h.session(t, a).Attention
 	assert.True(t, att.KPIBreach)
 	assert.JSONEq(t, `{"kpi":"wait"}`, string(att.KPIDetails))
 
 	v := h.Version()
-	require.NoError(t, h.NotifyKpiBreach(alice, a, false, json.RawMessage(`{"kpi":"wait"}`)))
+	require.NoError(t, h.NotifyKpiBreach(alice, a, true, json.RawMessage(`{"kpi":"wait"}`)))
 	assert.Equal(t, v, h.Version(), "the same breach again changes nothing")
 
 	require.NoError(t, h.SwitchSession(a))
 	assert.True(t, h.session(t, a).Attention.KPIBreach, "a breach stays until the provider resets it")
-	require.NoError(t, h.NotifyKpiBreach(alice, a, true, json.RawMessage(`{"ignored":1}`)))
-	assert.Equal(t, Attention{}, h.session(t, a).Attention)
+	require.NoError(t, h.NotifyKpiBreach(alice, a, false, json.RawMessage(`{"ignored":1}`)))
+	assert.Equal(t, Attention{}, h.session(t, a).Attention, "false clears the breach and its details")
 
 	requireError(t, h.NotifyKpiBreach(alice, "", false, nil), errcode.InvalidParams, blankSessionID)
 	requireError(t, h.NotifyKpiBreach(alice, b, false, nil), errcode.SessionNotFound, "Session with ID:"+b+notMine)

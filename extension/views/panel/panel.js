@@ -1,95 +1,83 @@
-// The agent's view of the workspace, shown as the toolbar popup, in
-// Chromium's side panel and in Firefox's sidebar. It lists the sessions
-// with their provider, indicators and tabs, and lets the agent switch to
-// one, focus one of its tabs, or close it; the providers' pages then hear
-// onSessionSwitched or onSessionClosed. Above them: the agent's presence
-// (presence.js) and the notifications waiting for an answer
-// (notifications.js).
-import { readWorkspace } from "../../shared/workspace.js";
-import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
+// The agent's panel: Chromium's side panel, Firefox's sidebar, the toolbar
+// popup, or a tab. It hosts the channel providers' pages (not in the
+// popup, which closes as soon as the agent looks away), shows the
+// providers' message bars, the agent's presence (presence.js), the
+// notifications waiting for an answer (notifications.js), and lists the
+// workspace's sessions (workspace.js).
+import { entryAdmits } from "../../shared/origins.js";
+import { PANEL_PORT, PanelMessage } from "../../shared/panel.js";
+import { renderBars } from "./messagebars.js";
 import { showNotifications, wireDesktopOffer } from "./notifications.js";
 import { showPresence } from "./presence.js";
+import { ProviderFrames } from "./providers.js";
+import { showWorkspace } from "./workspace.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
+const popup = new URLSearchParams(location.search).get("view") === "popup";
+
+/** @type {any} runtime.Port to the background */
+let port = null;
+let retryDelay = 0;
+const frames = new ProviderFrames(() => port);
+/** @type {{label: string, origins: string[]}[]} the hosted providers, to name sessions by */
+let named = [];
 
 /**
- * @param {string} tag
- * @param {Record<string, string>} [attrs]
- * @param {...(Node | string)} children
- * @returns {HTMLElement}
+ * What the panel calls a session's provider: its label, when it is a
+ * configured provider, else its origin.
+ * @param {string} origin
  */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children); // text, never HTML: titles come from web pages
-  return node;
-}
-
-/**
- * @param {string} label
- * @param {string} action
- * @param {object} params
- */
-function button(label, action, params) {
-  const b = el("button", { type: "button", "data-action": action }, label);
-  b.addEventListener("click", () => act(action, params));
-  return b;
-}
-
-/** @param {import("../shared/client.js").SessionRow} row */
-function sessionItem(row) {
-  const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
-  const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", { sessionId: row.id })];
-  actions.push(button("Close", "workspace.closeSession", { sessionId: row.id }));
-  item.append(
-    el("div", { class: "line" }, el("span", { class: "title" }, row.title), ...actions),
-    el("div", { class: "line" }, el("span", { class: "provider" }, row.provider),
-      ...row.badges.map((b) => el("span", { class: "badge" }, b))),
-    el("ul", { class: "tabs" }, ...row.tabs.map((t) => {
-      const focus = button(`${t.anchor ? "⚓ " : ""}${t.title}`, "workspace.focusTab", { tabId: t.id });
-      focus.className = "tab";
-      return el("li", { class: t.focused ? "focused" : "", "data-tab": t.id }, focus);
-    })),
-  );
-  return item;
+function nameOf(origin) {
+  return named.find((p) => p.origins.some((entry) => entryAdmits(entry, origin)))?.label ?? origin;
 }
 
 /**
- * Does one of the agent's operations, then shows the workspace as it is
- * now, with what went wrong if anything did.
- * @param {string} method
- * @param {object} params
+ * Opens the panel's port and says hello; again when the background
+ * restarts, so that it knows again which providers this panel hosts.
  */
-async function act(method, params) {
-  const failure = await callBackground(api, method, params).then(() => "", messageOf);
-  await render(failure);
-}
-
-/** @param {unknown} err */
-function messageOf(err) {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * Shows the workspace. When it cannot be read, the panel says why and
- * keeps the sessions it showed last, so the agent can still close one.
- * @param {string} [failure] what went wrong with the agent's last action
- */
-async function render(failure = "") {
-  const status = document.getElementById("status");
+function connect() {
   try {
-    const workspace = await readWorkspace((method, args) => callBackground(api, method, args));
-    const rows = sessionRows(workspace);
-    document.getElementById("summary").textContent = summary(workspace);
-    document.getElementById("sessions").replaceChildren(...rows.map(sessionItem));
-    document.getElementById("empty").hidden = rows.length > 0;
-    status.textContent = failure;
-    document.body.dataset.ready = "true";
-  } catch (err) {
-    document.getElementById("empty").hidden = true;
-    status.textContent = [failure, `The sessions cannot be shown: ${messageOf(err)}`].filter(Boolean).join(" ");
-    document.body.dataset.ready = "error";
+    port = api.runtime.connect({ name: PANEL_PORT });
+  } catch {
+    return; // the extension was reloaded or removed
   }
+  const openedAt = Date.now();
+  port.onMessage.addListener((message) => {
+    if (message?.kind !== PanelMessage.State) return;
+    frames.render(message);
+    renderBars(api, message.bars ?? [], () => port);
+    if (JSON.stringify(message.providers) !== JSON.stringify(named)) {
+      named = message.providers;
+      refreshWorkspace();
+    }
+    document.body.dataset.panel = "ready";
+  });
+  port.onDisconnect.addListener(() => {
+    void api.runtime.lastError; // read, so the browser does not report it as unchecked
+    retryDelay = Date.now() - openedAt > 1000 ? 0 : Math.min(Math.max(retryDelay * 2, 250), 30000);
+    setTimeout(connect, retryDelay);
+  });
+  port.postMessage({ kind: PanelMessage.Hello, hosting: !popup });
+  frames.remeasure();
+}
+
+/**
+ * In the popup, a button opens the side panel (Chromium) or the sidebar
+ * (Firefox), which host the providers. Both browsers open them only from
+ * the agent's click, so the call is made in the click itself.
+ */
+async function offerPanel() {
+  const button = /** @type {HTMLButtonElement} */ (document.getElementById("open-panel"));
+  const windowId = (await api.windows?.getCurrent?.())?.id;
+  if (!api.sidePanel?.open && !api.sidebarAction?.open) return;
+  button.textContent = api.sidePanel?.open ? "Open the side panel" : "Open the sidebar";
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const opened = api.sidePanel?.open ? api.sidePanel.open({ windowId }) : api.sidebarAction.open();
+    opened.then(() => window.close(), (err) => {
+      document.getElementById("status").textContent = `The panel did not open: ${err instanceof Error ? err.message : err}`;
+    });
+  });
 }
 
 /** @param {string} failure */
@@ -97,8 +85,10 @@ const say = (failure) => {
   document.getElementById("status").textContent = failure;
 };
 
-watchWorkspace(api, () => render());
-render();
+document.body.classList.toggle("popup", popup);
+const refreshWorkspace = showWorkspace(api, nameOf);
+connect();
+if (popup) offerPanel();
 showPresence(api, say);
 showNotifications(api, say);
 wireDesktopOffer(api);

@@ -484,9 +484,10 @@ async function sessionAction(action, id, entry) {
       if ((await call("notifyNewActivity", [id, entry.activity + 1])).ok) entry.activity += 1;
       break;
     case "kpi-breach": {
-      const reset = entry.kpiBreach;
-      const details = reset ? undefined : { kpi: "First response time", target: "60 s", actual: "95 s" };
-      if ((await call("notifyKpiBreach", [id, reset, details])).ok) entry.kpiBreach = !reset;
+      // CIF's flag is named shouldReset, but true raises the breach and false clears it.
+      const breach = !entry.kpiBreach;
+      const details = breach ? { kpi: "First response time", target: "60 s", actual: "95 s" } : undefined;
+      if ((await call("notifyKpiBreach", [id, breach, details])).ok) entry.kpiBreach = breach;
       break;
     }
     default:

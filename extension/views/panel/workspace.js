@@ -1,0 +1,92 @@
+// The workspace in the panel: the sessions with their provider,
+// indicators and tabs; the agent switches to one, focuses one of its tabs,
+// or closes it, and the providers' pages hear onSessionSwitched or
+// onSessionClosed.
+import { readWorkspace } from "../../shared/workspace.js";
+import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
+import { el } from "../shared/dom.js";
+
+/**
+ * Shows the workspace in the panel's workspace region, and again at each
+ * change.
+ * @param {any} api browser or chrome
+ * @param {(origin: string) => string} nameOf what the panel calls a provider: its label when configured
+ * @returns {() => void} shows the workspace again (when the providers' names changed)
+ */
+export function showWorkspace(api, nameOf) {
+  /**
+   * Does one of the agent's operations, then shows the workspace as it
+   * is now, with what went wrong if anything did.
+   * @param {string} method
+   * @param {object} params
+   */
+  async function act(method, params) {
+    const failure = await callBackground(api, method, params).then(() => "", messageOf);
+    await render(failure);
+  }
+
+  /**
+   * @param {string} label
+   * @param {string} action
+   * @param {object} params
+   */
+  function button(label, action, params) {
+    const b = el("button", { type: "button", "data-action": action }, label);
+    b.addEventListener("click", () => act(action, params));
+    return b;
+  }
+
+  /** @param {import("../shared/client.js").SessionRow} row */
+  function sessionItem(row) {
+    const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
+    const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", { sessionId: row.id })];
+    actions.push(button("Close", "workspace.closeSession", { sessionId: row.id }));
+    item.append(
+      el("div", { class: "line" }, el("span", { class: "title" }, row.title), ...actions),
+      el("div", { class: "line" }, el("span", { class: "provider", title: row.provider }, nameOf(row.provider)),
+        ...row.badges.map((b) => el("span", { class: "badge" }, b))),
+      el("ul", { class: "tabs" }, ...row.tabs.map((t) => {
+        const focus = button(`${t.anchor ? "⚓ " : ""}${t.title}`, "workspace.focusTab", { tabId: t.id });
+        focus.className = "tab";
+        return el("li", { class: t.focused ? "focused" : "", "data-tab": t.id }, focus);
+      })),
+    );
+    return item;
+  }
+
+  /**
+   * Shows the workspace. When it cannot be read, says why and keeps the
+   * sessions shown last, so the agent can still close one.
+   * @param {string} [failure] what went wrong with the agent's last action
+   */
+  async function render(failure = "") {
+    const status = byId("status");
+    try {
+      const workspace = await readWorkspace((method, args) => callBackground(api, method, args));
+      const rows = sessionRows(workspace);
+      byId("summary").textContent = summary(workspace);
+      byId("sessions").replaceChildren(...rows.map(sessionItem));
+      byId("empty").hidden = rows.length > 0;
+      status.textContent = failure;
+      document.body.dataset.ready = "true";
+    } catch (err) {
+      byId("empty").hidden = true;
+      status.textContent = [failure, `The sessions cannot be shown: ${messageOf(err)}`].filter(Boolean).join(" ");
+      document.body.dataset.ready = "error";
+    }
+  }
+
+  watchWorkspace(api, () => render());
+  render();
+  return () => render();
+}
+
+/** @param {string} id */
+function byId(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/** @param {unknown} err */
+function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
+}
