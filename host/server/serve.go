@@ -108,7 +108,9 @@ type conn struct {
 	outMu  sync.Mutex
 	fw     *protocol.Writer
 	queued int
-	broken bool // the browser stopped reading: nothing more is written
+	// blocked counts the replies waiting for room in the writer's queue.
+	blocked int
+	broken  bool // the browser stopped reading: nothing more is written
 	// closed is set when Serve is ending: Notify queues nothing more. It
 	// is not under outMu, which a write to a browser that stopped reading
 	// holds for good.
@@ -270,18 +272,27 @@ func (c *conn) send(o out, more bool) {
 		return
 	}
 	c.queued++
-	c.outMu.Unlock()
+	// Into the writer's queue under outMu, so that an event Notify queues
+	// from now on goes out after this reply.
 	select {
 	case c.outbox <- o:
+		c.outMu.Unlock()
 		return
 	default:
 	}
-	// A full queue: the browser is slow to read. Once the server is
-	// stopping, give up on it, which means the browser stopped reading.
+	// A full queue: the browser is slow to read. Wait for room without
+	// outMu, which the writer needs; until then Notify drops its events
+	// rather than overtake this reply. Once the server is stopping, give
+	// up on the browser: it stopped reading.
+	c.blocked++
+	c.outMu.Unlock()
 	select {
 	case c.outbox <- o:
 	case <-c.stopping:
 	}
+	c.outMu.Lock()
+	c.blocked--
+	c.outMu.Unlock()
 }
 
 // Notify implements Notifier. The event goes to the writer goroutine, so
@@ -301,8 +312,8 @@ func (c *conn) Notify(n protocol.Notification) error {
 		return ErrClosed
 	}
 	// Events take at most half the queue, so that replies always find
-	// room behind them.
-	if len(c.outbox) >= cap(c.outbox)/2 {
+	// room behind them, and none overtakes a reply waiting for room.
+	if len(c.outbox) >= cap(c.outbox)/2 || c.blocked > 0 {
 		return ErrBackedUp
 	}
 	c.outbox <- out{frames: [][]byte{frame}, event: true}

@@ -27,7 +27,6 @@ type fake struct {
 	gate     *gate
 	closed   chan struct{}
 	attached chan server.Notifier
-	holding  chan struct{} // told when a held reply is being made
 }
 
 // Attach implements server.Attacher.
@@ -43,9 +42,6 @@ func (f *fake) Handle(req *protocol.Request) server.Reply {
 	case "hugeEvent":
 		return server.Reply{Result: "small", Events: []protocol.Notification{{JSONRPC: protocol.Version, Method: "big", Params: strings.Repeat("x", protocol.MaxOutgoing)}}}
 	case "held":
-		if f.holding != nil {
-			f.holding <- struct{}{}
-		}
 		return server.Reply{Result: "held", Events: []protocol.Notification{event}, Stored: f.gate}
 	case "unsaved":
 		return server.Reply{Result: "unsaved", Events: []protocol.Notification{event}, Stored: failed{}}
@@ -61,9 +57,16 @@ func (f *fake) Logger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 type gate struct {
 	once sync.Once
 	open chan struct{}
+	// asked is told when the server first asks whether the change is
+	// stored: the held reply is then being queued.
+	asked chan struct{}
 }
 
 func (g *gate) Done() bool {
+	select {
+	case g.asked <- struct{}{}:
+	default:
+	}
 	select {
 	case <-g.open:
 		return true
@@ -83,7 +86,7 @@ func (failed) Done() bool  { return false }
 func (failed) Wait() error { return errcode.Errorf(errcode.StateUnavailable, "disk full") }
 
 func start(t *testing.T) (*hosttest.Conn, *fake) {
-	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{}), attached: make(chan server.Notifier, 1)}
+	f := &fake{gate: &gate{open: make(chan struct{}), asked: make(chan struct{}, 1)}, closed: make(chan struct{}), attached: make(chan server.Notifier, 1)}
 	t.Cleanup(f.gate.release)
 	c := hosttest.Serve(t, func(ctx context.Context, in io.Reader, out io.Writer) error {
 		return server.Serve(ctx, in, out, f, nil)
@@ -147,7 +150,7 @@ func TestAnOversizedRequestIsSkippedAndTheStreamGoesOn(t *testing.T) {
 }
 
 func TestServeStopsWhenTheContextEnds(t *testing.T) {
-	f := &fake{gate: &gate{open: make(chan struct{})}, closed: make(chan struct{}), attached: make(chan server.Notifier, 1)}
+	f := &fake{gate: &gate{open: make(chan struct{}), asked: make(chan struct{}, 1)}, closed: make(chan struct{}), attached: make(chan server.Notifier, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	inR, inW := io.Pipe()
 	defer inW.Close()
@@ -180,11 +183,10 @@ func TestAnEventNoRequestCausedGoesOutByItself(t *testing.T) {
 
 func TestAnEventWaitsBehindTheRepliesBeforeIt(t *testing.T) {
 	c, f := start(t)
-	f.holding = make(chan struct{}, 1)
 	n := <-f.attached
 	held := c.Send("held", nil)
 	select {
-	case <-f.holding:
+	case <-f.gate.asked:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the held request was not handled within 10 s")
 	}
@@ -200,11 +202,10 @@ func TestAnEventWaitsBehindTheRepliesBeforeIt(t *testing.T) {
 
 func TestNotifyNeverWaitsForTheBrowser(t *testing.T) {
 	c, f := start(t)
-	f.holding = make(chan struct{}, 1)
 	n := <-f.attached
 	held := c.Send("held", nil) // the writer waits on it: nothing is written
 	select {
-	case <-f.holding:
+	case <-f.gate.asked:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the held request was not handled within 10 s")
 	}
@@ -218,19 +219,15 @@ func TestNotifyNeverWaitsForTheBrowser(t *testing.T) {
 	assert.ErrorIs(t, err, server.ErrBackedUp, "a backed-up queue drops the event rather than wait")
 	assert.Less(t, queued, 256, "events leave room for replies")
 	f.gate.release()
-	// The held reply may have been queued before the events or after
-	// some: all come, each once.
+	// The held reply was queued before the events: it comes first, then
+	// its own event, then the events in the order they were queued.
+	assert.JSONEq(t, fmt.Sprint(held), string(c.Read().ID))
+	assert.Equal(t, "evt", c.Read().Method)
 	changes := 0
-	for range queued + 2 {
+	for range queued {
 		m := c.Read()
-		switch {
-		case m.ID != nil:
-			assert.JSONEq(t, fmt.Sprint(held), string(m.ID))
-		case m.Method == "changed":
-			changes++
-		default:
-			assert.Equal(t, "evt", m.Method)
-		}
+		assert.Equal(t, "changed", m.Method)
+		changes++
 	}
 	assert.Equal(t, queued, changes)
 	assert.JSONEq(t, `"echo"`, string(c.Call("echo", nil).Result), "the connection goes on")
