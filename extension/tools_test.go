@@ -77,3 +77,14 @@ func TestAddonsLinter(t *testing.T) {
 			len(report.Errors), len(report.Warnings), strings.Join(found, "\n"))
 	}
 }
+
+// TestTypes checks the JSDoc types of the extension's code with
+// TypeScript (tsc --checkJs, strict; see jsconfig.json). TypeScript is a
+// dev dependency: nothing of it is shipped.
+func TestTypes(t *testing.T) {
+	tsc := devTool(t, "tsc")
+	out, err := exec.Command(tsc, "-p", "jsconfig.json").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tsc --checkJs found type errors (%v); fix the code or its JSDoc:\n%s", err, out)
+	}
+}

@@ -56,6 +56,7 @@ export class NativeHost {
   #nextId = 1;
   #failures = 0;
   #retryAt = 0;
+  /** @type {number} */
   #maxRequestBytes = Wire.MAX_REQUEST_BYTES;
   #encoder = new TextEncoder();
   /** @type {any} hello's result on the current connection */
@@ -139,7 +140,7 @@ export class NativeHost {
     port.onMessage.addListener((message) => this.#receive(message));
     port.onDisconnect.addListener(() => this.#dropped(port));
     try {
-      const hello = await this.#send("hello", await this.#opts.helloParams());
+      const hello = /** @type {{limits?: {maxRequestBytes?: number}}} */ (await this.#send("hello", await this.#opts.helloParams()));
       this.#failures = 0;
       this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? Wire.MAX_REQUEST_BYTES;
       this.#hello = hello;

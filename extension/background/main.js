@@ -146,7 +146,7 @@ async function syncLinks() {
 
 // --- wiring ---------------------------------------------------------------
 
-api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+api.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {import("./bridge.js").Sender} */ sender, /** @type {(reply: unknown) => void} */ sendResponse) => {
   // content/links.js hands over the agent's click on a link; the relay
   // never sends this kind, so no page can.
   const reply = message?.kind === "clickToAct" && sender.id === api.runtime.id
@@ -155,11 +155,11 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   reply.then(sendResponse);
   return true; // the reply is sent asynchronously
 });
-api.runtime.onConnect.addListener((port) => {
+api.runtime.onConnect.addListener((/** @type {any} */ port) => {
   if (port.name === PANEL_PORT) panel.connect(port);
   else bridge.connect(port);
 });
-api.storage.onChanged.addListener((changes, area) => {
+api.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
   if (area !== "local") return;
   if (RECORDS_KEY in changes) recordAccessCache = null;
   if (PROVIDERS_KEY in changes) {

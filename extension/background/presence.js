@@ -57,6 +57,7 @@ export class AgentPresence {
    */
   async list() {
     const configured = (await this.#opts.hello()).presences ?? [];
+    /** @type {Presence[]} */
     const provided = (await this.#opts.storage.get(PROVIDED_KEY))[PROVIDED_KEY] ?? [];
     const taken = (/** @type {Presence} */ p) => configured.some((c) => c.presenceId === p.presenceId || c.presenceText === p.presenceText);
     return [...configured, ...provided.filter((p) => !taken(p))];

@@ -6,7 +6,7 @@ import { BackgroundMethod } from "../../shared/methods.js";
 import { extraPatterns } from "../../shared/origins.js";
 import { LIMITS, loadUserProviders, providerFaults, providerOrigins, saveUserProviders } from "../../shared/providers.js";
 import { callBackground } from "../shared/client.js";
-import { el } from "../shared/dom.js";
+import { byId, el } from "../shared/dom.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -16,7 +16,7 @@ const form = /** @type {HTMLFormElement} */ (document.getElementById("provider-f
 
 /** @param {string} text */
 function say(text) {
-  document.getElementById("provider-status").textContent = text;
+  byId("provider-status").textContent = text;
 }
 
 /** @param {Provider} p @returns {string[]} the patterns the browser must allow for its pages */
@@ -48,8 +48,8 @@ async function render() {
   /** @type {Provider[]} */
   const providers = await callBackground(api, BackgroundMethod.Providers).catch(() => loadUserProviders(storage));
   const items = await Promise.all(providers.map(async (p) => providerItem(p, await hasAccess(p))));
-  document.getElementById("providers").replaceChildren(...items);
-  document.getElementById("providers").dataset.count = String(providers.length);
+  byId("providers").replaceChildren(...items);
+  byId("providers").dataset.count = String(providers.length);
 }
 
 /**
@@ -110,17 +110,22 @@ async function remove(p) {
 /** @param {Provider} p */
 function edit(p) {
   form.dataset.editing = p.id;
-  for (const name of ["label", "landingUrl", "trustedDomain", "customParams"]) field(name).value = p[name];
+  for (const name of /** @type {const} */ (["label", "landingUrl", "trustedDomain", "customParams"])) field(name).value = p[name];
   field("order").value = String(p.order);
   /** @type {HTMLInputElement} */ (field("enabled")).checked = p.enabled;
-  form.querySelector("button[type=submit]").textContent = "Save";
+  submitButton().textContent = "Save";
   field("label").focus();
 }
 
 function clearForm() {
   form.reset();
   delete form.dataset.editing;
-  form.querySelector("button[type=submit]").textContent = "Add";
+  submitButton().textContent = "Add";
+}
+
+/** @returns {HTMLButtonElement} the form's Add or Save button */
+function submitButton() {
+  return /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
 }
 
 /** @param {string} name @returns {HTMLInputElement} */
@@ -172,6 +177,6 @@ async function submit(event) {
 form.addEventListener("submit", submit);
 form.addEventListener("reset", () => {
   delete form.dataset.editing;
-  form.querySelector("button[type=submit]").textContent = "Add";
+  submitButton().textContent = "Add";
 });
 render();

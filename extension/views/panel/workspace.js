@@ -4,7 +4,7 @@
 // onSessionClosed.
 import { readWorkspace } from "../../shared/workspace.js";
 import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
-import { el } from "../shared/dom.js";
+import { byId, el } from "../shared/dom.js";
 
 /**
  * Shows the workspace in the panel's workspace region, and again at each
@@ -79,11 +79,6 @@ export function showWorkspace(api, nameOf) {
   watchWorkspace(api, () => render());
   render();
   return () => render();
-}
-
-/** @param {string} id */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
 }
 
 /** @param {unknown} err */
