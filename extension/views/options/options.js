@@ -6,6 +6,7 @@ import { loadRecordAccess } from "../../shared/recordaccess.js";
 import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js";
 import { callBackground } from "../shared/client.js";
 import { byId } from "../shared/dom.js";
+import { removeSiteName } from "../shared/names.js";
 import { forgetRemoved, recordsChoice } from "./records.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -23,6 +24,7 @@ async function renderList(entries) {
     const remove = document.createElement("button");
     remove.type = "button";
     remove.textContent = "Remove";
+    remove.setAttribute("aria-label", removeSiteName(entry));
     remove.dataset.origin = entry;
     remove.addEventListener("click", () => update(entries.filter((e) => e !== entry), `Removed ${entry}.`));
     const label = document.createElement("span");

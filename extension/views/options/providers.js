@@ -7,6 +7,7 @@ import { extraPatterns } from "../../shared/origins.js";
 import { LIMITS, loadUserProviders, providerFaults, providerOrigins, saveUserProviders } from "../../shared/providers.js";
 import { callBackground } from "../shared/client.js";
 import { byId, el } from "../shared/dom.js";
+import { providerActionName } from "../shared/names.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -60,22 +61,28 @@ function providerItem(p, access) {
   const about = el("span", { class: "about" }, el("strong", {}, p.label), ` ${p.landingUrl} · order ${p.order}`,
     p.enabled ? "" : " · off", p.managed ? el("em", {}, " · managed by your administrator (settings.json)") : "");
   const actions = [];
-  if (!access) actions.push(button(`Allow access to ${patternsOf(p).join(", ")}`, "allow", () => allow(p)));
+  const name = (/** @type {string} */ verb) => providerActionName(verb, p.label);
+  if (!access) {
+    const allowText = `Allow access to ${patternsOf(p).join(", ")}`;
+    actions.push(button(allowText, `${allowText} for provider ${p.label}`, "allow", () => allow(p)));
+  }
   if (!p.managed) {
-    actions.push(button(p.enabled ? "Turn off" : "Turn on", "toggle", () => change(p.id, (q) => ({ ...q, enabled: !q.enabled }), `${p.label} is ${p.enabled ? "off" : "on"}.`)));
-    actions.push(button("Edit", "edit", () => edit(p)));
-    actions.push(button("Remove", "remove", () => remove(p)));
+    const toggle = p.enabled ? "Turn off" : "Turn on";
+    actions.push(button(toggle, name(toggle), "toggle", () => change(p.id, (q) => ({ ...q, enabled: !q.enabled }), `${p.label} is ${p.enabled ? "off" : "on"}.`)));
+    actions.push(button("Edit", name("Edit"), "edit", () => edit(p)));
+    actions.push(button("Remove", name("Remove"), "remove", () => remove(p)));
   }
   return el("li", { "data-provider": p.id }, about, el("span", { class: "actions" }, ...actions));
 }
 
 /**
- * @param {string} label
+ * @param {string} label what the button shows
+ * @param {string} name what it says to assistive technology: which provider it acts on
  * @param {string} action
  * @param {() => void} onClick
  */
-function button(label, action, onClick) {
-  const b = el("button", { type: "button", "data-action": action }, label);
+function button(label, name, action, onClick) {
+  const b = el("button", { type: "button", "data-action": action, "aria-label": name }, label);
   b.addEventListener("click", onClick);
   return b;
 }

@@ -21,6 +21,7 @@ const CHANGED = Object.freeze({
 export function recordsChoice(storage, entry, choices, say) {
   const select = document.createElement("select");
   select.dataset.records = entry;
+  select.setAttribute("aria-label", `Records for site ${entry}`);
   for (const access of [RecordAccess.Write, RecordAccess.Read, RecordAccess.None]) {
     const option = document.createElement("option");
     option.value = access;

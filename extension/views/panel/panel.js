@@ -4,8 +4,10 @@
 // providers' message bars, the agent's presence (presence.js), the
 // notifications waiting for an answer (notifications.js), and lists the
 // workspace's sessions (workspace.js).
+import { ViewEvent } from "../../shared/methods.js";
 import { entryAdmits } from "../../shared/origins.js";
 import { PANEL_PORT, PanelMessage } from "../../shared/panel.js";
+import { watchEvent } from "../shared/client.js";
 import { byId } from "../shared/dom.js";
 import { renderBars } from "./messagebars.js";
 import { showNotifications, wireDesktopOffer } from "./notifications.js";
@@ -93,3 +95,7 @@ if (popup) offerPanel();
 showPresence(api, say);
 showNotifications(api, say);
 wireDesktopOffer(api);
+// What a keyboard shortcut did, said in a live region.
+watchEvent(api, ViewEvent.ShortcutUsed, (text) => {
+  byId("shortcut").textContent = String(text);
+});
