@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,6 +56,12 @@ func TestThePanelForKeyboardAndScreenReaders(t *testing.T) {
 			until(t, options.d, options.id, `document.querySelectorAll("#origins button").length === 2`)
 			assert.JSONEq(t, `["Remove site http://localhost", "Remove site http://127.0.0.1"]`,
 				string(options.eval(`[...document.querySelectorAll("#origins button")].map((b) => b.getAttribute("aria-label"))`)))
+
+			report := copyDiagnostics(t, options)
+			assert.Regexp(t, `\ncif-host: \d+\.\d+\.\d+, protocol \d+, connected\n`, report, "the support report has hello's answer")
+			assert.Contains(t, report, "\nLog file: "+filepath.Join(r.w.state, "cif-bridge", "cif-host.log")+"\n")
+			assert.Regexp(t, `\nKeyboard shortcuts: .*next-session Alt\+Shift\+Down`, report)
+			assert.NotContains(t, report, "Fabrikam", "no page data")
 
 			var commands []struct{ Name, Shortcut, Description string }
 			require.NoError(t, json.Unmarshal(options.eval(`(globalThis.browser ?? chrome).commands.getAll()`), &commands))

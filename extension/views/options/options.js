@@ -7,6 +7,7 @@ import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js
 import { callBackground } from "../shared/client.js";
 import { byId } from "../shared/dom.js";
 import { removeSiteName } from "../shared/names.js";
+import { diagnosticsReport, gatherDiagnostics } from "./diagnostics.js";
 import { forgetRemoved, recordsChoice } from "./records.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -90,6 +91,24 @@ async function showHost() {
   }
 }
 
+/**
+ * Shows the support report and copies it to the clipboard; where the
+ * browser refuses the clipboard, the agent copies it from the page.
+ */
+async function copyDiagnostics() {
+  const text = diagnosticsReport(await gatherDiagnostics(api));
+  const shown = byId("diagnostics");
+  shown.textContent = text;
+  shown.hidden = false;
+  const status = byId("diagnostics-status");
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = "Copied to the clipboard: paste it into your support ticket. It is shown below.";
+  } catch (err) {
+    status.textContent = `The browser did not let the page copy it (${err instanceof Error ? err.message : err}): select the report below and copy it.`;
+  }
+}
+
 async function restart() {
   await callBackground(api, BackgroundMethod.RestartHost);
   say("cif-host restarted.");
@@ -98,6 +117,7 @@ async function restart() {
 
 byId("add").addEventListener("submit", add);
 byId("restart").addEventListener("click", restart);
+byId("copy-diagnostics").addEventListener("click", copyDiagnostics);
 byId("reset").addEventListener("click", () => update(DEFAULT_ALLOWED_ORIGINS, "Restored the defaults."));
 loadAllowedOrigins(storage).then(renderList);
 showHost();
