@@ -132,6 +132,27 @@ func recordData(method string, v jsontext.Value, blank string) (records.Data, er
 	return records.DecodeData(raw)
 }
 
+// record lets decodeRecord check the record arguments of any method's.
+func (p recordArgs) record() recordArgs { return p }
+
+// decodeRecord reads a record method's arguments and refuses a blank
+// entity name (with the method's CIF text) and, when it needs one, a
+// blank id.
+func decodeRecord[T interface{ record() recordArgs }](c call, blank string, needID bool) (T, error) {
+	p, err := decode[T](c.method, c.args)
+	if err != nil {
+		return p, err
+	}
+	r := p.record()
+	if err := requireEntity(r.EntityName, blank); err != nil {
+		return p, err
+	}
+	if needID {
+		err = requireID(r.ID)
+	}
+	return p, err
+}
+
 func requireEntity(name, blank string) error {
 	if strings.TrimSpace(name) == "" {
 		return errcode.Errorf(errcode.InvalidParams, "%s: pass an entity's logical name, such as \"contact\"", blank)
@@ -154,11 +175,8 @@ type reference struct {
 }
 
 func createRecord(c call) (any, error) {
-	p, err := decode[recordArgs](c.method, c.args)
+	p, err := decodeRecord[recordArgs](c, blankEntity, false)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireEntity(p.EntityName, blankEntity); err != nil {
 		return nil, err
 	}
 	data, err := recordData(c.method, p.Data, "Provide a value to the data parameter to create record.")
@@ -175,14 +193,8 @@ func createRecord(c call) (any, error) {
 }
 
 func retrieveRecord(c call) (any, error) {
-	p, err := decode[recordArgs](c.method, c.args)
+	p, err := decodeRecord[recordArgs](c, blankEntityNoSpan, true)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireEntity(p.EntityName, blankEntityNoSpan); err != nil {
-		return nil, err
-	}
-	if err := requireID(p.ID); err != nil {
 		return nil, err
 	}
 	q, err := query(p.Query)
@@ -211,14 +223,8 @@ func query(s *string) (*odata.Query, error) {
 }
 
 func updateRecord(c call) (any, error) {
-	p, err := decode[updateArgs](c.method, c.args)
+	p, err := decodeRecord[updateArgs](c, blankEntity, true)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireEntity(p.EntityName, blankEntity); err != nil {
-		return nil, err
-	}
-	if err := requireID(p.ID); err != nil {
 		return nil, err
 	}
 	data, err := recordData(c.method, p.Data, "The data parameter is blank. Provide a value to the parameter to update the record.")
@@ -234,14 +240,8 @@ func updateRecord(c call) (any, error) {
 }
 
 func deleteRecord(c call) (any, error) {
-	p, err := decode[recordArgs](c.method, c.args)
+	p, err := decodeRecord[recordArgs](c, blankEntity, true)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireEntity(p.EntityName, blankEntity); err != nil {
-		return nil, err
-	}
-	if err := requireID(p.ID); err != nil {
 		return nil, err
 	}
 	ctx, cancel := c.ctx()
