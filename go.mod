@@ -2,6 +2,8 @@ module github.com/cifbridge/cif-bridge
 
 go 1.26.8
 
+ignore ./extension/node_modules
+
 require (
 	github.com/go-json-experiment/json v1.27.2
 	github.com/google/uuid v1.6.0

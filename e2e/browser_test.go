@@ -2,19 +2,24 @@ package e2e
 
 import (
 	"archive/zip"
-	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cifbridge/cif-bridge/extension"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 	"github.com/cifbridge/cif-bridge/manifest"
+	"github.com/cifbridge/cif-bridge/release"
 )
 
 // browserKind is a browser the end-to-end tests drive.
@@ -42,7 +47,8 @@ func (b browserKind) extensionTab(t testing.TB, r *running, path string) string 
 	} else {
 		tab = findTab(t, d, url)
 	}
-	until(t, d, tab, `document.readyState === "complete"`)
+	// A new tab is about:blank, complete, until the page's navigation commits.
+	until(t, d, tab, `location.href === `+js(url)+` && document.readyState === "complete"`)
 	return tab
 }
 
@@ -59,9 +65,7 @@ const firefoxExtensionUUID = "5f2b2d1e-7a8c-4e8e-9c61-0c1f0b1d9e2a"
 
 var (
 	chromium = browserKind{name: "chromium", launch: launchChromium, register: registerChromium, extensionURL: func(t testing.TB, path string) string {
-		ids, err := manifest.DevExtensionIDs()
-		require.NoError(t, err)
-		return "chrome-extension://" + ids.Chromium + "/" + path
+		return "chrome-extension://" + packed(t).chromeID + "/" + path
 	}}
 	firefox = browserKind{name: "firefox", launch: launchFirefox, register: registerFirefox, extensionURL: func(_ testing.TB, path string) string {
 		return "moz-extension://" + firefoxExtensionUUID + "/" + path
@@ -108,45 +112,148 @@ func tail(path string) string {
 	return string(b)
 }
 
-// writeManifest registers a host binary in dir the way install does.
-func writeManifest(t testing.TB, f manifest.Flavour, dir, binary string) {
-	ids, err := manifest.DevExtensionIDs()
-	require.NoError(t, err)
-	id := ids.Chromium
-	if f == manifest.Firefox {
-		id = ids.Firefox
-	}
+// writeManifest registers a host binary in dir for an extension, the way
+// install does.
+func writeManifest(t testing.TB, f manifest.Flavour, dir, binary, id string) string {
 	h, err := manifest.Build(f, binary, []string{id})
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(dir, 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, manifest.HostName+".json"), h.Encode(), 0o600))
+	path := filepath.Join(dir, manifest.HostName+".json")
+	require.NoError(t, os.WriteFile(path, h.Encode(), 0o600))
+	return path
 }
 
-// unpackExtension writes the embedded extension files to a folder.
-func unpackExtension(t testing.TB) string {
-	dir := filepath.Join(t.TempDir(), "extension")
-	require.NoError(t, os.CopyFS(dir, extension.Files))
-	return dir
+// storePackages are the extension's store packages as a release holds
+// them, made once per test run with the release's own code and shared by
+// every browser the tests start: the Chrome Web Store zip, unpacked for
+// --load-extension, with the id Chromium gives that folder, and the xpi.
+type storePackages struct {
+	dir      string
+	chrome   string // the unpacked zip
+	chromeID string
+	xpi      string
 }
 
-// packExtension zips the embedded extension files as Firefox installs
-// them. A profile that already has the add-on keeps its file untouched:
-// Firefox restarts itself when an installed add-on's file changes.
-func packExtension(t testing.TB, path string) {
+var (
+	packOnce  sync.Once
+	packages  storePackages
+	packError error
+)
+
+// packed returns the packages, made on first use. A file the extension
+// needs that a package would lack fails that (release.ExtensionFiles), and
+// so every test.
+func packed(t testing.TB) storePackages {
+	t.Helper()
+	packOnce.Do(func() { packages, packError = pack() })
+	require.NoError(t, packError, "packing the extension as a release does")
+	return packages
+}
+
+// pack writes the packages to a folder removeStorePackages removes.
+func pack() (storePackages, error) {
+	dir, err := os.MkdirTemp("", "cif-bridge-e2e-extension-")
+	if err != nil {
+		return storePackages{}, err
+	}
+	// Chromium names an unpacked extension after its folder's real path.
+	if dir, err = filepath.EvalSymlinks(dir); err != nil {
+		return storePackages{}, err
+	}
+	p := storePackages{dir: dir, chrome: filepath.Join(dir, "chrome"), xpi: filepath.Join(dir, release.FirefoxStore.File("e2e"))}
+	zipPath := filepath.Join(dir, release.ChromeStore.File("e2e"))
+	for _, s := range []struct {
+		store release.Store
+		path  string
+	}{{release.ChromeStore, zipPath}, {release.FirefoxStore, p.xpi}} {
+		if _, err := release.PackExtension(s.path, s.store, time.Now()); err != nil {
+			return p, err
+		}
+	}
+	if err := unzip(zipPath, p.chrome); err != nil {
+		return p, fmt.Errorf("unpack the Chrome zip: %w", err)
+	}
+	p.chromeID = unpackedChromiumID(p.chrome)
+	return p, nil
+}
+
+// removeStorePackages removes what pack wrote; TestMain calls it.
+func removeStorePackages() {
+	if packages.dir != "" {
+		os.RemoveAll(packages.dir)
+	}
+}
+
+// unpackedChromiumID is the id Chromium gives an extension loaded from a
+// folder whose manifest has no key, as the store zip's has not: the
+// folder's absolute path, hashed as manifest.ChromiumID hashes a key
+// (Chromium's crx_file::id_util::GenerateIdForPath; on Windows it hashes
+// the path's UTF-16 instead, where these tests do not run browsers).
+func unpackedChromiumID(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return strings.Map(func(r rune) rune {
+		if r <= '9' {
+			return 'a' + (r - '0')
+		}
+		return 'k' + (r - 'a')
+	}, hex.EncodeToString(sum[:16]))
+}
+
+// unzip writes a zip's files below dir.
+func unzip(path, dir string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		target := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if !strings.HasPrefix(target, dir+string(filepath.Separator)) {
+			return fmt.Errorf("%s leaves the folder", f.Name)
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		r, err := f.Open()
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// installXPI puts the release's xpi in a Firefox profile as its add-on. A
+// profile that already has it keeps its file untouched: Firefox restarts
+// itself when an installed add-on's file changes.
+func installXPI(t testing.TB, path string) {
 	if _, err := os.Stat(path); err == nil {
 		return
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	require.NoError(t, zw.AddFS(extension.Files))
-	require.NoError(t, zw.Close())
-	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
+	data, err := os.ReadFile(packed(t).xpi)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
 }
 
 // registerChromium writes the host manifest where a Chromium profile
-// started with --user-data-dir looks first.
+// started with --user-data-dir looks first, for the store zip's id, and
+// records it as `cif-host install --extension-id` would, so that cif-host
+// admits that caller.
 func registerChromium(t testing.TB, w *world, binary string) {
-	writeManifest(t, manifest.Chromium, filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts"), binary)
+	id := packed(t).chromeID
+	path := writeManifest(t, manifest.Chromium, filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts"), binary, id)
+	rec, err := json.Marshal(manifest.Record{Manifests: []manifest.Entry{{Path: path, Browsers: []string{"chromium"}}}, ExtensionIDs: []string{id}})
+	require.NoError(t, err)
+	state := filepath.Join(w.state, "cif-bridge")
+	require.NoError(t, os.MkdirAll(state, 0o700))
+	require.NoError(t, os.WriteFile(manifest.RecordPath(manifest.OSEnv(), false, state), rec, 0o600))
 }
 
 func launchChromium(t testing.TB, w *world, urls ...string) launched {
@@ -157,7 +264,7 @@ func launchChromium(t testing.TB, w *world, urls ...string) launched {
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--disable-dev-shm-usage", "--user-data-dir="+udd,
-		"--remote-debugging-pipe", "--load-extension="+unpackExtension(t))
+		"--remote-debugging-pipe", "--load-extension="+packed(t).chrome)
 	// Headless Chromium refuses several start URLs; tests open the others
 	// through the driver, which Chromium allows for every page.
 	cmd.Args = append(cmd.Args, urls[0])
@@ -191,7 +298,9 @@ user_pref("extensions.blocklist.enabled", false);
 // registerFirefox writes the host manifest in the home folder Firefox is
 // started with: it has no per-profile place.
 func registerFirefox(t testing.TB, w *world, binary string) {
-	writeManifest(t, manifest.Firefox, filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts"), binary)
+	ids, err := manifest.DevExtensionIDs()
+	require.NoError(t, err)
+	writeManifest(t, manifest.Firefox, filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts"), binary, ids.Firefox)
 }
 
 func launchFirefox(t testing.TB, w *world, urls ...string) launched {
@@ -202,7 +311,7 @@ func launchFirefox(t testing.TB, w *world, urls ...string) launched {
 	ids, err := manifest.DevExtensionIDs()
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(profile, "extensions"), 0o700))
-	packExtension(t, filepath.Join(profile, "extensions", ids.Firefox+".xpi"))
+	installXPI(t, filepath.Join(profile, "extensions", ids.Firefox+".xpi"))
 	prefs := firefoxPrefs + fmt.Sprintf("user_pref(\"extensions.webextensions.uuids\", %q);\n", fmt.Sprintf(`{"%s":"%s"}`, ids.Firefox, firefoxExtensionUUID))
 	require.NoError(t, os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o600))
 	cmd := exec.Command(program, append([]string{"--headless", "--no-remote", "--profile", profile, "--remote-debugging-port=0"}, urls...)...)

@@ -9,7 +9,11 @@ import (
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
 )
 
-func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := hosttest.Main(m)
+	removeStorePackages()
+	os.Exit(code)
+}
 
 // requireBrowsers reports whether a missing browser must fail the run.
 func requireBrowsers() bool { return os.Getenv("CIF_E2E") == "require" }

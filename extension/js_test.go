@@ -43,4 +43,7 @@ func TestManifest(t *testing.T) {
 	assert.Regexp(t, `^\d+\.\d+\.\d+$`, m.Version)
 	assert.Equal(t, "cif-bridge@cifbridge.org", m.BrowserSpecificSetting.Gecko.ID)
 	assert.NotEmpty(t, m.Key)
+	assert.Equal(t, "CIF Bridge", m.Name, "the name in the default locale's words")
+	assert.Contains(t, m.Description, "Microsoft.CIFramework")
+	assert.LessOrEqual(t, len(m.Description), 132, "the Chrome Web Store's limit")
 }

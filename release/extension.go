@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cifbridge/cif-bridge/extension"
 )
@@ -298,42 +300,69 @@ func (o *object) encode() []byte {
 	return b.Bytes()
 }
 
-// extension writes the Chrome Web Store zip and the Firefox xpi.
-func (b *builder) extension(context.Context) error {
+// Store is a family of browsers the extension is packed for.
+type Store struct {
+	// Name is the package's suffix: cif-bridge-VERSION-NAME.EXT.
+	Name, Ext string
+	// Drops are the manifest keys this store's browsers do not read.
+	Drops []string
+}
+
+// The extension's packages: the Chrome Web Store zip (also Edge
+// Add-ons') and the Firefox xpi.
+var (
+	ChromeStore  = Store{Name: "chrome", Ext: "zip", Drops: ChromeDrops}
+	FirefoxStore = Store{Name: "firefox", Ext: "xpi", Drops: FirefoxDrops}
+	Stores       = []Store{ChromeStore, FirefoxStore}
+)
+
+// File is the package's name for a version.
+func (s Store) File(version string) string {
+	return fmt.Sprintf("cif-bridge-%s-%s.%s", version, s.Name, s.Ext)
+}
+
+// PackExtension writes the extension's package for a store to path: the
+// files a browser runs (ExtensionFiles) with the store's manifest, each
+// dated mtime. It is what a release holds; the end-to-end tests load it.
+func PackExtension(path string, s Store, mtime time.Time) (files int, err error) {
 	names, err := ExtensionFiles(extension.Files)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	raw, err := fs.ReadFile(extension.Files, "manifest.json")
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for _, pkg := range []struct {
-		file  string
-		drops []string
-	}{
-		{fmt.Sprintf("cif-bridge-%s-chrome.zip", b.version), ChromeDrops},
-		{fmt.Sprintf("cif-bridge-%s-firefox.xpi", b.version), FirefoxDrops},
-	} {
-		m, err := StoreManifest(raw, pkg.drops)
+	m, err := StoreManifest(raw, s.Drops)
+	if err != nil {
+		return 0, err
+	}
+	entries := []entry{{Name: "manifest.json", Mode: 0o644, Data: m}}
+	for _, n := range names {
+		if n == "manifest.json" {
+			continue
+		}
+		data, err := fs.ReadFile(extension.Files, n)
+		if err != nil {
+			return 0, err
+		}
+		entries = append(entries, entry{Name: n, Mode: 0o644, Data: data})
+	}
+	if err := writeZip(path, entries, mtime); err != nil {
+		return 0, fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return len(entries), nil
+}
+
+// extension writes the Chrome Web Store zip and the Firefox xpi.
+func (b *builder) extension(context.Context) error {
+	for _, s := range Stores {
+		name := s.File(b.version)
+		n, err := PackExtension(b.path(name), s, b.o.Time)
 		if err != nil {
 			return err
 		}
-		entries := []entry{{Name: "manifest.json", Mode: 0o644, Data: m}}
-		for _, n := range names {
-			if n == "manifest.json" {
-				continue
-			}
-			data, err := fs.ReadFile(extension.Files, n)
-			if err != nil {
-				return err
-			}
-			entries = append(entries, entry{Name: n, Mode: 0o644, Data: data})
-		}
-		if err := writeZip(b.path(pkg.file), entries, b.o.Time); err != nil {
-			return fmt.Errorf("write %s: %w", pkg.file, err)
-		}
-		b.logf("  %s: %d files", pkg.file, len(entries))
+		b.logf("  %s: %d files", name, n)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ package release
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -138,13 +137,7 @@ func Build(ctx context.Context, o Options) (Result, error) {
 	}
 	defer os.RemoveAll(work)
 
-	var about struct {
-		Description string `json:"description"`
-	}
-	if raw, err := fs.ReadFile(extension.Files, "manifest.json"); err == nil {
-		_ = json.Unmarshal(raw, &about)
-	}
-	b := &builder{o: o, version: v, dir: dir, work: work, manifest: m, description: about.Description}
+	b := &builder{o: o, version: v, dir: dir, work: work, manifest: m, description: m.Description}
 	steps := []struct {
 		what string
 		do   func(context.Context) error

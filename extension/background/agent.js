@@ -70,7 +70,7 @@ export function startAgent({ api, bridge, lanes, hello, tabSync, clock }) {
   /** Shows the agent's presence and the waiting notifications on the toolbar button. */
   async function updateToolbar() {
     try {
-      await showOnToolbar(api.action, await presence.current().catch(() => null), queue.list().length);
+      await showOnToolbar(api.action, await presence.current().catch(() => null), queue.list().length, api.i18n.getMessage("actionTitle"));
     } catch (err) {
       console.warn("CIF Bridge: could not show the presence on the toolbar", err);
     }

@@ -17,6 +17,7 @@ import { BridgeError } from "../shared/errors.js";
  * @returns {Record<string, unknown>} the parameters given, without nulls
  */
 export function readArgs(method, params, kinds) {
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const [name, value] of Object.entries(params)) {
     const kind = name === "correlationId" ? "string" : Object.hasOwn(kinds, name) ? kinds[name] : undefined;

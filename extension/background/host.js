@@ -56,12 +56,15 @@ export class NativeHost {
   #nextId = 1;
   #failures = 0;
   #retryAt = 0;
+  /** @type {number} */
   #maxRequestBytes = Wire.MAX_REQUEST_BYTES;
   #encoder = new TextEncoder();
   /** @type {any} hello's result on the current connection */
   #hello = null;
   /** @type {string | null} why the last connection ended or failed */
   #lastError = null;
+  /** @type {string | undefined} the browser's reason for the last dropped port */
+  #dropReason;
 
   /** @param {NativeHostOptions} opts */
   constructor(opts) {
@@ -139,11 +142,12 @@ export class NativeHost {
     port.onMessage.addListener((message) => this.#receive(message));
     port.onDisconnect.addListener(() => this.#dropped(port));
     try {
-      const hello = await this.#send("hello", await this.#opts.helloParams());
+      const hello = /** @type {{limits?: {maxRequestBytes?: number}}} */ (await this.#send("hello", await this.#opts.helloParams()));
       this.#failures = 0;
       this.#maxRequestBytes = hello?.limits?.maxRequestBytes ?? Wire.MAX_REQUEST_BYTES;
       this.#hello = hello;
       this.#lastError = null;
+      this.#dropReason = undefined;
       this.#opts.onHello?.(hello);
       return hello;
     } catch (err) {
@@ -161,7 +165,9 @@ export class NativeHost {
    */
   #send(method, params) {
     const port = this.#port;
-    if (!port) return Promise.reject(unavailable("the connection closed before the call was sent"));
+    // A browser that finds no host drops the port at once, maybe before the
+    // hello is sent: the call then fails with the browser's reason.
+    if (!port) return Promise.reject(unavailable(this.#dropReason ?? "the connection closed before the call was sent"));
     const id = this.#nextId++;
     const message = { jsonrpc: "2.0", id, method, params };
     this.#checkSize(method, message);
@@ -233,6 +239,7 @@ export class NativeHost {
   #dropped(port) {
     const reason = this.#opts.lastError() ?? port.error?.message;
     if (this.#port !== port) return;
+    this.#dropReason = reason;
     this.#reset(port);
     this.#failures++;
     const base = this.#opts.backoffMs ?? BACKOFF_MS;

@@ -5,13 +5,14 @@
 // agent's side of CIF (agent.js).
 import { HostEvent, PROTOCOL_VERSION } from "../shared/contract.js";
 import { CLICK_TO_ACT_KEY, OPTIONS_KEY } from "../shared/clicktoact.js";
-import { BackgroundMethod, PageMethod } from "../shared/methods.js";
+import { BackgroundMethod, PageMethod, ViewEvent } from "../shared/methods.js";
 import { PANEL_PORT } from "../shared/panel.js";
 import { PROVIDERS_KEY } from "../shared/providers.js";
 import { loadRecordAccess, RECORDS_KEY } from "../shared/recordaccess.js";
 import { ALLOWED_KEY, loadAllowedOrigins } from "../shared/settings.js";
 import { startAgent } from "./agent.js";
 import { Bridge } from "./bridge.js";
+import { commandHandler } from "./commands.js";
 import { getEnvironment } from "./environment.js";
 import { NativeHost } from "./host.js";
 import { Lanes } from "./lanes.js";
@@ -136,6 +137,13 @@ const tabSync = new TabSync({
 
 const agent = startAgent({ api, bridge, lanes, hello: () => host.connect(), tabSync });
 
+/** The agent's keyboard shortcuts (the manifest's commands). */
+const onCommand = commandHandler({
+  call: (method, args) => lanes.call("", method, args),
+  queue: agent.queue,
+  tell: (text) => bridge.toViews(ViewEvent.ShortcutUsed, text),
+});
+
 async function syncLinks() {
   try {
     await syncLinkScript(api);
@@ -146,7 +154,7 @@ async function syncLinks() {
 
 // --- wiring ---------------------------------------------------------------
 
-api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+api.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {import("./bridge.js").Sender} */ sender, /** @type {(reply: unknown) => void} */ sendResponse) => {
   // content/links.js hands over the agent's click on a link; the relay
   // never sends this kind, so no page can.
   const reply = message?.kind === "clickToAct" && sender.id === api.runtime.id
@@ -155,11 +163,12 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   reply.then(sendResponse);
   return true; // the reply is sent asynchronously
 });
-api.runtime.onConnect.addListener((port) => {
+api.commands?.onCommand.addListener((/** @type {string} */ name) => onCommand(name));
+api.runtime.onConnect.addListener((/** @type {any} */ port) => {
   if (port.name === PANEL_PORT) panel.connect(port);
   else bridge.connect(port);
 });
-api.storage.onChanged.addListener((changes, area) => {
+api.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
   if (area !== "local") return;
   if (RECORDS_KEY in changes) recordAccessCache = null;
   if (PROVIDERS_KEY in changes) {

@@ -16,6 +16,7 @@ const MAX_LABEL = 100;
 const MAX_LINK = 2048;
 
 /** Xrm's notification levels, by number and by the names code passes. */
+/** @type {Readonly<Record<string, Bar["level"]>>} */
 const LEVELS = Object.freeze({ 1: "success", 2: "error", 3: "warning", 4: "info", SUCCESS: "success", ERROR: "error", WARNING: "warning", INFO: "info", INFORMATION: "info" });
 
 /**
@@ -61,7 +62,8 @@ export class MessageBars {
 
   /** @returns {Map<string, PageHandler>} the CIF methods this answers */
   pageMethods() {
-    return new Map([
+    /** @type {[string, PageHandler][]} */
+    const methods = [
       [PageMethod.ShowGlobalNotification, (origin, params, sender) => this.#show(origin, sender.url, params)],
       [PageMethod.ClearGlobalNotification, (origin, params) => this.#clear(origin, params)],
       [PageMethod.ShowTimeoutGlobalNotification, async (origin, params, sender) => {
@@ -74,7 +76,8 @@ export class MessageBars {
         this.#remove((b) => b.kind === "progress" && b.provider === origin);
         return null;
       }],
-    ]);
+    ];
+    return new Map(methods);
   }
 
   /**

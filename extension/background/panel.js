@@ -52,12 +52,12 @@ export class Panel {
   #opts;
   /** @type {Map<PanelPort, PanelPage>} */
   #pages = new Map();
-  /** The mode the agent or the active provider chose, applied while a panel is open. */
+  /** @type {number} the mode the agent or the active provider chose, applied while a panel is open */
   #mode = Mode.Docked;
   /** The provider region's width as a panel last measured it, else as setWidth last asked. */
   #width = 0;
   #measured = false;
-  /** The mode providers last heard of. */
+  /** @type {number} the mode providers last heard of */
   #announced = Mode.Hidden;
   /** The provider the agent last chose to see. */
   #lastActive = "";

@@ -57,6 +57,7 @@ export class AgentPresence {
    */
   async list() {
     const configured = (await this.#opts.hello()).presences ?? [];
+    /** @type {Presence[]} */
     const provided = (await this.#opts.storage.get(PROVIDED_KEY))[PROVIDED_KEY] ?? [];
     const taken = (/** @type {Presence} */ p) => configured.some((c) => c.presenceId === p.presenceId || c.presenceText === p.presenceText);
     return [...configured, ...provided.filter((p) => !taken(p))];
@@ -129,9 +130,10 @@ export class AgentPresence {
  * @param {any} action browser.action
  * @param {Presence | null} presence
  * @param {number} waiting
+ * @param {string} title the button's own title, the manifest's (localised)
  */
-export async function showOnToolbar(action, presence, waiting) {
-  const parts = ["CIF Bridge sessions", presence ? `presence: ${presence.presenceText}` : "", waiting ? `${waiting} waiting for you` : ""];
+export async function showOnToolbar(action, presence, waiting, title) {
+  const parts = [title, presence ? `presence: ${presence.presenceText}` : "", waiting ? `${waiting} waiting for you` : ""];
   await action.setTitle({ title: parts.filter(Boolean).join(" · ") });
   await action.setBadgeText({ text: waiting ? String(waiting) : presence ? " " : "" });
   if (presence) await action.setBadgeBackgroundColor({ color: presence.presenceColor });

@@ -162,7 +162,11 @@ export class TabSync {
     this.#running = null;
   }
 
-  /** The browser tab showing a host tab, if any. */
+  /**
+   * The browser tab showing a host tab, if any.
+   * @param {string} hostTabId
+   * @returns {number | undefined}
+   */
   browserTab(hostTabId) {
     return this.#tabs.get(hostTabId);
   }
@@ -179,8 +183,8 @@ export class TabSync {
     const workspace = this.#workspace;
     const session = workspace?.sessions.find((s) => (s.tabs ?? []).some((t) => t.id === hostTab));
     if (!workspace || !session) return undefined;
-    const tab = session.tabs.find((/** @type {any} */ t) => t.id === hostTab);
-    return { provider: session.provider, focused: session.id === workspace.focused, url: tab.url ?? "" };
+    const tab = (session.tabs ?? []).find((t) => t.id === hostTab);
+    return { provider: session.provider, focused: session.id === workspace.focused, url: tab?.url ?? "" };
   }
 
   /** @returns {string} the owner of the focused session as the last pass read it; "" on the home session */
@@ -298,7 +302,7 @@ export class TabSync {
   /**
    * Puts a session's tabs in one group titled with its title and
    * indicators, where the browser has tab groups.
-   * @param {any} session
+   * @param {import("../shared/workspace.js").Session} session
    * @param {Map<number, BrowserTab>} live
    */
   async #ensureGroup(session, live) {
@@ -308,7 +312,7 @@ export class TabSync {
     if (ids.length === 0) return;
     const existing = ids.map((id) => live.get(id)?.groupId ?? -1).find((g) => g !== -1);
     const loose = ids.filter((id) => (live.get(id)?.groupId ?? -1) !== existing);
-    const groupId = loose.length === 0 ? existing : await tabs.group(existing === undefined ? { tabIds: ids } : { groupId: existing, tabIds: loose });
+    const groupId = existing !== undefined && loose.length === 0 ? existing : await tabs.group(existing === undefined ? { tabIds: ids } : { groupId: existing, tabIds: loose });
     for (const id of ids) {
       const tab = live.get(id);
       if (tab) tab.groupId = groupId;
@@ -331,7 +335,7 @@ export class TabSync {
     const focus = `${workspace.focused ?? ""}/${hostTab ?? ""}`;
     if (focus === this.#lastFocus) return;
     this.#lastFocus = focus;
-    const id = hostTab && this.#tabs.get(hostTab);
+    const id = hostTab ? this.#tabs.get(hostTab) : undefined;
     if (id !== undefined && live.has(id) && !live.get(id)?.active) {
       this.#activating.add(id);
       await this.#opts.api.tabs.update(id, { active: true }).catch(() => this.#activating.delete(id));

@@ -52,13 +52,13 @@
     if (!schemes.has(href.slice(0, href.indexOf(":")).toLowerCase())) return;
     event.preventDefault();
     const fallBack = () => { location.href = href; };
-    api.runtime.sendMessage({ kind: "clickToAct", href }).then((reply) => {
+    api.runtime.sendMessage({ kind: "clickToAct", href }).then((/** @type {{handled?: boolean} | undefined} */ reply) => {
       if (!reply?.handled) fallBack();
     }, fallBack);
   }
 
   load();
-  api.storage.onChanged.addListener((changes, area) => {
+  api.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
     if (area === "local" && (CLICK_TO_ACT_KEY in changes || OPTIONS_KEY in changes)) load();
   });
   document.addEventListener("click", onClick, true);

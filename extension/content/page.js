@@ -256,7 +256,7 @@
     subscribe();
     const sent = { ...options, action: { ...options.action, eventHandler: true } };
     return call("showGlobalNotification", { notificationOptions: sent, correlationId }).then((id) => {
-      actionHandlers.set(id, handler);
+      actionHandlers.set(String(id), handler);
       return id;
     });
   }
@@ -508,7 +508,7 @@
    * @param {object} api
    */
   function installGlobal(api) {
-    const ms = window.Microsoft ?? {};
+    const ms = /** @type {Record<string, unknown>} */ (window.Microsoft ?? {});
     Object.defineProperty(ms, "CIFramework", { value: api, enumerable: true, writable: false, configurable: false });
     Object.defineProperty(window, "Microsoft", {
       enumerable: true,

@@ -47,7 +47,7 @@
     const port = api.runtime.connect({ name: Wire.CALLS_PORT });
     /** @type {Map<number, (reply: any) => void>} */
     const waiting = new Map();
-    port.onMessage.addListener((message) => {
+    port.onMessage.addListener((/** @type {any} */ message) => {
       const done = waiting.get(message?.id);
       waiting.delete(message?.id);
       done?.(message.reply);
@@ -148,7 +148,7 @@
     }
     let refused = false;
     connectedAt = Date.now();
-    eventsPort.onMessage.addListener((message) => {
+    eventsPort.onMessage.addListener((/** @type {any} */ message) => {
       if (message?.kind === "refused") refused = true;
       if (message?.kind === "event") pagePorts.forEach((port) => port.postMessage(message));
     });

@@ -23,6 +23,8 @@ export const BackgroundMethod = Object.freeze({
 export const ViewEvent = Object.freeze({
   NotificationsChanged: "cifbridge.notificationsChanged",
   PresenceChanged: "cifbridge.presenceChanged",
+  /** A keyboard shortcut acted, or could not: the text says which (background/commands.js). */
+  ShortcutUsed: "cifbridge.shortcutUsed",
 });
 
 /** The methods a web page calls that the background answers itself. */

@@ -31,8 +31,9 @@ export const LIMITS = Object.freeze({ label: 100, landingUrl: 1024, trustedDomai
  * @returns {{field: string, message: string}[]}
  */
 export function providerFaults(p) {
+  /** @type {{field: string, message: string}[]} */
   const out = [];
-  const add = (field, message) => out.push({ field, message });
+  const add = (/** @type {string} */ field, /** @type {string} */ message) => out.push({ field, message });
   if (typeof p.label !== "string" || p.label.trim() === "") add("label", "Give the name the panel shows, such as Contoso softphone.");
   else if (p.label.length > LIMITS.label) add("label", `Shorten the label to at most ${LIMITS.label} characters.`);
   const landing = landingFault(p.landingUrl);

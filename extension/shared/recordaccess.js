@@ -20,7 +20,7 @@ export const RecordAccess = Object.freeze({
   None: "none",
 });
 
-/** The levels from the least to the most a site may do. */
+/** @type {readonly string[]} the levels from the least to the most a site may do */
 const LEVELS = [RecordAccess.None, RecordAccess.Read, RecordAccess.Write];
 
 /** The record methods that only read, whatever their arguments. */
@@ -29,7 +29,7 @@ const READS = new Set(["retrieveRecord", "getEntityMetadata"]);
 /** The record methods that write records or open pages. */
 const WRITES = new Set(["createRecord", "updateRecord", "deleteRecord", "openForm", "renderSearchPage", "refreshForm"]);
 
-/** Options-page wording of each level, also used in refusals. */
+/** @type {Readonly<Record<string, string>>} options-page wording of each level, also used in refusals */
 export const ACCESS_LABELS = Object.freeze({
   [RecordAccess.Write]: "read and write records",
   [RecordAccess.Read]: "read records only",
@@ -60,6 +60,7 @@ export function accessNeeded(method, args) {
  * @returns {{access: string, entry: string}} entry is the one that decided ("" when none admits the origin)
  */
 export function accessOf(origin, entries, choices) {
+  /** @type {{access: string, entry: string}} */
   let found = { access: RecordAccess.None, entry: "" };
   for (const entry of entries) {
     if (!entryAdmits(entry, origin)) continue;

@@ -5,10 +5,34 @@ import { BridgeError } from "./errors.js";
 export const MAX_READS = 5;
 
 /**
+ * One tab of a session, as workspace.get lists it.
+ * @typedef {object} Tab
+ * @property {string} id
+ * @property {string} template
+ * @property {string} title
+ * @property {string} [url] where its page lives, when its page type has one
+ * @property {boolean} [anchor]
+ * @property {boolean} [closable]
+ */
+
+/**
+ * One session, as workspace.get lists it (without its context and
+ * parameters).
+ * @typedef {object} Session
+ * @property {string} id
+ * @property {string} provider the origin that owns it
+ * @property {string} template
+ * @property {string} title
+ * @property {Tab[]} [tabs]
+ * @property {string} [focusedTab]
+ * @property {{focusRequested?: boolean, newActivity?: number, kpiBreach?: boolean}} [attention]
+ */
+
+/**
  * The workspace as the extension's views and the tab sync see it: every
  * session, the focused one, the limit, and the version it was read at.
  * @typedef {object} Workspace
- * @property {any[]} sessions
+ * @property {Session[]} sessions
  * @property {string} focused
  * @property {number} maxSessions
  * @property {number} version

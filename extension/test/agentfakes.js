@@ -53,6 +53,7 @@ export function fakeAgentApi({ firefox = false, notifications = false } = {}) {
     permissions: {
       contains: async ({ permissions = [], origins = [] }) => [...permissions, ...origins].every((p) => api.granted.has(p)),
     },
+    i18n: { getMessage: (/** @type {string} */ name) => ({ actionTitle: "CIF Bridge sessions" })[name] ?? "" },
     action: {
       badge: { text: "", color: "", title: "" },
       setTitle: async ({ title }) => { api.action.badge.title = title; },

@@ -197,3 +197,23 @@ test("restart closes the port, fails what is in flight, and the next call starts
   assert.deepEqual(await next, ["s"]);
   assert.equal(host.status().connected, true);
 });
+
+test("a host the browser cannot find: the first call says so, in the browser's words and with the fix", async () => {
+  const { host, ports } = setup({
+    // The browser drops the port on its own schedule; here as soon as the
+    // extension turns to anything else.
+    connectNative: () => {
+      const port = new FakePort();
+      ports.push(port);
+      queueMicrotask(() => port.drop("No such native application com.cifbridge.host"));
+      return port;
+    },
+    helloParams: async () => { await new Promise((resolve) => setTimeout(resolve, 0)); return HELLO; },
+  });
+  const err = await host.call("getAllSessions", { provider: "http://x" }).catch((e) => e);
+  const expected = unavailable("No such native application com.cifbridge.host");
+  assert.equal(err.code, ErrorCode.HostUnavailable);
+  assert.equal(err.message, expected.message);
+  assert.match(err.message, /run \.\/install\.sh, then `cif-host doctor`/);
+  assert.equal(host.status().lastError, expected.message, "the views' status gives the same words");
+});

@@ -53,9 +53,9 @@ test("onPresenceChange carries CIF's payload", () => {
 
 test("the toolbar shows the presence's colour and text", async () => {
   const api = fakeAgentApi();
-  await showOnToolbar(api.action, BUSY, 0);
+  await showOnToolbar(api.action, BUSY, 0, "CIF Bridge sessions");
   assert.deepEqual(api.action.badge, { text: " ", color: "#c4314b", title: "CIF Bridge sessions · presence: Busy" });
-  await showOnToolbar(api.action, BUSY, 2);
+  await showOnToolbar(api.action, BUSY, 2, "CIF Bridge sessions");
   assert.deepEqual(api.action.badge, { text: "2", color: "#c4314b", title: "CIF Bridge sessions · presence: Busy · 2 waiting for you" });
 });
 

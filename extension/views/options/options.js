@@ -5,6 +5,9 @@ import { DEFAULT_ALLOWED_ORIGINS, extraPatterns, validEntry } from "../../shared
 import { loadRecordAccess } from "../../shared/recordaccess.js";
 import { loadAllowedOrigins, saveAllowedOrigins } from "../../shared/settings.js";
 import { callBackground } from "../shared/client.js";
+import { byId } from "../shared/dom.js";
+import { removeSiteName } from "../shared/names.js";
+import { diagnosticsReport, gatherDiagnostics } from "./diagnostics.js";
 import { forgetRemoved, recordsChoice } from "./records.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -12,7 +15,7 @@ const storage = api.storage.local;
 
 /** @param {string} text */
 function say(text) {
-  document.getElementById("status").textContent = text;
+  byId("status").textContent = text;
 }
 
 /** @param {readonly string[]} entries */
@@ -22,6 +25,7 @@ async function renderList(entries) {
     const remove = document.createElement("button");
     remove.type = "button";
     remove.textContent = "Remove";
+    remove.setAttribute("aria-label", removeSiteName(entry));
     remove.dataset.origin = entry;
     remove.addEventListener("click", () => update(entries.filter((e) => e !== entry), `Removed ${entry}.`));
     const label = document.createElement("span");
@@ -30,7 +34,7 @@ async function renderList(entries) {
     li.append(label, recordsChoice(storage, entry, choices, say), remove);
     return li;
   });
-  document.getElementById("origins").replaceChildren(...items);
+  byId("origins").replaceChildren(...items);
 }
 
 /**
@@ -51,7 +55,7 @@ async function update(entries, message) {
  */
 async function add(event) {
   event.preventDefault();
-  const input = /** @type {HTMLInputElement} */ (document.getElementById("origin"));
+  const input = /** @type {HTMLInputElement} */ (byId("origin"));
   const entry = input.value.trim().toLowerCase().replace(/\/+$/, "");
   if (!validEntry(entry)) {
     say(`"${input.value}" is not an origin: write it as https://host or http://host:port, nothing after the host.`);
@@ -73,11 +77,11 @@ async function add(event) {
 }
 
 async function showHost() {
-  const out = document.getElementById("host");
+  const out = byId("host");
   try {
     await callBackground(api, "workspace.get"); // a call that needs cif-host, so that it starts
     const { hello, lastError } = await callBackground(api, BackgroundMethod.Status);
-    const problems = (hello?.problems ?? []).map((p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
+    const problems = (hello?.problems ?? []).map((/** @type {{file: string, template?: string, field?: string, message: string}} */ p) => `  ${p.file}: ${p.template ?? ""} ${p.field ?? ""} ${p.message}`);
     out.textContent = hello
       ? [`cif-host ${hello.hostVersion}, protocol ${hello.protocolVersion}`, `state: ${hello.stateFile}`, `log: ${hello.logFile}`,
         problems.length ? `configuration problems:\n${problems.join("\n")}` : "configuration: no problems"].join("\n")
@@ -87,14 +91,33 @@ async function showHost() {
   }
 }
 
+/**
+ * Shows the support report and copies it to the clipboard; where the
+ * browser refuses the clipboard, the agent copies it from the page.
+ */
+async function copyDiagnostics() {
+  const text = diagnosticsReport(await gatherDiagnostics(api));
+  const shown = byId("diagnostics");
+  shown.textContent = text;
+  shown.hidden = false;
+  const status = byId("diagnostics-status");
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = "Copied to the clipboard: paste it into your support ticket. It is shown below.";
+  } catch (err) {
+    status.textContent = `The browser did not let the page copy it (${err instanceof Error ? err.message : err}): select the report below and copy it.`;
+  }
+}
+
 async function restart() {
   await callBackground(api, BackgroundMethod.RestartHost);
   say("cif-host restarted.");
   await showHost();
 }
 
-document.getElementById("add").addEventListener("submit", add);
-document.getElementById("restart").addEventListener("click", restart);
-document.getElementById("reset").addEventListener("click", () => update(DEFAULT_ALLOWED_ORIGINS, "Restored the defaults."));
+byId("add").addEventListener("submit", add);
+byId("restart").addEventListener("click", restart);
+byId("copy-diagnostics").addEventListener("click", copyDiagnostics);
+byId("reset").addEventListener("click", () => update(DEFAULT_ALLOWED_ORIGINS, "Restored the defaults."));
 loadAllowedOrigins(storage).then(renderList);
 showHost();

@@ -6,7 +6,8 @@ import { BackgroundMethod } from "../../shared/methods.js";
 import { extraPatterns } from "../../shared/origins.js";
 import { LIMITS, loadUserProviders, providerFaults, providerOrigins, saveUserProviders } from "../../shared/providers.js";
 import { callBackground } from "../shared/client.js";
-import { el } from "../shared/dom.js";
+import { byId, el } from "../shared/dom.js";
+import { providerActionName } from "../shared/names.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -16,7 +17,7 @@ const form = /** @type {HTMLFormElement} */ (document.getElementById("provider-f
 
 /** @param {string} text */
 function say(text) {
-  document.getElementById("provider-status").textContent = text;
+  byId("provider-status").textContent = text;
 }
 
 /** @param {Provider} p @returns {string[]} the patterns the browser must allow for its pages */
@@ -48,8 +49,8 @@ async function render() {
   /** @type {Provider[]} */
   const providers = await callBackground(api, BackgroundMethod.Providers).catch(() => loadUserProviders(storage));
   const items = await Promise.all(providers.map(async (p) => providerItem(p, await hasAccess(p))));
-  document.getElementById("providers").replaceChildren(...items);
-  document.getElementById("providers").dataset.count = String(providers.length);
+  byId("providers").replaceChildren(...items);
+  byId("providers").dataset.count = String(providers.length);
 }
 
 /**
@@ -60,22 +61,28 @@ function providerItem(p, access) {
   const about = el("span", { class: "about" }, el("strong", {}, p.label), ` ${p.landingUrl} · order ${p.order}`,
     p.enabled ? "" : " · off", p.managed ? el("em", {}, " · managed by your administrator (settings.json)") : "");
   const actions = [];
-  if (!access) actions.push(button(`Allow access to ${patternsOf(p).join(", ")}`, "allow", () => allow(p)));
+  const name = (/** @type {string} */ verb) => providerActionName(verb, p.label);
+  if (!access) {
+    const allowText = `Allow access to ${patternsOf(p).join(", ")}`;
+    actions.push(button(allowText, `${allowText} for provider ${p.label}`, "allow", () => allow(p)));
+  }
   if (!p.managed) {
-    actions.push(button(p.enabled ? "Turn off" : "Turn on", "toggle", () => change(p.id, (q) => ({ ...q, enabled: !q.enabled }), `${p.label} is ${p.enabled ? "off" : "on"}.`)));
-    actions.push(button("Edit", "edit", () => edit(p)));
-    actions.push(button("Remove", "remove", () => remove(p)));
+    const toggle = p.enabled ? "Turn off" : "Turn on";
+    actions.push(button(toggle, name(toggle), "toggle", () => change(p.id, (q) => ({ ...q, enabled: !q.enabled }), `${p.label} is ${p.enabled ? "off" : "on"}.`)));
+    actions.push(button("Edit", name("Edit"), "edit", () => edit(p)));
+    actions.push(button("Remove", name("Remove"), "remove", () => remove(p)));
   }
   return el("li", { "data-provider": p.id }, about, el("span", { class: "actions" }, ...actions));
 }
 
 /**
- * @param {string} label
+ * @param {string} label what the button shows
+ * @param {string} name what it says to assistive technology: which provider it acts on
  * @param {string} action
  * @param {() => void} onClick
  */
-function button(label, action, onClick) {
-  const b = el("button", { type: "button", "data-action": action }, label);
+function button(label, name, action, onClick) {
+  const b = el("button", { type: "button", "data-action": action, "aria-label": name }, label);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -110,17 +117,22 @@ async function remove(p) {
 /** @param {Provider} p */
 function edit(p) {
   form.dataset.editing = p.id;
-  for (const name of ["label", "landingUrl", "trustedDomain", "customParams"]) field(name).value = p[name];
+  for (const name of /** @type {const} */ (["label", "landingUrl", "trustedDomain", "customParams"])) field(name).value = p[name];
   field("order").value = String(p.order);
   /** @type {HTMLInputElement} */ (field("enabled")).checked = p.enabled;
-  form.querySelector("button[type=submit]").textContent = "Save";
+  submitButton().textContent = "Save";
   field("label").focus();
 }
 
 function clearForm() {
   form.reset();
   delete form.dataset.editing;
-  form.querySelector("button[type=submit]").textContent = "Add";
+  submitButton().textContent = "Add";
+}
+
+/** @returns {HTMLButtonElement} the form's Add or Save button */
+function submitButton() {
+  return /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
 }
 
 /** @param {string} name @returns {HTMLInputElement} */
@@ -172,6 +184,6 @@ async function submit(event) {
 form.addEventListener("submit", submit);
 form.addEventListener("reset", () => {
   delete form.dataset.editing;
-  form.querySelector("button[type=submit]").textContent = "Add";
+  submitButton().textContent = "Add";
 });
 render();

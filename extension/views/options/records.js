@@ -2,7 +2,7 @@
 // write (the default), read only, or none.
 import { ACCESS_LABELS, loadRecordAccess, RecordAccess, saveRecordAccess } from "../../shared/recordaccess.js";
 
-/** What a change of the choice says, by the new choice. */
+/** @type {Readonly<Record<string, string>>} what a change of the choice says, by the new choice */
 const CHANGED = Object.freeze({
   [RecordAccess.Write]: "may now read and write records",
   [RecordAccess.Read]: "may now only read records",
@@ -21,6 +21,7 @@ const CHANGED = Object.freeze({
 export function recordsChoice(storage, entry, choices, say) {
   const select = document.createElement("select");
   select.dataset.records = entry;
+  select.setAttribute("aria-label", `Records for site ${entry}`);
   for (const access of [RecordAccess.Write, RecordAccess.Read, RecordAccess.None]) {
     const option = document.createElement("option");
     option.value = access;

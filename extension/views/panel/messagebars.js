@@ -3,6 +3,7 @@
 // providers' progress indicators.
 import { PanelMessage } from "../../shared/panel.js";
 import { el } from "../shared/dom.js";
+import { barActionName, closeBarName } from "../shared/names.js";
 
 /**
  * @typedef {import("../../background/messagebars.js").Bar} Bar
@@ -28,7 +29,7 @@ function barItem(api, bar, port) {
   const item = el("div", { class: `bar ${bar.level} ${bar.kind}`, role: bar.level === "error" ? "alert" : "status", "data-bar": bar.id },
     el("span", { class: "source" }, bar.source), el("span", { class: "message" }, bar.message));
   if (bar.actionLabel) {
-    const action = el("button", { type: "button", class: "action" }, bar.actionLabel);
+    const action = el("button", { type: "button", class: "action", "aria-label": barActionName(bar.actionLabel, bar.message) }, bar.actionLabel);
     action.addEventListener("click", () => {
       if (bar.actionLink) api.tabs.create({ url: bar.actionLink }); // an http(s) address: the background checked it
       else port()?.postMessage({ kind: PanelMessage.Action, id: bar.id });
@@ -36,7 +37,7 @@ function barItem(api, bar, port) {
     item.append(action);
   }
   if (bar.showCloseButton) {
-    const close = el("button", { type: "button", class: "close", "aria-label": "Close" }, "×");
+    const close = el("button", { type: "button", class: "close", "aria-label": closeBarName(bar.message, bar.source) }, "×");
     close.addEventListener("click", () => port()?.postMessage({ kind: PanelMessage.Dismiss, id: bar.id }));
     item.append(close);
   }

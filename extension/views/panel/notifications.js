@@ -4,6 +4,7 @@
 import { BackgroundMethod, ViewEvent } from "../../shared/methods.js";
 import { NOTIFICATIONS_PERMISSION } from "../../shared/permissions.js";
 import { callBackground, watchEvent } from "../shared/client.js";
+import { answerName } from "../shared/names.js";
 
 /** @typedef {import("../../background/notifications.js").Waiting} Waiting */
 
@@ -47,14 +48,16 @@ export function showNotifications(api, say) {
 
   /** @param {Waiting} n */
   function item(n) {
-    const buttons = [el("button", { type: "button", class: "accept", "data-action": "accept" }, n.acceptButtonText)];
-    if (n.rejectButtonText !== undefined) buttons.push(el("button", { type: "button", class: "reject", "data-action": "reject" }, n.rejectButtonText));
+    const buttons = [el("button", { type: "button", class: "accept", "data-action": "accept", "aria-label": answerName(n.acceptButtonText, n.title, n.provider) }, n.acceptButtonText)];
+    if (n.rejectButtonText !== undefined) {
+      buttons.push(el("button", { type: "button", class: "reject", "data-action": "reject", "aria-label": answerName(n.rejectButtonText, n.title, n.provider) }, n.rejectButtonText));
+    }
     buttons[0].addEventListener("click", () => answer(n.id, true));
     buttons[1]?.addEventListener("click", () => answer(n.id, false));
     return el("li", { class: "notification", "data-notification": n.id, "data-template": n.templateName },
       el("img", { class: "icon", src: `../../icons/${n.icon}.png`, alt: "" }),
       el("div", { class: "body" },
-        el("div", { class: "line" }, el("strong", { class: "title" }, n.title), el("span", { class: "countdown" }, countdown(n, Date.now()))),
+        el("div", { class: "line" }, el("strong", { class: "title" }, n.title), el("span", { class: "countdown", role: "timer" }, countdown(n, Date.now()))),
         el("dl", {}, ...n.fields.flatMap((f) => [el("dt", {}, f.label), el("dd", {}, f.value)])),
         el("div", { class: "line" }, el("span", { class: "provider" }, n.provider), ...buttons)));
   }

@@ -4,8 +4,11 @@
 // providers' message bars, the agent's presence (presence.js), the
 // notifications waiting for an answer (notifications.js), and lists the
 // workspace's sessions (workspace.js).
+import { ViewEvent } from "../../shared/methods.js";
 import { entryAdmits } from "../../shared/origins.js";
 import { PANEL_PORT, PanelMessage } from "../../shared/panel.js";
+import { watchEvent } from "../shared/client.js";
+import { byId } from "../shared/dom.js";
 import { renderBars } from "./messagebars.js";
 import { showNotifications, wireDesktopOffer } from "./notifications.js";
 import { showPresence } from "./presence.js";
@@ -42,7 +45,7 @@ function connect() {
     return; // the extension was reloaded or removed
   }
   const openedAt = Date.now();
-  port.onMessage.addListener((message) => {
+  port.onMessage.addListener((/** @type {any} */ message) => {
     if (message?.kind !== PanelMessage.State) return;
     frames.render(message);
     renderBars(api, message.bars ?? [], () => port);
@@ -74,15 +77,15 @@ async function offerPanel() {
   button.hidden = false;
   button.addEventListener("click", () => {
     const opened = api.sidePanel?.open ? api.sidePanel.open({ windowId }) : api.sidebarAction.open();
-    opened.then(() => window.close(), (err) => {
-      document.getElementById("status").textContent = `The panel did not open: ${err instanceof Error ? err.message : err}`;
+    opened.then(() => window.close(), (/** @type {unknown} */ err) => {
+      byId("status").textContent = `The panel did not open: ${err instanceof Error ? err.message : err}`;
     });
   });
 }
 
 /** @param {string} failure */
 const say = (failure) => {
-  document.getElementById("status").textContent = failure;
+  byId("status").textContent = failure;
 };
 
 document.body.classList.toggle("popup", popup);
@@ -92,3 +95,7 @@ if (popup) offerPanel();
 showPresence(api, say);
 showNotifications(api, say);
 wireDesktopOffer(api);
+// What a keyboard shortcut did, said in a live region.
+watchEvent(api, ViewEvent.ShortcutUsed, (text) => {
+  byId("shortcut").textContent = String(text);
+});

@@ -4,7 +4,8 @@
 // onSessionClosed.
 import { readWorkspace } from "../../shared/workspace.js";
 import { callBackground, sessionRows, summary, watchWorkspace } from "../shared/client.js";
-import { el } from "../shared/dom.js";
+import { byId, el } from "../shared/dom.js";
+import { closeSessionName, focusTabName, switchSessionName } from "../shared/names.js";
 
 /**
  * Shows the workspace in the panel's workspace region, and again at each
@@ -26,29 +27,32 @@ export function showWorkspace(api, nameOf) {
   }
 
   /**
-   * @param {string} label
+   * @param {string} label what the button shows
+   * @param {string} name what it says to assistive technology: what it acts on
    * @param {string} action
    * @param {object} params
    */
-  function button(label, action, params) {
-    const b = el("button", { type: "button", "data-action": action }, label);
+  function button(label, name, action, params) {
+    const b = el("button", { type: "button", "data-action": action, "aria-label": name }, label);
     b.addEventListener("click", () => act(action, params));
     return b;
   }
 
   /** @param {import("../shared/client.js").SessionRow} row */
   function sessionItem(row) {
-    const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id });
-    const actions = row.focused ? [] : [button("Switch", "workspace.switchSession", { sessionId: row.id })];
-    actions.push(button("Close", "workspace.closeSession", { sessionId: row.id }));
+    // The focused session and tab are marked in words and for assistive
+    // technology (aria-current), not by colour alone.
+    const item = el("li", { class: row.focused ? "session focused" : "session", "data-session": row.id, ...current(row.focused) });
+    const actions = row.focused ? [] : [button("Switch", switchSessionName(row.title), "workspace.switchSession", { sessionId: row.id })];
+    actions.push(button("Close", closeSessionName(row.title), "workspace.closeSession", { sessionId: row.id }));
     item.append(
-      el("div", { class: "line" }, el("span", { class: "title" }, row.title), ...actions),
+      el("div", { class: "line" }, el("span", { class: "title" }, row.title), ...(row.focused ? [el("span", { class: "current" }, "current")] : []), ...actions),
       el("div", { class: "line" }, el("span", { class: "provider", title: row.provider }, nameOf(row.provider)),
         ...row.badges.map((b) => el("span", { class: "badge" }, b))),
-      el("ul", { class: "tabs" }, ...row.tabs.map((t) => {
-        const focus = button(`${t.anchor ? "⚓ " : ""}${t.title}`, "workspace.focusTab", { tabId: t.id });
+      el("ul", { class: "tabs", "aria-label": `Tabs of session ${row.title}` }, ...row.tabs.map((t) => {
+        const focus = button(`${t.anchor ? "⚓ " : ""}${t.title}`, focusTabName(t.title, row.title, t.anchor), "workspace.focusTab", { tabId: t.id });
         focus.className = "tab";
-        return el("li", { class: t.focused ? "focused" : "", "data-tab": t.id }, focus);
+        return el("li", { class: t.focused ? "focused" : "", "data-tab": t.id, ...current(t.focused) }, focus);
       })),
     );
     return item;
@@ -81,9 +85,13 @@ export function showWorkspace(api, nameOf) {
   return () => render();
 }
 
-/** @param {string} id */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
+/**
+ * The attribute that marks the current item of a list.
+ * @param {boolean} focused
+ * @returns {Record<string, string>}
+ */
+function current(focused) {
+  return focused ? { "aria-current": "true" } : {};
 }
 
 /** @param {unknown} err */

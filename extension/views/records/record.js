@@ -145,6 +145,7 @@ function render(container, opts, page) {
  */
 async function submit(container, opts, page, fields, status) {
   const changed = page.record ? fields.filter((f) => f.changed()) : fields;
+  /** @type {Record<string, unknown>} */
   const data = {};
   for (const f of changed) {
     const d = f.data();

@@ -158,7 +158,7 @@ export function lookupValue(a, record) {
  * @returns {[string, string | null] | null} null when nothing can be written
  */
 export function lookupBind(a, value, before) {
-  const target = (entity) => a.targets?.find((t) => t.entity === entity);
+  const target = (/** @type {string} */ entity) => a.targets?.find((t) => t.entity === entity);
   if (value) {
     const t = target(value.entity);
     return t ? [`${t.navigation}@odata.bind`, `/${t.entitySetName}(${value.id})`] : null;

@@ -38,7 +38,7 @@ export function watchWorkspace(api, onChange) {
  */
 export function watchEvent(api, name, onEvent) {
   const port = api.runtime.connect({ name: Wire.EVENTS_PORT });
-  port.onMessage.addListener((message) => {
+  port.onMessage.addListener((/** @type {any} */ message) => {
     if (message?.kind === "event" && message.name === name) onEvent(message.payload);
   });
 }
@@ -52,7 +52,7 @@ export function watchEvent(api, name, onEvent) {
  */
 export function watchRecords(api, onChange) {
   const port = api.runtime.connect({ name: Wire.EVENTS_PORT });
-  port.onMessage.addListener((message) => {
+  port.onMessage.addListener((/** @type {any} */ message) => {
     if (message?.kind === "event" && message.name === HostEvent.RecordChanged) onChange(message.payload ?? {});
   });
 }

@@ -12,3 +12,15 @@ export function el(tag, attrs = {}, ...children) {
   node.append(...children);
   return node;
 }
+
+/**
+ * The page's element with that id. Each view's HTML has the elements its
+ * script uses, so a missing one is a bug of the view, named here.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export function byId(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`${location.pathname} has no element #${id}; the page and its script disagree`);
+  return node;
+}
