@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +76,15 @@ var (
 type world struct {
 	dir, config, state, data string
 	output                   string // the browser's stdout and stderr
+	// addons are unpacked extensions loaded beside CIF Bridge (the
+	// benchmark's floor extension).
+	addons []addon
+}
+
+// addon is an unpacked extension a world loads beside CIF Bridge.
+type addon struct {
+	dir       string // its folder, manifest.json at the top
+	firefoxID string // its browser_specific_settings.gecko.id
 }
 
 func newWorld(t testing.TB) *world {
@@ -132,13 +143,17 @@ func unpackExtension(t testing.TB) string {
 // packExtension zips the embedded extension files as Firefox installs
 // them. A profile that already has the add-on keeps its file untouched:
 // Firefox restarts itself when an installed add-on's file changes.
-func packExtension(t testing.TB, path string) {
+func packExtension(t testing.TB, path string) { packAddon(t, path, extension.Files) }
+
+// packAddon zips an extension's files as Firefox installs them, unless the
+// profile already has the file.
+func packAddon(t testing.TB, path string, files fs.FS) {
 	if _, err := os.Stat(path); err == nil {
 		return
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	require.NoError(t, zw.AddFS(extension.Files))
+	require.NoError(t, zw.AddFS(files))
 	require.NoError(t, zw.Close())
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
 }
@@ -146,18 +161,27 @@ func packExtension(t testing.TB, path string) {
 // registerChromium writes the host manifest where a Chromium profile
 // started with --user-data-dir looks first.
 func registerChromium(t testing.TB, w *world, binary string) {
-	writeManifest(t, manifest.Chromium, filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts"), binary)
+	writeManifest(t, manifest.Chromium, chromiumHosts(w), binary)
+}
+
+// chromiumHosts is where the world's Chromium profile reads host manifests.
+func chromiumHosts(w *world) string {
+	return filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts")
 }
 
 func launchChromium(t testing.TB, w *world, urls ...string) launched {
 	program := findBrowser(t, "Chromium", "/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 	udd := filepath.Join(w.dir, "chromium-profile")
 	registerChromium(t, w, hosttest.Binary(t))
+	load := []string{unpackExtension(t)}
+	for _, a := range w.addons {
+		load = append(load, a.dir)
+	}
 	cmd := exec.Command(program,
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--disable-dev-shm-usage", "--user-data-dir="+udd,
-		"--remote-debugging-pipe", "--load-extension="+unpackExtension(t))
+		"--remote-debugging-pipe", "--load-extension="+strings.Join(load, ","))
 	// Headless Chromium refuses several start URLs; tests open the others
 	// through the driver, which Chromium allows for every page.
 	cmd.Args = append(cmd.Args, urls[0])
@@ -191,7 +215,12 @@ user_pref("extensions.blocklist.enabled", false);
 // registerFirefox writes the host manifest in the home folder Firefox is
 // started with: it has no per-profile place.
 func registerFirefox(t testing.TB, w *world, binary string) {
-	writeManifest(t, manifest.Firefox, filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts"), binary)
+	writeManifest(t, manifest.Firefox, firefoxHosts(w), binary)
+}
+
+// firefoxHosts is where the world's Firefox reads host manifests.
+func firefoxHosts(w *world) string {
+	return filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts")
 }
 
 func launchFirefox(t testing.TB, w *world, urls ...string) launched {
@@ -203,6 +232,9 @@ func launchFirefox(t testing.TB, w *world, urls ...string) launched {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(profile, "extensions"), 0o700))
 	packExtension(t, filepath.Join(profile, "extensions", ids.Firefox+".xpi"))
+	for _, a := range w.addons {
+		packAddon(t, filepath.Join(profile, "extensions", a.firefoxID+".xpi"), os.DirFS(a.dir))
+	}
 	prefs := firefoxPrefs + fmt.Sprintf("user_pref(\"extensions.webextensions.uuids\", %q);\n", fmt.Sprintf(`{"%s":"%s"}`, ids.Firefox, firefoxExtensionUUID))
 	require.NoError(t, os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o600))
 	cmd := exec.Command(program, append([]string{"--headless", "--no-remote", "--profile", profile, "--remote-debugging-port=0"}, urls...)...)
