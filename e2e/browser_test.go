@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,6 +80,15 @@ var (
 type world struct {
 	dir, config, state, data string
 	output                   string // the browser's stdout and stderr
+	// addons are unpacked extensions loaded beside CIF Bridge (the
+	// benchmark's floor extension).
+	addons []addon
+}
+
+// addon is an unpacked extension a world loads beside CIF Bridge.
+type addon struct {
+	dir       string // its folder, manifest.json at the top
+	firefoxID string // its browser_specific_settings.gecko.id
 }
 
 func newWorld(t testing.TB) *world {
@@ -242,13 +253,26 @@ func installXPI(t testing.TB, path string) {
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 }
 
+// installAddon zips an extension folder's files as Firefox installs them,
+// unless the profile already has the file.
+func installAddon(t testing.TB, path string, files fs.FS) {
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	require.NoError(t, zw.AddFS(files))
+	require.NoError(t, zw.Close())
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
+}
+
 // registerChromium writes the host manifest where a Chromium profile
 // started with --user-data-dir looks first, for the store zip's id, and
 // records it as `cif-host install --extension-id` would, so that cif-host
 // admits that caller.
 func registerChromium(t testing.TB, w *world, binary string) {
 	id := packed(t).chromeID
-	path := writeManifest(t, manifest.Chromium, filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts"), binary, id)
+	path := writeManifest(t, manifest.Chromium, chromiumHosts(w), binary, id)
 	rec, err := json.Marshal(manifest.Record{Manifests: []manifest.Entry{{Path: path, Browsers: []string{"chromium"}}}, ExtensionIDs: []string{id}})
 	require.NoError(t, err)
 	state := filepath.Join(w.state, "cif-bridge")
@@ -256,15 +280,24 @@ func registerChromium(t testing.TB, w *world, binary string) {
 	require.NoError(t, os.WriteFile(manifest.RecordPath(manifest.OSEnv(), false, state), rec, 0o600))
 }
 
+// chromiumHosts is where the world's Chromium profile reads host manifests.
+func chromiumHosts(w *world) string {
+	return filepath.Join(w.dir, "chromium-profile", "NativeMessagingHosts")
+}
+
 func launchChromium(t testing.TB, w *world, urls ...string) launched {
 	program := findBrowser(t, "Chromium", "/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 	udd := filepath.Join(w.dir, "chromium-profile")
 	registerChromium(t, w, hosttest.Binary(t))
+	load := []string{packed(t).chrome}
+	for _, a := range w.addons {
+		load = append(load, a.dir)
+	}
 	cmd := exec.Command(program,
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--disable-dev-shm-usage", "--user-data-dir="+udd,
-		"--remote-debugging-pipe", "--load-extension="+packed(t).chrome)
+		"--remote-debugging-pipe", "--load-extension="+strings.Join(load, ","))
 	// Headless Chromium refuses several start URLs; tests open the others
 	// through the driver, which Chromium allows for every page.
 	cmd.Args = append(cmd.Args, urls[0])
@@ -300,7 +333,12 @@ user_pref("extensions.blocklist.enabled", false);
 func registerFirefox(t testing.TB, w *world, binary string) {
 	ids, err := manifest.DevExtensionIDs()
 	require.NoError(t, err)
-	writeManifest(t, manifest.Firefox, filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts"), binary, ids.Firefox)
+	writeManifest(t, manifest.Firefox, firefoxHosts(w), binary, ids.Firefox)
+}
+
+// firefoxHosts is where the world's Firefox reads host manifests.
+func firefoxHosts(w *world) string {
+	return filepath.Join(w.dir, "home", ".mozilla", "native-messaging-hosts")
 }
 
 func launchFirefox(t testing.TB, w *world, urls ...string) launched {
@@ -312,6 +350,9 @@ func launchFirefox(t testing.TB, w *world, urls ...string) launched {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(profile, "extensions"), 0o700))
 	installXPI(t, filepath.Join(profile, "extensions", ids.Firefox+".xpi"))
+	for _, a := range w.addons {
+		installAddon(t, filepath.Join(profile, "extensions", a.firefoxID+".xpi"), os.DirFS(a.dir))
+	}
 	prefs := firefoxPrefs + fmt.Sprintf("user_pref(\"extensions.webextensions.uuids\", %q);\n", fmt.Sprintf(`{"%s":"%s"}`, ids.Firefox, firefoxExtensionUUID))
 	require.NoError(t, os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o600))
 	cmd := exec.Command(program, append([]string{"--headless", "--no-remote", "--profile", profile, "--remote-debugging-port=0"}, urls...)...)

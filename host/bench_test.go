@@ -1,13 +1,25 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/cifbridge/cif-bridge/host/records"
+	"github.com/cifbridge/cif-bridge/host/records/metadata"
+	"github.com/cifbridge/cif-bridge/host/records/sample"
+	"github.com/cifbridge/cif-bridge/host/records/sqlite"
+	"github.com/cifbridge/cif-bridge/host/records/storetest"
 
 	"github.com/cifbridge/cif-bridge/internal/bench"
 	"github.com/cifbridge/cif-bridge/internal/hosttest"
+	"github.com/cifbridge/cif-bridge/protocol"
 )
 
 // The benchmarks of the cif-host binary, each beside the bare echo host
@@ -17,10 +29,14 @@ import (
 // chromeArgv is the argv Chromium starts a host with.
 const chromeArgv = "chrome-extension://aacpoilajhhjiddkhdigidknphfhbeif/"
 
-// benchEnv points cif-host at dirs and logs at the level a user's host
-// does.
-func benchEnv(dirs hosttest.Dirs) []string {
-	return []string{"XDG_CONFIG_HOME=" + dirs.Config, "XDG_STATE_HOME=" + dirs.State, "CIF_BRIDGE_LOG_LEVEL=info"}
+// benchEnv points cif-host at dirs and, unless "", the XDG data folder
+// data (the organisation), and logs at the level a user's host does.
+func benchEnv(dirs hosttest.Dirs, data string) []string {
+	env := []string{"XDG_CONFIG_HOME=" + dirs.Config, "XDG_STATE_HOME=" + dirs.State, "CIF_BRIDGE_LOG_LEVEL=info"}
+	if data != "" {
+		env = append(env, "XDG_DATA_HOME="+data)
+	}
+	return env
 }
 
 func rpc(id int, method string, params map[string]any) []byte {
@@ -31,7 +47,7 @@ func rpc(id int, method string, params map[string]any) []byte {
 	return b
 }
 
-var helloRequest = rpc(1, "hello", map[string]any{"protocolVersion": 1, "extensionVersion": "bench", "profileId": "bench"})
+var helloRequest = rpc(1, "hello", map[string]any{"protocolVersion": protocol.ProtocolVersion, "extensionVersion": "bench", "profileId": "bench"})
 
 // readCall is the read-only call the benchmarks repeat, as a page sends it
 // through the extension.
@@ -46,9 +62,10 @@ func hostBinary(b *testing.B) string {
 	return hosttest.Binary(b)
 }
 
-// startHost runs cif-host as a browser does and says hello.
-func startHost(b *testing.B, dirs hosttest.Dirs) *bench.Proc {
-	p := bench.Start(b, hostBinary(b), benchEnv(dirs), chromeArgv)
+// startHost runs cif-host as a browser does, with the organisation in the
+// XDG data folder data ("" for none), and says hello.
+func startHost(b *testing.B, dirs hosttest.Dirs, data string) *bench.Proc {
+	p := bench.Start(b, hostBinary(b), benchEnv(dirs, data), chromeArgv)
 	mustResult(b, p.Call(helloRequest))
 	return p
 }
@@ -74,7 +91,7 @@ func mustResult(b *testing.B, reply []byte) json.RawMessage {
 // from pages arrive).
 func BenchmarkPipes(b *testing.B) {
 	echo := bench.Start(b, bench.EchoHost(b), nil, "raw")
-	host := startHost(b, hosttest.NewDirs(b))
+	host := startHost(b, hosttest.NewDirs(b), "")
 	b.Run("ping-pong", func(b *testing.B) {
 		bench.Versus(b,
 			func(n int) {
@@ -119,9 +136,10 @@ func BenchmarkPipes(b *testing.B) {
 // BenchmarkColdStart is the time from starting cif-host, as a browser
 // does, to its hello reply, against starting the echo host and getting
 // its hello reply. The profile's state exists from the first start on, as
-// it does for a user.
+// it does for a user, and so does an organisation of
+// storetest.BenchContacts contacts.
 func BenchmarkColdStart(b *testing.B) {
-	echo, cif, dirs := bench.EchoHost(b), hostBinary(b), hosttest.NewDirs(b)
+	echo, cif, dirs, data := bench.EchoHost(b), hostBinary(b), hosttest.NewDirs(b), benchData(b)
 	coldStart := func(path string, env []string) {
 		p := bench.Start(b, path, env, chromeArgv)
 		mustResult(b, p.Call(helloRequest))
@@ -137,59 +155,172 @@ func BenchmarkColdStart(b *testing.B) {
 		},
 		func(n int) {
 			for range n {
-				coldStart(cif, benchEnv(dirs))
+				coldStart(cif, benchEnv(dirs, data))
 			}
 		})
 }
 
 // BenchmarkPeakMemory is cif-host's peak resident memory (VmHWM) after
 // hello, 10 sessions and 100k calls, against the echo host's after the
-// same calls. Each run is one such life, however large b.N; ns/op is not
-// reported.
+// same calls; with the organisation, after 1000 screen pops and a few
+// relevance searches over storetest.BenchContacts contacts as well. Each
+// run is one such life, however large b.N; ns/op is not reported.
 func BenchmarkPeakMemory(b *testing.B) {
 	const calls = 100_000
 	echoPath := bench.EchoHost(b)
-	var hostPeak, echoPeak int64
-	{
+	echoPeak := func() int64 {
 		echo := bench.Start(b, echoPath, nil, chromeArgv)
+		defer echo.Stop()
 		echo.Call(helloRequest)
 		echo.Pipeline(readCall, calls)
-		echoPeak = peak(b, echo)
-		echo.Stop()
-
-		host := startHost(b, hosttest.NewDirs(b))
-		var sessions []string
-		for i := range 10 {
-			var id string
-			raw := mustResult(b, host.Call(rpc(100+i, "createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": fmt.Sprint("Customer ", i)}}}))))
-			if err := json.Unmarshal(raw, &id); err != nil {
-				b.Fatal(err)
-			}
-			sessions = append(sessions, id)
-			drainEvents(b, host)
-		}
-		// Reads of every kind a page makes, across the sessions.
-		mixed := [][]byte{
-			readCall,
-			rpc(8, "getAllSessions", hosttest.As(provider, nil)),
-			rpc(9, "getFocusedTab", hosttest.As(provider, nil)),
-		}
-		for _, id := range sessions {
-			mixed = append(mixed, rpc(10, "getSession", hosttest.As(provider, map[string]any{"sessionId": id})))
-		}
-		for done := 0; done < calls; {
-			for _, call := range mixed {
-				host.Pipeline(call, 1000)
-				done += 1000
-			}
-		}
-		hostPeak = peak(b, host)
-		host.Stop()
+		return peak(b, echo)
 	}
-	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(float64(hostPeak)/(1<<20), "MB")
-	b.ReportMetric(float64(echoPeak)/(1<<20), "floor-MB")
-	b.ReportMetric(float64(hostPeak)/float64(echoPeak), "x-floor")
+	report := func(b *testing.B, hostPeak, echoPeak int64) {
+		b.ReportMetric(0, "ns/op")
+		b.ReportMetric(float64(hostPeak)/(1<<20), "MB")
+		b.ReportMetric(float64(echoPeak)/(1<<20), "floor-MB")
+		b.ReportMetric(float64(hostPeak)/float64(echoPeak), "x-floor")
+	}
+	b.Run("sessions", func(b *testing.B) {
+		floor := echoPeak()
+		host := startHost(b, hosttest.NewDirs(b), "")
+		defer host.Stop()
+		readMixed(b, host, calls)
+		report(b, peak(b, host), floor)
+	})
+	b.Run("organisation", func(b *testing.B) {
+		data := benchData(b)
+		if data == "" {
+			b.Skip("CIF_BENCH_RECORDS=no: no organisation")
+		}
+		floor := echoPeak()
+		host := startHost(b, hosttest.NewDirs(b), data)
+		defer host.Stop()
+		readMixed(b, host, calls)
+		for i, pop := range screenPops(1000) {
+			if i%100 == 0 {
+				mustResult(b, host.Call(rpc(14, "searchAndOpenRecords", hosttest.As(provider, map[string]any{"entityName": "contact", "query": "$select=fullname&$search=ann lee&$top=10", "searchOnly": true}))))
+			}
+			mustResult(b, host.Call(pop))
+		}
+		report(b, peak(b, host), floor)
+	})
+}
+
+// readMixed makes 10 sessions, then n read calls of every kind a page
+// makes across them, pipelined 1000 at a time.
+func readMixed(b *testing.B, host *bench.Proc, n int) {
+	var sessions []string
+	for i := range 10 {
+		var id string
+		raw := mustResult(b, host.Call(rpc(100+i, "createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": fmt.Sprint("Customer ", i)}}}))))
+		if err := json.Unmarshal(raw, &id); err != nil {
+			b.Fatal(err)
+		}
+		sessions = append(sessions, id)
+		drainEvents(b, host)
+	}
+	mixed := [][]byte{
+		readCall,
+		rpc(8, "getAllSessions", hosttest.As(provider, nil)),
+		rpc(9, "getFocusedTab", hosttest.As(provider, nil)),
+	}
+	for _, id := range sessions {
+		mixed = append(mixed, rpc(10, "getSession", hosttest.As(provider, map[string]any{"sessionId": id})))
+	}
+	for done := 0; done < n; {
+		for _, call := range mixed {
+			host.Pipeline(call, 1000)
+			done += 1000
+		}
+	}
+}
+
+// BenchmarkScreenPop is cif-host over pipes answering a screen pop
+// (searchAndOpenRecords by the caller's number, searchOnly) over an
+// organisation of storetest.BenchContacts contacts, one call at a time,
+// against the bare framed echo answering the same frames. share-ns/op is
+// the host's share of a call: its time less the echo's.
+func BenchmarkScreenPop(b *testing.B) {
+	data := benchData(b)
+	if data == "" {
+		b.Skip("CIF_BENCH_RECORDS=no: no organisation")
+	}
+	echo := bench.Start(b, bench.EchoHost(b), nil, "raw")
+	host := startHost(b, hosttest.NewDirs(b), data)
+	pops := screenPops(100)
+	for _, pop := range pops { // opens the organisation; each finds its one contact
+		var found string
+		if err := json.Unmarshal(mustResult(b, host.Call(pop)), &found); err != nil || strings.Count(found, `"@odata.etag"`) > 1 || !strings.Contains(found, "fullname") {
+			b.Fatalf("a screen pop should find one contact, found %s (%v)", found, err)
+		}
+	}
+	t := bench.Versus(b,
+		func(n int) {
+			for i := range n {
+				echo.Call(pops[i%len(pops)])
+			}
+		},
+		func(n int) {
+			for i := range n {
+				host.Call(pops[i%len(pops)])
+			}
+		})
+	b.ReportMetric(float64(t.Subject-t.Floor), "share-ns/op")
+}
+
+// screenPops are n searchAndOpenRecords calls, as a softphone makes them
+// with its caller's number, spread over the benchmark organisation.
+func screenPops(n int) [][]byte {
+	pops := make([][]byte, n)
+	for i := range pops {
+		digits := records.PhoneDigits(sample.ContactPhone(i * (storetest.BenchContacts / n)))
+		pops[i] = rpc(13, "searchAndOpenRecords", hosttest.As(provider, map[string]any{"entityName": "contact", "query": "?$select=fullname,telephone1&$search=" + digits, "searchOnly": true}))
+	}
+	return pops
+}
+
+// organisation is the benchmarks' organisation of
+// storetest.BenchContacts contacts: an XDG data folder holding
+// cif-bridge/organization.db, made once per test process (bench/run
+// repeats a benchmark in one process) and removed by TestMain.
+var organisation struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// benchData is the XDG data folder of the benchmark organisation, or ""
+// with $CIF_BENCH_RECORDS=no (bench/run's BENCH_RECORDS=no).
+func benchData(b *testing.B) string {
+	if os.Getenv("CIF_BENCH_RECORDS") == "no" {
+		return ""
+	}
+	return benchOrganisation(b)
+}
+
+// benchOrganisation returns the XDG data folder of the benchmark
+// organisation, making it on first use.
+func benchOrganisation(b *testing.B) string {
+	b.Helper()
+	organisation.once.Do(func() {
+		dir, err := os.MkdirTemp("", "cif-bench-org-")
+		if err != nil {
+			organisation.err = err
+			return
+		}
+		organisation.dir = dir
+		s, err := sqlite.OpenNow(context.Background(), sqlite.Options{Path: filepath.Join(dir, "cif-bridge", "organization.db"), Catalog: metadata.BuiltinCatalog()})
+		if err != nil {
+			organisation.err = err
+			return
+		}
+		organisation.err = errors.Join(storetest.Populate(context.Background(), s), s.Close())
+	})
+	if organisation.err != nil {
+		b.Fatalf("make the benchmark organisation: %v", organisation.err)
+	}
+	return organisation.dir
 }
 
 // drainEvents reads the notifications a change sends after its reply:

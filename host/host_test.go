@@ -13,7 +13,13 @@ import (
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
 
-func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := hosttest.Main(m)
+	if organisation.dir != "" {
+		os.RemoveAll(organisation.dir)
+	}
+	os.Exit(code)
+}
 
 const provider = "http://127.0.0.1:8080"
 

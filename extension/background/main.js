@@ -86,10 +86,11 @@ const host = new NativeHost({
   }),
   onEvent: (method, params) => {
     bridge.deliver(method, params);
-    if (method === HostEvent.WorkspaceChanged) tabSync.changed();
+    if (method === HostEvent.WorkspaceChanged) tabSync.changed(params);
     if (method === HostEvent.OpenPage) pageTabs.open(params);
   },
   onHello: (hello) => {
+    tabSync.reconnected();
     if (providers.setManaged(hello?.channelProviders)) providersChanged();
   },
 });

@@ -19,9 +19,15 @@
  * browser knows them) from among the tabs present when the background
  * first ran, and reopens the others; a tab that appears later is never
  * taken, whatever its address.
+ *
+ * cif-host announces each change with the change itself: the tab sync
+ * applies it to the workspace it has and touches the browser only when
+ * something the browser shows changed (a session's tabs, its group's
+ * title, the tab the focus is on). It reads the whole workspace only when
+ * it has none, missed a change, or the change was too large to announce.
  */
 
-import { readWorkspace } from "../shared/workspace.js";
+import { applyChange, readWorkspace } from "../shared/workspace.js";
 
 /** Tab group colours, picked by provider so each provider keeps one. */
 const COLORS = ["blue", "green", "purple", "cyan", "orange", "pink", "yellow", "red", "grey"];
@@ -86,8 +92,14 @@ export class TabSync {
   #lastFocus = "";
   /** @type {Set<number> | null} the tabs present at start-up, until the first pass */
   #startup = null;
-  /** @type {import("../shared/workspace.js").Workspace | null} as the last pass read it */
+  /** @type {import("../shared/workspace.js").Workspace | null} the latest known, for sessionOf and focusedProvider */
   #workspace = null;
+  /** @type {import("../shared/workspace.js").Workspace | null} the latest known, to apply the next change to; null: read it */
+  #known = null;
+  /** @type {import("../shared/workspace.js").Workspace | null} as the last pass brought the browser in step with it */
+  #acted = null;
+  /** What of the workspace the browser shows, as the last pass left it (shownKey); "" before one. */
+  #showing = "";
   /** @type {Promise<void> | null} */
   #running = null;
   /** Whether the workspace changed since the running pass read it. */
@@ -128,11 +140,25 @@ export class TabSync {
   }
 
   /**
-   * The workspace changed: bring the tabs in step.
+   * The workspace changed: bring the tabs in step. With what cif-host
+   * announced, a change that touches nothing the browser shows only
+   * updates the workspace this knows.
+   * @param {import("../shared/workspace.js").WorkspaceChange} [announced] cifbridge.workspaceChanged's params
    * @returns {Promise<void>}
    */
-  changed() {
+  changed(announced) {
+    this.#known = applyChange(this.#known, announced);
+    if (this.#known) this.#workspace = this.#known;
+    if (this.#known && !this.#running && shownKey(this.#known) === this.#showing) return Promise.resolve();
     return this.#schedule("changed");
+  }
+
+  /**
+   * A new connection to cif-host: the next change is checked against the
+   * workspace read afresh, whatever its version.
+   */
+  reconnected() {
+    this.#known = null;
   }
 
   /**
@@ -194,7 +220,13 @@ export class TabSync {
   }
 
   async #reconcile() {
-    const workspace = await readWorkspace(this.#opts.call);
+    let workspace = this.#known;
+    if (!workspace) {
+      workspace = await readWorkspace(this.#opts.call);
+      this.#known = this.#workspace = workspace;
+    }
+    // After start-up, a pass with nothing new to show leaves the browser alone.
+    if (this.#startup === null && shownKey(workspace) === this.#showing) return;
     const live = new Map((await this.#opts.api.tabs.query({})).map((t) => [t.id, t]));
     const restored = await this.#restored(workspace, live);
     const wanted = new Set();
@@ -215,7 +247,8 @@ export class TabSync {
       }
     }
     await this.#focus(workspace, live);
-    this.#workspace = workspace;
+    this.#acted = workspace;
+    this.#showing = shownKey(workspace);
     await this.#saveMarks();
     this.#startup = null;
     await this.#save();
@@ -223,7 +256,7 @@ export class TabSync {
 
   /** Tells the marks which tabs show host tabs now, and where they are. */
   async #saveMarks() {
-    const workspace = this.#workspace;
+    const workspace = this.#acted;
     if (!workspace) return;
     const all = await this.#opts.api.tabs.query({});
     const live = new Map(all.map((t) => [t.id, t]));
@@ -361,7 +394,10 @@ export class TabSync {
     const hostTab = this.#hostTab(id);
     if (hostTab === undefined || info.isWindowClosing) return;
     this.#tabs.delete(hostTab);
-    await this.#agentCall("workspace.closeTab", { tabId: hostTab });
+    if (await this.#agentCall("workspace.closeTab", { tabId: hostTab })) return;
+    // The host keeps the tab: the next pass opens it again.
+    this.#showing = "";
+    await this.#schedule("changed");
   }
 
   /**
@@ -379,12 +415,15 @@ export class TabSync {
   /**
    * @param {string} method
    * @param {object} params
+   * @returns {Promise<boolean>} whether the host did it
    */
   async #agentCall(method, params) {
     try {
       await this.#opts.call(method, params);
+      return true;
     } catch (err) {
       this.#opts.onError?.(err);
+      return false;
     }
   }
 }
@@ -398,6 +437,23 @@ export function groupTitle(session) {
   const a = session.attention ?? {};
   const marks = [a.kpiBreach ? "⚠" : "", a.focusRequested ? "●" : "", a.newActivity ? `(${a.newActivity})` : ""].filter(Boolean);
   return [...marks, session.title || session.template].join(" ");
+}
+
+/**
+ * What of a workspace the browser shows: each session that has tabs (its
+ * tabs' ids, addresses and refreshes, its group's title and colour) and the
+ * tab the focus is on. Two workspaces with the same key need nothing done
+ * to the browser's tabs.
+ * @param {import("../shared/workspace.js").Workspace} workspace
+ * @returns {string}
+ */
+export function shownKey(workspace) {
+  const focused = workspace.sessions.find((s) => s.id === workspace.focused);
+  const focusTab = focused?.focusedTab || focused?.tabs?.[0]?.id;
+  const shown = workspace.sessions.filter((s) => s.tabs?.length).map((s) => [
+    s.id, s.provider, groupTitle(s), s.tabs.map((/** @type {any} */ t) => [t.id, t.url ?? "", t.refreshes ?? 0]),
+  ]);
+  return JSON.stringify([focusTab ? `${workspace.focused}/${focusTab}` : "", shown]);
 }
 
 /**

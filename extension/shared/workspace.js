@@ -72,3 +72,37 @@ async function readPages(call) {
   }
   return { sessions, focused: first.focused, maxSessions: first.maxSessions, version: first.version };
 }
+
+/**
+ * What cif-host says with each change (cifbridge.workspaceChanged): the
+ * version after it and, when the call made one change small enough to
+ * send, that change as the views see it.
+ * @typedef {object} WorkspaceChange
+ * @property {number} version
+ * @property {{put?: any[], delete?: string[], focus?: string}} [change]
+ *   the sessions added or modified, those closed, and the focused session
+ *   when focus moved ("" is the home session)
+ */
+
+/**
+ * Applies a change cif-host announced to the workspace as it was at the
+ * version before, as cif-host replays its journal: a session already open
+ * is replaced, a new one goes after the others.
+ * @param {Workspace | null} workspace
+ * @param {WorkspaceChange | undefined} announced
+ * @returns {Workspace | null} the workspace at the announced version; null
+ *   when the change cannot be applied (no workspace, another version, or
+ *   no change sent): read the workspace again
+ */
+export function applyChange(workspace, announced) {
+  const change = announced?.change;
+  if (!workspace || !change || announced.version !== workspace.version + 1) return null;
+  const closed = new Set(change.delete ?? []);
+  const sessions = workspace.sessions.filter((s) => !closed.has(s.id));
+  for (const session of change.put ?? []) {
+    const i = sessions.findIndex((s) => s.id === session.id);
+    if (i >= 0) sessions[i] = session;
+    else sessions.push(session);
+  }
+  return { ...workspace, sessions, focused: change.focus ?? workspace.focused, version: announced.version };
+}

@@ -190,6 +190,69 @@ test("after a background restart, the saved mapping is used and nothing is taken
   assert.deepEqual(browser.log, []);
 });
 
+test("an announced change that touches nothing the browser shows is applied without reading the workspace or touching tabs", async () => {
+  const view = { focused: "s1", version: 1, sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }])] };
+  const { browser, host, ws } = setup(view);
+  await ws.start();
+  const [reads, log] = [host.calls.length, browser.log.length];
+  const chat = session("s2", "http://b", []); // a session without tabs, focused
+  await ws.changed({ version: 2, change: { put: [chat], focus: "s2" } });
+  await ws.changed({ version: 3, change: { put: [{ ...chat, title: "Renamed" }] } });
+  assert.equal(host.calls.length, reads, "no workspace.get");
+  assert.equal(browser.log.length, log, "no tab touched");
+  assert.equal(ws.focusedProvider(), "http://b", "what it knows follows the changes");
+  await ws.changed({ version: 4, change: { delete: ["s2"], focus: "s1" } });
+  assert.equal(ws.focusedProvider(), "http://a");
+});
+
+test("an announced change to what the browser shows is applied to the tabs without reading the workspace", async () => {
+  const view = { focused: "s1", version: 1, sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }])] };
+  const { browser, host, ws } = setup(view);
+  await ws.start();
+  const reads = host.calls.length;
+  browser.log = [];
+  const grown = session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }, { id: "t2", url: "https://y.example/" }], { focusedTab: "t1" });
+  await ws.changed({ version: 2, change: { put: [grown] } });
+  assert.deepEqual(browser.log, [["create", "https://y.example/"]]);
+  await ws.changed({ version: 3, change: { put: [{ ...grown, title: "Renamed" }] } });
+  assert.equal(browser.groupTitles.get(browser.tabs.get(100).groupId), "Renamed");
+  assert.equal(host.calls.length, reads, "no workspace.get");
+});
+
+test("a missed change, or one announced without its sessions, is read from the host", async () => {
+  const view = { focused: "s1", version: 1, sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }])] };
+  const { browser, host, ws } = setup(view);
+  await ws.start();
+  browser.log = [];
+  view.version = 3;
+  view.sessions[0].tabs.push({ id: "t2", url: "https://y.example/" });
+  await ws.changed({ version: 3, change: { put: [] } }); // version 2 never arrived
+  assert.deepEqual(browser.log, [["create", "https://y.example/"]]);
+  view.version = 4;
+  view.sessions[0].tabs.pop();
+  await ws.changed({ version: 4 }); // too large to announce
+  assert.deepEqual(browser.log.at(-1), ["remove", 101]);
+  assert.equal(host.calls.filter((c) => c.method === "workspace.get").length, 3);
+  ws.reconnected(); // a new cif-host: its next change is checked against a fresh read
+  view.version = 5;
+  await ws.changed({ version: 5, change: {} });
+  assert.equal(host.calls.filter((c) => c.method === "workspace.get").length, 4);
+});
+
+test("a tab the agent closed that the host keeps is opened again", async () => {
+  const view = { focused: "s1", version: 1, sessions: [session("s1", "http://a", [{ id: "t1", anchor: true, url: "" }, { id: "t2", url: "https://y.example/" }])] };
+  const host = new FakeHost((method) => {
+    if (method === "workspace.closeTab") throw new Error("this tab cannot be closed");
+    return structuredClone(view);
+  });
+  const { browser, ws } = setup(view, { host });
+  await ws.start();
+  browser.log = [];
+  browser.close(101);
+  await until(() => browser.log.some(([what]) => what === "create"));
+  assert.deepEqual(browser.log, [["create", "https://y.example/"]]);
+});
+
 test("group titles carry the attention indicators", () => {
   assert.equal(groupTitle({ title: "Contoso", attention: {} }), "Contoso");
   assert.equal(groupTitle({ title: "Contoso", attention: { focusRequested: true, newActivity: 3, kpiBreach: true } }), "⚠ ● (3) Contoso");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ErrorCode } from "../shared/contract.js";
-import { MAX_READS, readWorkspace } from "../shared/workspace.js";
+import { applyChange, MAX_READS, readWorkspace } from "../shared/workspace.js";
 import { FakeHost } from "./fakes.js";
 
 const session = (id) => ({ id, title: id, tabs: [] });
@@ -57,4 +57,23 @@ test("a next page that does not follow on is refused rather than read forever", 
     code: ErrorCode.Internal,
     message: "cif-host's workspace.get said the next page starts at session 0, but 1 were read; install the cif-host that comes with this extension (./install.sh)",
   });
+});
+
+test("a change cif-host announced applies to the workspace at the version before it, as its journal replays", () => {
+  const before = { sessions: [session("s1"), session("s2"), session("s3")], focused: "s1", maxSessions: 10, version: 4 };
+  const renamed = { ...session("s2"), title: "renamed" };
+  const after = applyChange(before, { version: 5, change: { put: [renamed, session("s4")], delete: ["s3"], focus: "s4" } });
+  assert.deepEqual(after, { sessions: [session("s1"), renamed, session("s4")], focused: "s4", maxSessions: 10, version: 5 });
+  assert.equal(before.sessions[1].title, "s2", "the workspace before is left as it was");
+  assert.equal(applyChange(after, { version: 6, change: { delete: ["s4"], focus: "" } }).focused, "", "the home session");
+  assert.equal(applyChange(after, { version: 6, change: { put: [session("s5")] } }).focused, "s4", "focus stays where it was");
+});
+
+test("a change that cannot be applied asks for a read", () => {
+  const ws = { sessions: [], focused: "", maxSessions: 10, version: 4 };
+  assert.equal(applyChange(ws, { version: 6, change: {} }), null, "a change was missed");
+  assert.equal(applyChange(ws, { version: 4, change: {} }), null, "already applied");
+  assert.equal(applyChange(ws, { version: 5 }), null, "too large to send");
+  assert.equal(applyChange(null, { version: 5, change: {} }), null, "nothing read yet");
+  assert.equal(applyChange(ws, undefined), null);
 });

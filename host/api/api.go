@@ -106,9 +106,28 @@ func (c *Conn) Handle(req *protocol.Request) server.Reply {
 	after := c.profile.manager.Version()
 	events := slices.Clone(c.events)
 	if after != before {
-		events = append(events, protocol.Notification{JSONRPC: protocol.Version, Method: WorkspaceChanged, Params: map[string]uint64{"version": after}})
+		events = append(events, protocol.Notification{JSONRPC: protocol.Version, Method: WorkspaceChanged, Params: c.workspaceChange(before, after)})
 	}
 	return server.Reply{Result: result, Err: err, Events: events, Stored: c.profile.stored(after, after != before)}
+}
+
+// WorkspaceChange is WorkspaceChanged's params: the version after a
+// call's change and, when the call made one change small enough to send,
+// that change, which the extension applies to the workspace it has at the
+// version before in place of reading the workspace again.
+type WorkspaceChange struct {
+	Version uint64         `json:"version"`
+	Change  *session.Delta `json:"change,omitempty"`
+}
+
+func (c *Conn) workspaceChange(before, after uint64) WorkspaceChange {
+	w := WorkspaceChange{Version: after}
+	if after == before+1 {
+		if d, ok := c.profile.manager.DeltaAt(after); ok {
+			w.Change = &d
+		}
+	}
+	return w
 }
 
 // Close saves whatever is not yet saved and releases the profile.

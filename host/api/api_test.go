@@ -221,7 +221,23 @@ func TestRepliesComeBeforeTheirEvents(t *testing.T) {
 	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","focused":true,"context":{"k":1}}}`, string(switched.Params))
 	changed := c.Read()
 	assert.Equal(t, WorkspaceChanged, changed.Method)
-	assert.JSONEq(t, `{"version":1}`, string(changed.Params), "one call, one change")
+	var change struct {
+		Version uint64
+		Change  struct {
+			Put    []json.RawMessage
+			Delete []string
+			Focus  *string
+		}
+	}
+	require.NoError(t, json.Unmarshal(changed.Params, &change))
+	assert.Equal(t, uint64(1), change.Version, "one call, one change")
+	c.Send("workspace.get", agent(nil))
+	var ws WorkspaceView
+	require.NoError(t, json.Unmarshal(c.Read().Result, &ws))
+	require.Len(t, change.Change.Put, 1)
+	assert.JSONEq(t, string(ws.Sessions[0]), string(change.Change.Put[0]), "the new session as workspace.get shows it, without its context")
+	assert.Equal(t, &id, change.Change.Focus)
+	assert.Empty(t, change.Change.Delete)
 
 	c.Send("getAllSessions", with(page, nil))
 	assert.NotEmpty(t, c.Read().ID, "a call that changes nothing is followed by nothing")
@@ -230,7 +246,9 @@ func TestRepliesComeBeforeTheirEvents(t *testing.T) {
 	closed := c.Read()
 	assert.Equal(t, "onSessionClosed", closed.Method)
 	assert.JSONEq(t, `{"provider":"`+page+`","data":{"sessionId":"`+id+`","context":{"k":1}}}`, string(closed.Params))
-	assert.Equal(t, WorkspaceChanged, c.Read().Method)
+	changed = c.Read()
+	assert.Equal(t, WorkspaceChanged, changed.Method)
+	assert.JSONEq(t, `{"version":2,"change":{"delete":["`+id+`"],"focus":""}}`, string(changed.Params))
 }
 
 func TestStateIsSavedBeforeTheReplyAndRestored(t *testing.T) {

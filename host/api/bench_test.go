@@ -73,12 +73,15 @@ func BenchmarkDispatch(b *testing.B) {
 	if err := json.Unmarshal(created, &reply); err != nil || reply.Result == "" {
 		b.Fatalf("createSession failed: %s", created)
 	}
-	for { // the events createSession sent after its reply
-		var m struct{ Method string }
-		if json.Unmarshal(host.Read(), &m); m.Method == api.WorkspaceChanged {
-			break
+	drain := func() { // the events a change sends after its reply
+		for {
+			var m struct{ Method string }
+			if json.Unmarshal(host.Read(), &m); m.Method == api.WorkspaceChanged {
+				return
+			}
 		}
 	}
+	drain()
 
 	for _, call := range []struct {
 		name string
@@ -104,4 +107,27 @@ func BenchmarkDispatch(b *testing.B) {
 			bench.Versus(b, func(n int) { floor.Pipeline(call.body, n) }, func(n int) { host.Pipeline(call.body, n) })
 		})
 	}
+	// A write: createSession, then the agent's closeSession, each answered
+	// once saved, with the events each sends; the floor echoes two frames.
+	create := benchRequest(b, 5, "createSession", hosttest.As(provider, map[string]any{"input": map[string]any{"templateName": "msdyn_chat_session", "templateParameters": map[string]any{"customer": "Contoso"}}}))
+	b.Run("createSession+closeSession", func(b *testing.B) {
+		bench.Versus(b,
+			func(n int) {
+				for range n {
+					floor.Call(create)
+					floor.Call(create)
+				}
+			},
+			func(n int) {
+				for range n {
+					var r struct{ Result string }
+					if err := json.Unmarshal(host.Call(create), &r); err != nil || r.Result == "" {
+						b.Fatal("createSession failed")
+					}
+					drain()
+					host.Call(benchRequest(b, 6, "workspace.closeSession", hosttest.View(map[string]any{"sessionId": r.Result})))
+					drain()
+				}
+			})
+	})
 }

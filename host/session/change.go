@@ -38,6 +38,23 @@ type Change struct {
 	Focus *string `json:"focus,omitempty"`
 }
 
+// Delta is one committed change as the agent's views see the workspace
+// (View): the sessions the call added or modified, those it closed, and
+// the focused session when focus moved. Applied to the workspace at the
+// version before it, as the journal's records are (a session already open
+// is replaced, a new one goes after the others), it gives the workspace at
+// Version.
+type Delta struct {
+	Version uint64            `json:"-"`
+	Put     []json.RawMessage `json:"put,omitempty"`
+	Delete  []string          `json:"delete,omitempty"`
+	Focus   *string           `json:"focus,omitempty"`
+}
+
+// MaxDeltaBytes bounds the sessions a Delta carries: a change larger than
+// that is announced without them, and the views read the workspace.
+const MaxDeltaBytes = 64 << 10
+
 // tx is the call in progress.
 type tx struct {
 	touched map[*Session]bool
@@ -161,10 +178,42 @@ func (m *Manager) commit() error {
 	}
 	u.change = c
 	m.unsaved = append(m.unsaved, u)
+	m.delta = m.deltaOf(c, put)
 	for _, e := range t.events {
 		m.opts.Emit(e)
 	}
 	return nil
+}
+
+// deltaOf is a committed change as the views see it, or only its version
+// when its sessions would take more than MaxDeltaBytes or one cannot be
+// encoded.
+func (m *Manager) deltaOf(c Change, put map[string][]byte) Delta {
+	d := Delta{Version: c.Version, Delete: c.Delete, Focus: c.Focus}
+	size := 0
+	for _, s := range m.state.Sessions {
+		if _, ok := put[s.ID]; !ok {
+			continue
+		}
+		b, err := json.Marshal(viewOf(s))
+		if size += len(b); err != nil || size > MaxDeltaBytes {
+			return Delta{Version: c.Version}
+		}
+		d.Put = append(d.Put, b)
+	}
+	return d
+}
+
+// DeltaAt returns the change that made version v as the views see it,
+// when it is the last one committed and small enough to announce.
+func (m *Manager) DeltaAt(v uint64) (Delta, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.delta
+	if d.Version != v || v == 0 || (d.Put == nil && d.Delete == nil && d.Focus == nil) {
+		return Delta{}, false
+	}
+	return d, true
 }
 
 // revert puts the sessions named back as their committed encodings have

@@ -56,6 +56,7 @@ type Manager struct {
 	images    map[string][]byte // each open session's committed encoding
 	unsaved   []undo            // committed changes the store does not have yet
 	abandoned []span            // changes undone because the store failed
+	delta     Delta             // the last committed change, as the views see it
 }
 
 // New returns a manager over state (nil for an empty workspace).

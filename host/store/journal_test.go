@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"os"
 	"testing"
 	"time"
@@ -55,9 +56,11 @@ func TestATornOrDamagedRecordEndsTheJournalAndTheNextAppendCutsItOff(t *testing.
 		t.Run(name, func(t *testing.T) {
 			f := lockedFile(t)
 			require.NoError(t, f.Append([][]byte{[]byte(`{"v":1}`)}))
-			j, err := os.OpenFile(journalPath(f.path), os.O_APPEND|os.O_WRONLY, 0)
+			// Where a crash leaves it: right after the last record, in
+			// the journal's zeroed space.
+			j, err := os.OpenFile(journalPath(f.path), os.O_WRONLY, 0)
 			require.NoError(t, err)
-			_, err = j.WriteString(tail)
+			_, err = j.WriteAt([]byte(tail), f.JournalSize())
 			require.NoError(t, err)
 			require.NoError(t, j.Close())
 
@@ -72,6 +75,39 @@ func TestATornOrDamagedRecordEndsTheJournalAndTheNextAppendCutsItOff(t *testing.
 	}
 }
 
+func TestTheJournalGrowsInZeroedChunksAheadOfItsRecords(t *testing.T) {
+	f := lockedFile(t)
+	record := bytes.Repeat([]byte("r"), 1000)
+	var want []string
+	for len(want)*len(record) < 2*journalChunk+journalChunk/2 {
+		require.NoError(t, f.Append([][]byte{record}))
+		want = append(want, string(record))
+		st, err := os.Stat(journalPath(f.path))
+		require.NoError(t, err)
+		require.Zero(t, st.Size()%journalChunk, "the journal grows a chunk at a time")
+		require.GreaterOrEqual(t, st.Size(), f.JournalSize())
+	}
+	data, err := os.ReadFile(journalPath(f.path))
+	require.NoError(t, err)
+	assert.Empty(t, bytes.Trim(data[f.JournalSize():], "\x00"), "zeros after the records")
+	require.NoError(t, f.Close())
+
+	again := lockedFile(t)
+	again.path = f.path
+	got, damaged := records(t, again)
+	assert.Equal(t, want, got)
+	assert.False(t, damaged, "zeros after the records are the journal's clean end")
+}
+
+func TestAJournalWrittenBeforeItWasReadIsCutOffByTheFirstAppend(t *testing.T) {
+	f := lockedFile(t)
+	require.NoError(t, os.WriteFile(journalPath(f.path), []byte("00000000 left over\n"), 0o600))
+	require.NoError(t, f.Append([][]byte{[]byte(`{"v":1}`)}))
+	got, damaged := records(t, f)
+	assert.Equal(t, []string{`{"v":1}`}, got)
+	assert.False(t, damaged)
+}
+
 func TestCompactReplacesTheSnapshotAndEmptiesTheJournal(t *testing.T) {
 	f := lockedFile(t)
 	require.NoError(t, f.Append([][]byte{[]byte(`{"v":1}`)}))
@@ -82,6 +118,10 @@ func TestCompactReplacesTheSnapshotAndEmptiesTheJournal(t *testing.T) {
 	got, _ := records(t, f)
 	assert.Empty(t, got)
 	assert.Zero(t, f.JournalSize())
+	require.NoError(t, f.Append([][]byte{[]byte(`{"v":2}`)}))
+	got, damaged := records(t, f)
+	assert.Equal(t, []string{`{"v":2}`}, got)
+	assert.False(t, damaged)
 }
 
 func TestARecordWithANewlineIsRefused(t *testing.T) {

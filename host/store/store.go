@@ -29,11 +29,16 @@ type File struct {
 	path string
 	lock *os.File
 	// journal is the open journal; journalEnd the end of its last good
-	// record; journalBroken that a failed Append may have left part of
-	// a record after it.
+	// record; journalDirty the end of what is not zeros (past journalEnd
+	// when a crash left a torn record); journalSize the file's length;
+	// journalBroken that a failed Append may have left part of a record
+	// after it; journalRead that Journal read it.
 	journal       *os.File
 	journalEnd    int64
+	journalDirty  int64
+	journalSize   int64
 	journalBroken bool
+	journalRead   bool
 }
 
 // Open returns the state file of a profile inside dir, creating dir.
@@ -157,6 +162,6 @@ func (f *File) Quarantine(now time.Time) (string, error) {
 	if err := os.Rename(journalPath(f.path), journalPath(aside)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("move unreadable journal aside: %w", err)
 	}
-	f.journalEnd, f.journalBroken = 0, false
+	f.journalEnd, f.journalDirty, f.journalSize, f.journalBroken = 0, 0, 0, false
 	return aside, nil
 }

@@ -160,11 +160,15 @@ func PeakRSS(pid int) (int64, error) {
 // alike.
 const rounds = 4
 
+// Times are what Versus measured, per operation.
+type Times struct{ Subject, Floor time.Duration }
+
 // Versus runs base and subject n times each, in alternating slices of the
 // benchmark's b.N operations, and reports the subject's time as ns/op,
 // the baseline's as floor-ns/op, and their ratio as x-floor. Only the
-// subject runs under the benchmark's timer, so -cpuprofile shows it.
-func Versus(b *testing.B, base, subject func(n int)) {
+// subject runs under the benchmark's timer, so -cpuprofile shows it. It
+// returns both times per operation, for metrics of the caller's own.
+func Versus(b *testing.B, base, subject func(n int)) Times {
 	b.Helper()
 	var floor, took time.Duration
 	b.ResetTimer()
@@ -188,4 +192,5 @@ func Versus(b *testing.B, base, subject func(n int)) {
 	b.StopTimer()
 	b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N), "floor-ns/op")
 	b.ReportMetric(float64(took)/float64(floor), "x-floor")
+	return Times{Subject: took / time.Duration(max(b.N, 1)), Floor: floor / time.Duration(max(b.N, 1))}
 }

@@ -39,31 +39,50 @@ var rows = []struct {
 	{"Dispatch/getFocusedSession/pipelined", row{what: "server in-process, getFocusedSession, pipelined"}},
 	{"Dispatch/getSession/ping-pong", row{what: "server in-process, getSession, one at a time"}},
 	{"Dispatch/getSession/pipelined", row{what: "server in-process, getSession, pipelined"}},
+	{"Dispatch/createSession+closeSession", row{what: "server in-process, createSession + closeSession (saved)"}},
 	{"Pipes/ping-pong", row{what: "cif-host over pipes, getFocusedSession, one at a time"}},
 	{"Pipes/pipelined", row{what: "cif-host over pipes, getFocusedSession, pipelined", target: func(m metrics) (string, bool) {
 		return "≤ 1.25× (throughput ≥ 0.8×)", 1/m["x-floor"] >= 0.8
 	}}},
 	{"Pipes/write", row{what: "cif-host over pipes, createSession + closeSession (saved)"}},
-	{"ColdStart", row{what: "cold start to the hello reply", target: func(m metrics) (string, bool) {
+	{"ScreenPop", row{what: "cif-host over pipes, screen pop over 100,000 contacts", target: func(m metrics) (string, bool) {
+		return fmt.Sprintf("host share < 0.3 ms (%s)", show(m["share-ns/op"], "ns/op")), m["share-ns/op"] < 0.3e6
+	}}},
+	{"ColdStart", row{what: "cold start to the hello reply (100,000 contacts on disk)", target: func(m metrics) (string, bool) {
 		return "< 10 ms", m["ns/op"] < 10e6
 	}}},
-	{"PeakMemory", row{what: "peak memory (VmHWM), 10 sessions + 100k calls", target: func(m metrics) (string, bool) {
+	{"PeakMemory/sessions", row{what: "peak memory (VmHWM), 10 sessions + 100k calls", target: func(m metrics) (string, bool) {
 		return "< 15 MB", m["MB"] < 15
+	}}},
+	{"PeakMemory/organisation", row{what: "peak memory, the same + 1000 screen pops over 100,000 contacts", target: func(m metrics) (string, bool) {
+		return "< 40 MB", m["MB"] < 40
 	}}},
 }
 
-// browserRows are the in-browser measurements, for each browser.
+// browserRows are the in-browser measurements, for each browser. Their
+// targets are against the floor extension (x-bare) or, for the screen pop
+// and the fan-out, a read-only call through CIF Bridge (x-read).
 var browserRows = []struct {
 	name string
 	row
 }{
 	{"raiseEvent/sequential", row{what: "raiseEvent (background only, no host), sequential"}},
 	{"getFocusedSession/sequential", row{what: "getFocusedSession, sequential", target: func(m metrics) (string, bool) {
-		return "≤ 1.15×", m["x-floor"] <= 1.15
+		return "≤ 1.10× floor ext.", m["x-bare"] <= 1.10
 	}}},
 	{"getFocusedSession/concurrent", row{what: "getFocusedSession, 100 concurrent"}},
-	{"createSession/sequential", row{what: "createSession (saved), sequential"}},
-	{"createSession/concurrent", row{what: "createSession (saved), 100 concurrent"}},
+	{"createSession/sequential", row{what: "createSession (saved), sequential", target: func(m metrics) (string, bool) {
+		return "≤ 1.5× floor ext.", m["x-bare"] <= 1.5
+	}}},
+	{"createSession/concurrent", row{what: "createSession (saved), 100 concurrent", target: func(m metrics) (string, bool) {
+		return "≤ 1.3× floor ext.", m["x-bare"] <= 1.3
+	}}},
+	{"search/sequential", row{what: "screen pop, 100,000 contacts, sequential", target: func(m metrics) (string, bool) {
+		return fmt.Sprintf("≤ 1.2× a read (%.2f×)", m["x-read"]), m["x-read"] <= 1.2
+	}}},
+	{"fanOut/20pages", row{what: "an event to 20 pages, to the last", target: func(m metrics) (string, bool) {
+		return fmt.Sprintf("≤ 2× a read (%.2f×)", m["x-read"]), m["x-read"] <= 2
+	}}},
 }
 
 // recordRows are the record benchmarks, run on each backend: the table
@@ -146,14 +165,10 @@ func write(w io.Writer, results map[string]metrics) error {
 			line(r.what, r.row, m)
 		}
 	}
-	for _, browser := range []string{"chromium", "firefox"} {
-		for _, r := range browserRows {
-			if m, ok := results["Browser/"+browser+"/"+r.name]; ok {
-				line(browser+": "+r.what, r.row, m)
-			}
-		}
-	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := writeBrowsers(w, results); err != nil {
 		return err
 	}
 	return writeRecords(w, results)
@@ -197,6 +212,54 @@ func writeRecords(w io.Writer, results map[string]metrics) error {
 
 // mainMetric is what a benchmark measures: µs per call in a browser, MB
 // of memory, else time per operation.
+// writeBrowsers shows the in-browser measurements: cif-host through CIF
+// Bridge beside the floor extension and beside CIF Bridge with the echo
+// host, each ratio the median of the per-round ratios with their
+// quartiles.
+func writeBrowsers(w io.Writer, results map[string]metrics) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := false
+	for _, browser := range []string{"chromium", "firefox"} {
+		for _, r := range browserRows {
+			m, ok := results["Browser/"+browser+"/"+r.name]
+			if !ok {
+				continue
+			}
+			if !header {
+				fmt.Fprintln(w)
+				fmt.Fprintln(tw, "in the browser\tcif-host\tfloor ext.\t× floor ext. [IQR]\techo host\t× echo [IQR]\tCIF+echo × floor ext.\ttarget\t")
+				header = true
+			}
+			target := ""
+			if r.target != nil {
+				t, met := r.target(m)
+				target = t + map[bool]string{true: "  met", false: "  MISSED"}[met]
+			}
+			fmt.Fprintf(tw, "%s: %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", browser, r.what,
+				show(m["µs/call"], "µs/call"), show(m["bare-µs/call"], "µs/call"), spread(m, "x-bare"),
+				show(m["floor-µs/call"], "µs/call"), spread(m, "x-floor"), spread(m, "echo-x-bare"), target)
+		}
+	}
+	if !header {
+		return nil
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "floor ext.: the benchmark's minimal extension (bench/floor) to the echo host, in the same browser;")
+	fmt.Fprintln(w, "echo host: CIF Bridge's own extension to the echo host. Each ratio is the median of the per-round")
+	fmt.Fprintln(w, "ratios, [the quartiles]; below 1 is faster.")
+	return nil
+}
+
+// spread shows a ratio's median and quartiles.
+func spread(m metrics, unit string) string {
+	if _, ok := m[unit]; !ok {
+		return ""
+	}
+	return fmt.Sprintf("%.2f× [%.2f–%.2f]", m[unit], m[unit+"-q1"], m[unit+"-q3"])
+}
+
 func mainMetric(m metrics) (string, float64) {
 	for _, unit := range []string{"µs/call", "MB"} {
 		if v, ok := m[unit]; ok {
