@@ -15,6 +15,8 @@ import (
 // would, and returns the report it shows.
 func copyDiagnostics(t *testing.T, options *tab) string {
 	t.Helper()
+	// Until the page shows cif-host's status, the button may still move.
+	until(t, options.d, options.id, `document.body.dataset.ready === "true"`)
 	options.eval(`(document.getElementById("copy-diagnostics").scrollIntoView({block: "center"}), true)`)
 	clickOn(t, options, "#copy-diagnostics")
 	until(t, options.d, options.id, `document.getElementById("diagnostics-status").textContent !== ""`)

@@ -119,5 +119,8 @@ byId("add").addEventListener("submit", add);
 byId("restart").addEventListener("click", restart);
 byId("copy-diagnostics").addEventListener("click", copyDiagnostics);
 byId("reset").addEventListener("click", () => update(DEFAULT_ALLOWED_ORIGINS, "Restored the defaults."));
-loadAllowedOrigins(storage).then(renderList);
-showHost();
+// The page is ready (data-ready) once it shows cif-host's status, which
+// moves what is below it.
+Promise.all([loadAllowedOrigins(storage).then(renderList), showHost()]).finally(() => {
+  document.body.dataset.ready = "true";
+});
