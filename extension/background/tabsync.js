@@ -450,9 +450,9 @@ export function groupTitle(session) {
 export function shownKey(workspace) {
   const focused = workspace.sessions.find((s) => s.id === workspace.focused);
   const focusTab = focused?.focusedTab || focused?.tabs?.[0]?.id;
-  const shown = workspace.sessions.filter((s) => s.tabs?.length).map((s) => [
+  const shown = workspace.sessions.flatMap((s) => s.tabs?.length ? [[
     s.id, s.provider, groupTitle(s), s.tabs.map((/** @type {any} */ t) => [t.id, t.url ?? "", t.refreshes ?? 0]),
-  ]);
+  ]] : []);
   return JSON.stringify([focusTab ? `${workspace.focused}/${focusTab}` : "", shown]);
 }
 

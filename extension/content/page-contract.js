@@ -3,7 +3,7 @@
 globalThis.cifBridgeContract = Object.freeze({
   Wire: Object.freeze({
     NS: "cif-bridge",
-    VERSION: 1,
+    VERSION: 2,
     CALLS_PORT: "cif-bridge-calls",
     EVENTS_PORT: "cif-bridge-events",
     MAX_REQUEST_BYTES: 1048576,

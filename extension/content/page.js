@@ -11,7 +11,7 @@
   const { Wire, ErrorCode, PageEvent } = globalThis.cifBridgeContract;
   delete globalThis.cifBridgeContract;
 
-  /** How long the relay may take to acknowledge a call before the extension counts as absent. */
+  /** How long a call waits for the relay to say it listens before the extension counts as absent. */
   const ACK_TIMEOUT_MS = 3000;
   /** CIF's own call timeout. */
   const CALL_TIMEOUT_MS = 10000;
@@ -72,10 +72,59 @@
   }
 
   // --- calls -----------------------------------------------------------------
+  // The calls travel on one private MessageChannel: this script keeps one
+  // end and hands the other to the relay once it listens ("connect"), so
+  // the replies reach this script only. A call is tagged with an id and
+  // answered by id.
+
+  const { port1: calls, port2: relayEnd } = new Channel();
 
   /**
-   * Sends one call through the relay on a private channel. A call that
-   * waits for the agent (notifyEvent) has no time limit, as in CIF.
+   * A call waiting for its reply, and its time limit's timer.
+   * @typedef {{method: string, resolve: (value: unknown) => void, reject: (err: CifError) => void, timer: ReturnType<typeof setTimeout> | undefined}} Waiting
+   */
+
+  /** @type {Map<number, Waiting>} */
+  const waiting = new Map();
+  let nextCall = 1;
+
+  calls.onmessage = (event) => {
+    const data = event.data;
+    const call = waiting.get(data?.id);
+    if (data?.kind !== "reply" || !call) return;
+    settle(data.id);
+    if (data.ok) call.resolve(data.result);
+    else call.reject(cifError(call.method, data.error?.code ?? ErrorCode.ExtensionUnavailable, data.error?.message ?? "no reason given"));
+  };
+  whenRelayReady(() => post({ ns: Wire.NS, v: Wire.VERSION, kind: "connect" }, origin, [relayEnd]));
+
+  /** @param {number} id a waiting call's, which waits no more */
+  function settle(id) {
+    clearTimeout(waiting.get(id)?.timer);
+    waiting.delete(id);
+  }
+
+  /**
+   * Fails a waiting call with err after ms (none when ms is Infinity).
+   * @param {number} id
+   * @param {number} ms
+   * @param {() => CifError} err
+   */
+  function limit(id, ms, err) {
+    const call = waiting.get(id);
+    if (!call) return;
+    clearTimeout(call.timer);
+    call.timer = ms === Infinity ? undefined : setTimeout(() => {
+      settle(id);
+      call.reject(err());
+    }, ms);
+  }
+
+  /**
+   * Sends one call to the relay. A call that waits for the agent
+   * (notifyEvent) has no time limit, as in CIF; a call made before the
+   * relay said it listens fails as the extension being absent if it never
+   * does.
    * @param {string} method
    * @param {object} params
    * @param {{wait?: boolean}} [opts] wait: no time limit on the reply
@@ -87,34 +136,19 @@
         `${method}: this frame is sandboxed (its origin is opaque), and a sandboxed frame cannot call CIF; add allow-same-origin to the iframe's sandbox attribute, or call Microsoft.CIFramework from the top-level page`));
     }
     return new Promise((resolve, reject) => {
-      const { port1, port2 } = new Channel();
-      let done = false;
-      /** @param {CifError | null} err @param {unknown} [result] */
-      const finish = (err, result) => {
-        if (done) return;
-        done = true;
-        clearTimeout(ackTimer);
-        clearTimeout(callTimer);
-        port1.close();
-        if (err) reject(err);
-        else resolve(result);
-      };
-      const ackTimer = setTimeout(() => finish(cifError(method, ErrorCode.ExtensionUnavailable,
-        "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page")), ACK_TIMEOUT_MS);
-      const callTimer = wait ? undefined : setTimeout(() => finish(cifError(method, ErrorCode.Timeout,
-        "Timeout occurred as no response was received from listener window; the host may be stuck, see its log")), CALL_TIMEOUT_MS);
-      port1.onmessage = (event) => {
-        const data = event.data;
-        if (data?.kind === "ack") clearTimeout(ackTimer);
-        else if (data?.kind === "reply" && data.ok) finish(null, data.result);
-        else if (data?.kind === "reply") finish(cifError(method, data.error?.code ?? ErrorCode.ExtensionUnavailable, data.error?.message ?? "no reason given"));
-      };
+      const id = nextCall++;
+      waiting.set(id, { method, resolve, reject, timer: undefined });
+      limit(id, ACK_TIMEOUT_MS, () => cifError(method, ErrorCode.ExtensionUnavailable,
+        "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page"));
       whenRelayReady(() => {
-        if (done) return;
+        if (!waiting.has(id)) return;
+        limit(id, wait ? Infinity : CALL_TIMEOUT_MS, () => cifError(method, ErrorCode.Timeout,
+          "Timeout occurred as no response was received from listener window; the host may be stuck, see its log"));
         try {
-          post({ ns: Wire.NS, v: Wire.VERSION, kind: "call", method, params }, origin, [port2]);
+          calls.postMessage({ kind: "call", id, method, params });
         } catch (err) {
-          finish(cifError(method, ErrorCode.InvalidParams,
+          settle(id);
+          reject(cifError(method, ErrorCode.InvalidParams,
             `${method}: the parameters cannot be sent (${err instanceof Error ? err.message : err}); pass plain objects, strings, numbers and booleans`));
         }
       });
@@ -180,7 +214,7 @@
       const data = event.data;
       if (data?.kind === "event" && typeof data.name === "string") deliver(data.name, data.payload);
     };
-    whenRelayReady(() => post({ ns: Wire.NS, v: Wire.VERSION, kind: "subscribe" }, origin, [port2]));
+    whenRelayReady(() => calls.postMessage({ kind: "subscribe" }, [port2]));
   }
 
   /** CIF's system events, by their names in lower case. */

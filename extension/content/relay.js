@@ -1,7 +1,7 @@
 // The relay: a content script in the extension's isolated world. It takes
-// calls the page's Microsoft.CIFramework posts on this window, acknowledges
-// each at once on the call's private port, forwards it to the background
-// on this page's calls port and answers on the call's port. It is a
+// the private channel the page's Microsoft.CIFramework hands it on this
+// window ("connect"), forwards each call that comes on it to the background
+// on this page's calls port, and answers on the channel by the call's id. It is a
 // classic script (content scripts cannot be modules): content/relay-contract.js,
 // loaded just before it, hands it the shared names and codes.
 (() => {
@@ -73,12 +73,9 @@
   function unsendable(method, params) {
     let text;
     try {
-      text = JSON.stringify(params, (key, value) => {
-        if (typeof value === "bigint") throw { bigint: key };
-        return value;
-      });
-    } catch (err) {
-      return failure(ErrorCode.InvalidParams, `${method}: the parameters cannot be encoded as JSON: ${unencodable(err)}`);
+      text = JSON.stringify(params);
+    } catch {
+      return failure(ErrorCode.InvalidParams, `${method}: the parameters cannot be encoded as JSON: ${unencodable(params)}`);
     }
     if (text.length * 3 <= Wire.MAX_REQUEST_BYTES) return null; // UTF-8 needs at most 3 bytes a character here
     const bytes = new TextEncoder().encode(text).length;
@@ -88,9 +85,19 @@
 
   /**
    * What in the parameters JSON cannot hold, and what to pass instead.
-   * @param {unknown} err what JSON.stringify threw
+   * They are encoded again, slowly, to find it.
+   * @param {unknown} params parameters JSON.stringify refused
    */
-  function unencodable(err) {
+  function unencodable(params) {
+    let err;
+    try {
+      JSON.stringify(params, (key, value) => {
+        if (typeof value === "bigint") throw { bigint: key };
+        return value;
+      });
+    } catch (thrown) {
+      err = thrown;
+    }
     if (err !== null && typeof err === "object" && "bigint" in err) {
       return `they hold a BigInt${err.bigint ? ` (${JSON.stringify(err.bigint)})` : ""}; pass it as a number or a string`;
     }
@@ -171,19 +178,28 @@
       announce();
       return;
     }
-    if (event.ports.length !== 1) return;
-    const port = event.ports[0];
-    if (data.kind === "subscribe") {
-      pagePorts.push(port);
-      connectEvents();
-      return;
-    }
-    if (data.kind !== "call" || typeof data.method !== "string") return;
-    port.postMessage({ kind: "ack" });
-    forward(data.method, data.params).then((reply) => {
-      port.postMessage({ kind: "reply", ...reply });
-      port.close();
-    });
+    if (data.kind === "connect" && event.ports.length === 1) serveCalls(event.ports[0]);
+  }
+
+  /**
+   * Takes the channel the page's script calls on: each call, tagged with
+   * its id, is forwarded and answered on the same channel; a "subscribe"
+   * brings the port this page's events go to. One channel keeps them in
+   * the order the page made them: a handler added before a call hears the
+   * events that call causes.
+   * @param {MessagePort} port
+   */
+  function serveCalls(port) {
+    port.onmessage = (event) => {
+      const data = event.data;
+      if (data?.kind === "subscribe" && event.ports.length === 1) {
+        pagePorts.push(event.ports[0]);
+        connectEvents();
+        return;
+      }
+      if (data?.kind !== "call" || typeof data.method !== "string" || typeof data.id !== "number") return;
+      forward(data.method, data.params).then((reply) => port.postMessage({ kind: "reply", id: data.id, ...reply }));
+    };
   }
 
   window.addEventListener("message", onMessage);

@@ -118,7 +118,7 @@ export const PageEvent = Object.freeze({
 /** What the page's script and the relay post to each other, and the ports to the background. */
 export const Wire = Object.freeze({
   NS: "cif-bridge",
-  VERSION: 1,
+  VERSION: 2,
   CALLS_PORT: "cif-bridge-calls",
   EVENTS_PORT: "cif-bridge-events",
   MAX_REQUEST_BYTES: 1048576,

@@ -114,11 +114,7 @@ test("a page raises CIClickToAct for its own provider only, and cannot fake the 
   assert.deepEqual(JSON.parse(heardB()[0]), { ...detail, recordTitle: "" });
   assert.deepEqual(heardA(), []);
 
-  const spoofed = async (method, params) => b.run(`new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = (e) => { if (e.data.kind === "reply") resolve(e.data); };
-    window.postMessage({ ns: "cif-bridge", v: 1, kind: "call", method: ${JSON.stringify(method)}, params: ${JSON.stringify(params)} }, location.origin, [port2]);
-  })`);
+  const spoofed = (method, params) => b.rawCall(method, params);
   assert.equal((await spoofed("cifbridge.clickToAct", { payload: detail })).error.code, ErrorCode.AgentOnly, "the agent's click is the extension's views' to report");
   assert.deepEqual((await spoofed("raiseEvent", { eventName: "onClickToAct", eventInputParameters: detail })).error, {
     code: ErrorCode.InvalidParams,

@@ -128,12 +128,8 @@ test("through a page: notifyEvent outlives the page's 10 s call timeout and reso
   const [waiting] = (await w.bridge.handle({ kind: "call", method: BackgroundMethod.Notifications, params: {} }, VIEW_SENDER)).result;
   assert.equal(waiting.title, "Incoming chat request");
 
-  const refused = await page.run(`new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = (e) => { if (e.data.kind === "reply") resolve(e.data); };
-    window.postMessage({ ns: "cif-bridge", v: 1, kind: "call", method: "cifbridge.answerNotification", params: { id: ${JSON.stringify(waiting.id)}, accept: true } }, location.origin, [port2]);
-  })`);
-  assert.deepEqual(JSON.parse(JSON.stringify(refused)).error, { code: ErrorCode.AgentOnly, message: "cifbridge.answerNotification is one of the agent's own operations; web pages cannot call it" },
+  const refused = await page.rawCall("cifbridge.answerNotification", { id: waiting.id, accept: true });
+  assert.deepEqual(refused.error, { code: ErrorCode.AgentOnly, message: "cifbridge.answerNotification is one of the agent's own operations; web pages cannot call it" },
     "no web page can answer for the agent");
   assert.equal(await settled(result), false);
 

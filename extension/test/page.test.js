@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
-import { ErrorCode } from "../shared/contract.js";
+import { ErrorCode, Wire } from "../shared/contract.js";
 import { BridgeError } from "../shared/errors.js";
 import { FakeHost, until } from "./fakes.js";
 import { pageWorld, testBackground } from "./world.js";
@@ -301,21 +301,22 @@ test("the API cannot be replaced, and window.Microsoft stays open to other libra
   assert.equal(w.run(`window.Microsoft.Teams`), 2);
 });
 
-test("the relay ignores messages that are not its page's own calls", async (t) => {
+test("the relay takes a calls channel only from its own window and origin", async (t) => {
   const w = world(t);
   await until(() => w.initDone.length === 1);
   const { port1, port2 } = new MessageChannel();
   t.after(() => { port1.close(); port2.close(); });
   const got = [];
   port1.onmessage = (e) => got.push(e.data);
-  const call = { ns: "cif-bridge", v: 1, kind: "call", method: "getAllSessions", params: {} };
-  w.spoof(call, { source: {}, ports: [port2] }); // from another window (a frame)
-  w.spoof(call, { origin: "https://evil.example", ports: [port2] });
-  w.spoof({ ...call, ns: "other" }, { ports: [port2] });
-  w.spoof({ ...call, v: 2 }, { ports: [port2] });
-  w.spoof(call, { ports: [] });
+  const connect = { ns: "cif-bridge", v: Wire.VERSION, kind: "connect" };
+  w.spoof(connect, { source: {}, ports: [port2] }); // from another window (a frame)
+  w.spoof(connect, { origin: "https://evil.example", ports: [port2] });
+  w.spoof({ ...connect, ns: "other" }, { ports: [port2] });
+  w.spoof({ ...connect, v: Wire.VERSION + 1 }, { ports: [port2] });
+  w.spoof({ ...connect, kind: "call" }, { ports: [port2] });
+  port1.postMessage({ kind: "call", id: 1, method: "getAllSessions", params: {} });
   await w.cif.getAllSessions(); // a real call's round trip
-  assert.deepEqual(got, []);
+  assert.deepEqual(got, [], "no channel but the page script's own was taken");
   assert.equal(w.calls.length, 1);
 });
 

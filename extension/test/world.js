@@ -11,6 +11,7 @@ import { MessageBars } from "../background/messagebars.js";
 import { Panel } from "../background/panel.js";
 import { Providers } from "../background/providers.js";
 import { BackgroundMethod, PageMethod } from "../shared/methods.js";
+import { Wire } from "../shared/contract.js";
 import { DEFAULT_ALLOWED_ORIGINS } from "../shared/origins.js";
 import { EXT_ID, EXT_URL, FakeHost, FakeStorage, pageSender, portPair } from "./fakes.js";
 
@@ -128,6 +129,19 @@ export function pageWorld({ url = "http://127.0.0.1:8080/page", origin = new URL
     },
     /** Runs code in the page's world, as a page script would. */
     run: (code) => vm.runInContext(code, context),
+    /**
+     * Makes a call as any script of the page can, bypassing
+     * Microsoft.CIFramework: on a channel of its own handed to the relay.
+     * Resolves with the relay's reply message, as plain data.
+     * @param {string} method
+     * @param {object} params
+     */
+    rawCall: (method, params) => vm.runInContext(`new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = (e) => { if (e.data.kind === "reply") resolve(e.data); };
+      window.postMessage({ ns: "cif-bridge", v: ${Wire.VERSION}, kind: "connect" }, location.origin, [port2]);
+      port1.postMessage({ kind: "call", id: 1, method: ${JSON.stringify(method)}, params: ${JSON.stringify(params)} });
+    })`, context).then((reply) => JSON.parse(JSON.stringify(reply))), // into this realm's objects
     /** Posts a message on the window as another script (or frame) would. */
     spoof: (data, extra = {}) => win.dispatchEvent(messageEvent(win, origin, data, [], extra)),
     close: () => channels.forEach((c) => { c.port1.close(); c.port2.close(); }),

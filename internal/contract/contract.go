@@ -30,7 +30,7 @@ var wire = []struct {
 	value any
 }{
 	{"NS", "cif-bridge"},
-	{"VERSION", 1},
+	{"VERSION", 2},
 	{"CALLS_PORT", "cif-bridge-calls"},
 	{"EVENTS_PORT", "cif-bridge-events"},
 	{"MAX_REQUEST_BYTES", protocol.DefaultMaxIncoming},
