@@ -51,9 +51,10 @@ func TestAProviderCannotTouchAnothersSessions(t *testing.T) {
 			forged := intruder.eval(`new Promise((resolve) => {
 				const { port1, port2 } = new MessageChannel();
 				port1.onmessage = (e) => { if (e.data.kind === "reply") resolve(e.data); };
-				window.postMessage({ ns: "cif-bridge", v: 1, kind: "call", method: "workspace.closeSession", params: { sessionId: ` + js(s1) + ` } }, location.origin, [port2]);
+				window.postMessage({ ns: "cif-bridge", v: 2, kind: "connect" }, location.origin, [port2]);
+				port1.postMessage({ kind: "call", id: 1, method: "workspace.closeSession", params: { sessionId: ` + js(s1) + ` } });
 			})`)
-			assert.JSONEq(t, `{"kind":"reply","ok":false,"error":{"code":1013,"message":"workspace.closeSession is one of the agent's own operations; web pages cannot call it"}}`, string(forged))
+			assert.JSONEq(t, `{"kind":"reply","id":1,"ok":false,"error":{"code":1013,"message":"workspace.closeSession is one of the agent's own operations; web pages cannot call it"}}`, string(forged))
 			owner.result(`Microsoft.CIFramework.getSession(`+js(s1)+`)`, nil)
 			assert.Len(t, intruder.events(), 0, "the intruder heard nothing of the owner's session")
 		})
