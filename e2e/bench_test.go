@@ -154,28 +154,7 @@ type samples struct {
 }
 
 func benchBrowser(b *testing.B, kind browserKind, hosts map[string]string, rounds int, org string) {
-	w := newWorld(b)
-	w.addons = append(w.addons, floorAddon(b))
-	registerFloor(b, kind, w, hosts["echo"])
-	require.NoError(b, os.WriteFile(filepath.Join(w.config, "cif-bridge", "templates.json"), []byte(benchTemplates), 0o600))
-	// Room for a hundred concurrent createSession calls.
-	require.NoError(b, os.WriteFile(filepath.Join(w.config, "cif-bridge", "settings.json"), []byte(`{"maxSessions":100}`), 0o600))
-	if org != "" {
-		copyFile(b, org, filepath.Join(w.data, "cif-bridge", "organization.db"))
-	}
-	srv, _ := servePages(b)
-	l := kind.launch(b, w, kind.extensionURL(b, "views/options/options.html"))
-	l.cmd.Env = append(l.cmd.Env, "CIF_BRIDGE_LOG_LEVEL=info") // as a user's host logs
-	r := start(b, w, l)
-	d := r.driver(b)
-	p := &benchPage{b: b, d: d, agent: kind.extensionTab(b, r, "views/options/options.html"), records: org != ""}
-	var err error
-	p.page, err = d.open(srv.URL + "/bench.html")
-	require.NoError(b, err)
-	until(b, d, p.page, `window.ready !== undefined && window.cifFloor !== undefined`)
-	p.eval(p.page, `window.ready`)
-	p.eval(p.page, fmt.Sprintf("bench.setQueries(%s)", js(screenPopQueries())))
-
+	p, w := openBenchPage(b, kind, hosts, org)
 	ms := benchMeasurements(org != "")
 	if only := os.Getenv("CIF_BENCH_ONLY"); only != "" {
 		keep := regexp.MustCompile(only)
@@ -232,6 +211,34 @@ func benchBrowser(b *testing.B, kind browserKind, hosts map[string]string, round
 				subject, s.floor["cif-host"], echoed, s.floor["echo"])
 		})
 	}
+}
+
+// openBenchPage starts a browser with CIF Bridge and the floor extension,
+// and opens the benchmark page; with org, the organisation's database
+// file, the world has that organisation.
+func openBenchPage(b *testing.B, kind browserKind, hosts map[string]string, org string) (*benchPage, *world) {
+	w := newWorld(b)
+	w.addons = append(w.addons, floorAddon(b))
+	registerFloor(b, kind, w, hosts["echo"])
+	require.NoError(b, os.WriteFile(filepath.Join(w.config, "cif-bridge", "templates.json"), []byte(benchTemplates), 0o600))
+	// Room for a hundred concurrent createSession calls.
+	require.NoError(b, os.WriteFile(filepath.Join(w.config, "cif-bridge", "settings.json"), []byte(`{"maxSessions":100}`), 0o600))
+	if org != "" {
+		copyFile(b, org, filepath.Join(w.data, "cif-bridge", "organization.db"))
+	}
+	srv, _ := servePages(b)
+	l := kind.launch(b, w, kind.extensionURL(b, "views/options/options.html"))
+	l.cmd.Env = append(l.cmd.Env, "CIF_BRIDGE_LOG_LEVEL=info") // as a user's host logs
+	r := start(b, w, l)
+	d := r.driver(b)
+	p := &benchPage{b: b, d: d, agent: kind.extensionTab(b, r, "views/options/options.html"), records: org != ""}
+	var err error
+	p.page, err = d.open(srv.URL + "/bench.html")
+	require.NoError(b, err)
+	until(b, d, p.page, `window.ready !== undefined && window.cifFloor !== undefined`)
+	p.eval(p.page, `window.ready`)
+	p.eval(p.page, fmt.Sprintf("bench.setQueries(%s)", js(screenPopQueries())))
+	return p, w
 }
 
 // ratios divides each round's number by the same round's other.
