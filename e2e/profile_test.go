@@ -72,7 +72,9 @@ func BenchmarkBrowserProfile(b *testing.B) {
 func serviceWorkers(b *testing.B, c *cdp) map[string]string {
 	raw, err := c.call(map[string]any{"method": "Target.getTargets", "params": map[string]any{}})
 	require.NoError(b, err)
-	var targets struct{ TargetInfos []struct{ TargetID, Type, URL string } }
+	var targets struct {
+		TargetInfos []struct{ TargetID, Type, URL string }
+	}
 	require.NoError(b, json.Unmarshal(raw, &targets))
 	out := map[string]string{}
 	for _, t := range targets.TargetInfos {
