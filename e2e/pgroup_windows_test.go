@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"syscall"
@@ -27,7 +28,10 @@ func signalGroup(pgid int, _ bool) {
 func killPID(pid int) error {
 	p, err := os.FindProcess(pid)
 	if err != nil {
+		return nil // it ended since it was listed
+	}
+	if err := p.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return err
 	}
-	return p.Kill()
+	return nil
 }
