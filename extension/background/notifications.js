@@ -168,11 +168,32 @@ export class NotificationQueue {
 }
 
 /**
+ * The token a notifyEvent call's notification will carry, as cif-host
+ * picks it (host/api/notifications.go): input.cancellationToken, else the
+ * documented third argument.
+ * @param {Record<string, unknown>} params
+ * @returns {unknown}
+ */
+function tokenOf(params) {
+  const input = /** @type {{cancellationToken?: unknown} | null | undefined} */ (params.input);
+  const inInput = input !== null && typeof input === "object" ? input.cancellationToken : undefined;
+  return inInput !== undefined ? inInput : params.cancellationToken;
+}
+
+/**
  * The page methods and the views' methods of notifications.
  * @param {NotificationQueue} queue
  * @param {{call: (provider: string, method: string, args: object) => Promise<any>}} lanes cif-host, which resolves the template
  */
 export function notificationMethods(queue, lanes) {
+  /**
+   * The notifyEvent calls whose template cif-host is still resolving: a
+   * cancelEvent that comes meanwhile withdraws them too, so a page that
+   * cancels at once (the customer hung up) is not told it has nothing to
+   * cancel while its notification is about to show.
+   * @type {Set<{provider: string, token: unknown, cancelled: boolean}>}
+   */
+  const arriving = new Set();
   return {
     /**
      * notifyEvent: cif-host checks the input and resolves the template,
@@ -181,7 +202,16 @@ export function notificationMethods(queue, lanes) {
      * @param {string} origin
      * @param {Record<string, unknown>} params
      */
-    notifyEvent: async (origin, params) => queue.add(origin, await lanes.call(origin, "notifyEvent", params)),
+    notifyEvent: async (origin, params) => {
+      const arrival = { provider: origin, token: tokenOf(params), cancelled: false };
+      arriving.add(arrival);
+      try {
+        const notification = await lanes.call(origin, "notifyEvent", params);
+        return arrival.cancelled ? outcomeText(Outcome.Cancelled) : queue.add(origin, notification);
+      } finally {
+        arriving.delete(arrival);
+      }
+    },
 
     /**
      * cancelEvent: withdraws the caller's waiting notifications with the
@@ -193,7 +223,13 @@ export function notificationMethods(queue, lanes) {
       if (typeof cancellationToken !== "string" || cancellationToken === "") {
         throw new BridgeError(ErrorCode.InvalidParams, "cancelEvent: the cancellationToken parameter is blank; pass the token you gave notifyEvent in input.cancellationToken");
       }
-      if (queue.cancel(origin, cancellationToken) === 0) {
+      let cancelled = queue.cancel(origin, cancellationToken);
+      for (const arrival of arriving) {
+        if (arrival.provider !== origin || arrival.token !== cancellationToken || arrival.cancelled) continue;
+        arrival.cancelled = true;
+        cancelled++;
+      }
+      if (cancelled === 0) {
         throw new BridgeError(ErrorCode.NotificationNotFound, `RejectAfterClientError: none of your notifications waits with the cancellation token ${JSON.stringify(cancellationToken.slice(0, 80))}; it was answered, timed out or cancelled already (its notifyEvent promise has settled), or notifyEvent was given another token`);
       }
       return cancellationToken;

@@ -119,6 +119,27 @@ test("notifyEvent asks cif-host for the template, then waits; cancelEvent resolv
   assert.equal(q.list().length, 0, "a template that cannot be resolved shows nothing");
 });
 
+test("a cancelEvent while cif-host still resolves the template withdraws that notification before it shows", async () => {
+  const { q } = queue();
+  /** @type {(value: unknown) => void} */
+  let resolveTemplate = () => {};
+  const lanes = { call: () => new Promise((resolve) => { resolveTemplate = resolve; }) };
+  const m = notificationMethods(q, lanes);
+  const viaInput = m.notifyEvent("http://a", { input: { templateName: "msdyn_chat_incoming_unauthenticated", cancellationToken: "conv-7" }, cancellationToken: "other" });
+  assert.throws(() => m.cancelEvent("http://a", { cancellationToken: "other" }), { code: ErrorCode.NotificationNotFound }, "input's token wins, as in cif-host");
+  assert.throws(() => m.cancelEvent("http://b", { cancellationToken: "conv-7" }), { code: ErrorCode.NotificationNotFound }, "another provider's token is not this one's");
+  assert.equal(m.cancelEvent("http://a", { cancellationToken: "conv-7" }), "conv-7");
+  assert.throws(() => m.cancelEvent("http://a", { cancellationToken: "conv-7" }), { code: ErrorCode.NotificationNotFound }, "cancelled once");
+  resolveTemplate(resolved({ cancellationToken: "conv-7" }));
+  assert.equal(await viaInput, answer("Cancel", "Cancelled"));
+  assert.equal(q.list().length, 0, "it never showed");
+
+  const byArgument = m.notifyEvent("http://a", { input: { templateName: "msdyn_chat_incoming_unauthenticated" }, cancellationToken: "call-9" });
+  assert.equal(m.cancelEvent("http://a", { cancellationToken: "call-9" }), "call-9");
+  resolveTemplate(resolved({ cancellationToken: "call-9" }));
+  assert.equal(await byArgument, answer("Cancel", "Cancelled"));
+});
+
 test("through a page: notifyEvent outlives the page's 10 s call timeout and resolves with the agent's answer", async (t) => {
   const w = agentWorld({ answer: (method, { args }) => (method === "notifyEvent" ? resolved({ cancellationToken: args.input.cancellationToken }) : null) });
   t.after(w.close);
