@@ -173,7 +173,8 @@ func clickToAct(t *testing.T, r *running, base string, a, other *tab) {
 	id, err := d.open(base + "/links.html")
 	require.NoError(t, err)
 	links := &tab{t: t, d: d, id: id}
-	until(t, d, id, `document.readyState === "complete"`)
+	// The new tab's first document (about:blank) is complete too: wait for this page's own.
+	until(t, d, id, `document.readyState === "complete" && document.getElementById("other") !== null`)
 	links.eval(`(document.getElementById("other").click(), true)`) // the page's own script: not the agent's click
 	clickOn(t, links, "#call")
 	got := heard(a, "onclicktoact", 1)
