@@ -96,7 +96,7 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 	s, err := sqlstore.New(ctx, sqlstore.Options{
 		Catalog: o.Catalog, Dialect: sqlstore.SQLite{}, DB: db, SerializeWrites: true,
 		Where: path, Now: o.Now, Logger: o.Logger, NewID: o.NewID, Trace: o.Trace,
-		Feed: sqlstore.ChangeLog{DB: db, Every: o.Poll},
+		Feed: sqlstore.ChangeLog{DB: db, Every: o.Poll}, Statements: statements,
 	})
 	if err != nil {
 		db.Close()
@@ -104,6 +104,10 @@ func OpenNow(ctx context.Context, o Options) (*sqlstore.Store, error) {
 	}
 	return s, nil
 }
+
+// statements is how many prepared statements the organisation keeps: more
+// than the shapes of query and write one agent's calls make.
+const statements = 64
 
 // ping opens the first connection. Switching a new file to WAL needs the
 // file to itself for a moment, and SQLite reports another host's doing

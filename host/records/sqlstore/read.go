@@ -263,7 +263,7 @@ func (s *Store) selectRecords(ctx context.Context, tx *sql.Tx, r *odata.Resolved
 	if s.trace != nil {
 		s.trace(b.String(), b.args)
 	}
-	rows, err := tx.QueryContext(ctx, b.String(), b.args...)
+	rows, err := s.stmts.query(ctx, tx, b.String(), b.args...)
 	if err != nil {
 		return nil, s.unavailable("reading "+e.DisplayCollectionName, err)
 	}
@@ -655,7 +655,7 @@ func (s *Store) exists(ctx context.Context, tx *sql.Tx, e *metadata.Entity, id s
 	q := s.dialect.Quote
 	b := &builder{d: s.dialect}
 	b.w("SELECT 1 FROM ", q(e.LogicalName), " WHERE ", q(e.PrimaryIDAttribute), " = ", b.arg(id))
-	err := tx.QueryRowContext(ctx, b.String(), b.args...).Scan(&one)
+	err := s.stmts.queryRow(ctx, tx, b.String(), b.args...).Scan(&one)
 	switch {
 	case err == sql.ErrNoRows:
 		return false, nil

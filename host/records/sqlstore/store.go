@@ -46,6 +46,10 @@ type Options struct {
 	// Feed, when set, announces each write's changes to every host that
 	// shares the organisation, and Watch follows them.
 	Feed Feed
+	// Statements is how many prepared statements the store keeps for the
+	// queries and writes it makes again; 0 keeps none (pgx keeps its own
+	// on each PostgreSQL connection).
+	Statements int
 }
 
 // Feed carries the organisation's changes between the hosts that share
@@ -72,6 +76,7 @@ type Store struct {
 	writeMu *sync.Mutex
 	trace   func(string, []any)
 	feed    Feed
+	stmts   *stmtCache
 }
 
 var _ records.Store = (*Store)(nil)
@@ -80,7 +85,7 @@ var _ records.Store = (*Store)(nil)
 // to date.
 func New(ctx context.Context, o Options) (*Store, error) {
 	s := &Store{catalog: o.Catalog, dialect: o.Dialect, db: o.DB, where: o.Where, now: o.Now, logger: o.Logger,
-		newID: o.NewID, tables: map[string]*table{}, trace: o.Trace, feed: o.Feed}
+		newID: o.NewID, tables: map[string]*table{}, trace: o.Trace, feed: o.Feed, stmts: newStmtCache(o.DB, o.Statements)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -99,6 +104,7 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	}
 	start := time.Now()
 	if err := s.migrate(ctx); err != nil {
+		s.stmts.close()
 		return nil, s.unavailable("preparing its tables", err)
 	}
 	s.logger.Debug("the organisation's database is ready", "where", s.where, "took", time.Since(start))
@@ -109,7 +115,10 @@ func New(ctx context.Context, o Options) (*Store, error) {
 func (s *Store) Catalog() *metadata.Catalog { return s.catalog }
 
 // Close implements records.Store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Watch implements records.Watcher: it follows the feed, or returns at
 // once with an error when the store has none.
@@ -240,7 +249,7 @@ func (s *Store) entity(name string) (*table, error) {
 // nextCounter takes the next value of one of the store's counters.
 func (s *Store) nextCounter(ctx context.Context, tx *wtx, name string) (int64, error) {
 	var v int64
-	err := tx.QueryRowContext(ctx, s.dialect.NextCounter(name)).Scan(&v)
+	err := s.stmts.queryRow(ctx, tx.Tx, s.dialect.NextCounter(name)).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("taking the next %s: %w", name, err)
 	}

@@ -121,7 +121,7 @@ func (s *Store) create(ctx context.Context, tx *wtx, t *table, ch *records.Chang
 		args = append(args, s.encode(c, v))
 	}
 	b.w(") VALUES (", placeholders(s.dialect, 1, len(args)), ")")
-	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+	if _, err := s.stmts.exec(ctx, tx.Tx, b.String(), args...); err != nil {
 		return "", s.unavailable("creating a "+e.LogicalName, err)
 	}
 	tx.changed(e.LogicalName, id, version)
@@ -265,7 +265,7 @@ func (s *Store) update(ctx context.Context, tx *wtx, t *table, id string, data r
 		b.w(q(c.name), " = ", b.arg(s.encode(c, v)))
 	}
 	b.w(" WHERE ", q(e.PrimaryIDAttribute), " = ", b.arg(id), " AND ", q("versionnumber"), " = ", b.arg(cur.Version))
-	res, err := tx.ExecContext(ctx, b.String(), b.args...)
+	res, err := s.stmts.exec(ctx, tx.Tx, b.String(), b.args...)
 	if err != nil {
 		return "", s.unavailable("updating a "+e.LogicalName, err)
 	}
@@ -364,7 +364,7 @@ func (s *Store) Delete(ctx context.Context, entity, id string) error {
 		}
 		b := &builder{d: s.dialect}
 		b.w("DELETE FROM ", q(e.LogicalName), " WHERE ", q(e.PrimaryIDAttribute), " = ", b.arg(id))
-		if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
+		if _, err := s.stmts.exec(ctx, tx.Tx, b.String(), b.args...); err != nil {
 			return s.unavailable("deleting a "+e.LogicalName, err)
 		}
 		tx.changed(e.LogicalName, id, 0)
