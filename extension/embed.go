@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Files are the extension's files, as a browser loads them.
@@ -35,8 +36,13 @@ type Manifest struct {
 	DefaultLocale string `json:"default_locale"`
 }
 
-// ReadManifest parses the embedded manifest.json.
-func ReadManifest() (Manifest, error) {
+// ReadManifest returns the embedded manifest.json, parsed once: cif-host
+// reads it at every start (its version, the extension's ids).
+func ReadManifest() (Manifest, error) { return readManifestOnce() }
+
+var readManifestOnce = sync.OnceValues(readManifest)
+
+func readManifest() (Manifest, error) {
 	var m Manifest
 	data, err := Files.ReadFile("manifest.json")
 	if err != nil {
