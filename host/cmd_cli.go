@@ -5,8 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // command is a subcommand's command line: its flags, and the help that
@@ -54,16 +55,16 @@ func (c *command) parse(args []string, stdout, stderr io.Writer) (code int, done
 }
 
 var (
-	flagNotDefined = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
-	flagName       = regexp.MustCompile(`(flag|argument:) -+([\w-]+)`)
+	flagNotDefined = lazyre.New(`^flag provided but not defined: -+(.*)$`)
+	flagName       = lazyre.New(`(flag|argument:) -+([\w-]+)`)
 )
 
 // gnu rewrites the flag package's messages with GNU-style option names.
 func gnu(msg string) string {
-	if m := flagNotDefined.FindStringSubmatch(msg); m != nil {
+	if m := flagNotDefined().FindStringSubmatch(msg); m != nil {
 		return "unknown option --" + m[1]
 	}
-	return flagName.ReplaceAllString(msg, "$1 --$2")
+	return flagName().ReplaceAllString(msg, "$1 --$2")
 }
 
 // help prints the command's help: usage, what it does, its options in

@@ -12,10 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/cifbridge/cif-bridge/extension"
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // HostName is the name the extension connects to and the manifests'
@@ -79,17 +79,17 @@ func (h Host) Encode() []byte {
 }
 
 var (
-	chromiumID = regexp.MustCompile(`^[a-p]{32}$`)
+	chromiumID = lazyre.New(`^[a-p]{32}$`)
 	// firefoxID is addons.mozilla.org's rule for an add-on id: an
 	// email-like name@domain, or a GUID in braces.
-	firefoxID = regexp.MustCompile(`^(?i:\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|[a-z0-9._-]*@[a-z0-9._-]+)$`)
+	firefoxID = lazyre.New(`^(?i:\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|[a-z0-9._-]*@[a-z0-9._-]+)$`)
 )
 
 // ValidChromiumID reports whether id looks like a Chromium extension id.
-func ValidChromiumID(id string) bool { return chromiumID.MatchString(id) }
+func ValidChromiumID(id string) bool { return chromiumID().MatchString(id) }
 
 // ValidFirefoxID reports whether id looks like a Firefox add-on id.
-func ValidFirefoxID(id string) bool { return firefoxID.MatchString(id) }
+func ValidFirefoxID(id string) bool { return firefoxID().MatchString(id) }
 
 // ClassifyID tells which browser family an extension id given on the
 // command line belongs to, and refuses one that is neither, saying what

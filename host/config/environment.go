@@ -3,11 +3,11 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/cifbridge/cif-bridge/host/templates"
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // What getEnvironment reports and which channel providers the panel
@@ -80,18 +80,18 @@ const (
 const DefaultLCID = 1033
 
 var (
-	guidPattern         = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
-	providerNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	uniqueNamePattern   = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
-	versionPattern      = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,3}$`)
+	guidPattern         = lazyre.New(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
+	providerNamePattern = lazyre.New(`^[A-Za-z0-9_.-]+$`)
+	uniqueNamePattern   = lazyre.New(`^[A-Za-z0-9_]+$`)
+	versionPattern      = lazyre.New(`^[0-9]+(\.[0-9]+){0,3}$`)
 	// originEntry is an origin, optionally with *. before the host: the
 	// extension's allowlist entries take the same form.
-	originEntry = regexp.MustCompile(`^(https?)://(\*\.)?(\[[0-9a-fA-F:.]+\]|[^/:*\[\]\s]+)(:[0-9]{1,5})?/?$`)
+	originEntry = lazyre.New(`^(https?)://(\*\.)?(\[[0-9a-fA-F:.]+\]|[^/:*\[\]\s]+)(:[0-9]{1,5})?/?$`)
 )
 
 // ValidGUID reports whether s is a GUID, with or without braces.
 func ValidGUID(s string) bool {
-	return guidPattern.MatchString(s) && strings.HasPrefix(s, "{") == strings.HasSuffix(s, "}")
+	return guidPattern().MatchString(s) && strings.HasPrefix(s, "{") == strings.HasSuffix(s, "}")
 }
 
 // BareGUID is a GUID in lower case without braces, as Dynamics writes
@@ -116,10 +116,10 @@ func checkOrganization(o Organization) []fieldProblem {
 	if o.AppID != "" && !ValidGUID(o.AppID) {
 		out = append(out, fieldProblem{"organization.appId", fmt.Sprintf("is %q; use the app's id, a GUID such as the appid in a Dynamics address", o.AppID)})
 	}
-	if o.UniqueName != "" && (len(o.UniqueName) > maxIdentityTextLength || !uniqueNamePattern.MatchString(o.UniqueName)) {
+	if o.UniqueName != "" && (len(o.UniqueName) > maxIdentityTextLength || !uniqueNamePattern().MatchString(o.UniqueName)) {
 		out = append(out, fieldProblem{"organization.uniqueName", fmt.Sprintf("is %q; use the organisation's unique name: letters, digits and underscores, at most %d", o.UniqueName, maxIdentityTextLength)})
 	}
-	if o.Version != "" && !versionPattern.MatchString(o.Version) {
+	if o.Version != "" && !versionPattern().MatchString(o.Version) {
 		out = append(out, fieldProblem{"organization.version", fmt.Sprintf("is %q; use a version such as 9.2.23055.00200", o.Version)})
 	}
 	out = append(out, checkLCID("organization.lcid", o.LCID)...)
@@ -186,7 +186,7 @@ func checkProvider(where string, p ChannelProvider) []fieldProblem {
 	switch {
 	case p.Name == "":
 		add("name", "is missing; name each provider, such as contoso_softphone")
-	case len(p.Name) > maxProviderName || !providerNamePattern.MatchString(p.Name):
+	case len(p.Name) > maxProviderName || !providerNamePattern().MatchString(p.Name):
 		add("name", "is %q; use letters, digits, '_', '-' and '.', at most %d", p.Name, maxProviderName)
 	}
 	switch n := utf8.RuneCountInString(p.Label); {
@@ -198,7 +198,7 @@ func checkProvider(where string, p ChannelProvider) []fieldProblem {
 	if msg := landingURLFault(p.LandingURL); msg != "" {
 		add("landingUrl", "%s", msg)
 	}
-	if p.TrustedDomain != "" && (len(p.TrustedDomain) > maxTrustedDomain || !originEntry.MatchString(p.TrustedDomain)) {
+	if p.TrustedDomain != "" && (len(p.TrustedDomain) > maxTrustedDomain || !originEntry().MatchString(p.TrustedDomain)) {
 		add("trustedDomain", "is %q; give one origin such as https://login.contoso.com, or https://*.contoso.com for its subdomains", p.TrustedDomain)
 	}
 	if n := utf8.RuneCountInString(p.CustomParams); n > MaxCustomParams {

@@ -2,9 +2,10 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // Presence is one of the agent's presences, with the members CIF passes
@@ -40,8 +41,8 @@ const (
 )
 
 var (
-	presenceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.{}-]+$`)
-	colorPattern      = regexp.MustCompile(`^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$`)
+	presenceIDPattern = lazyre.New(`^[A-Za-z0-9_.{}-]+$`)
+	colorPattern      = lazyre.New(`^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$`)
 )
 
 // PresenceFault says which member of a presence is wrong and how to fix
@@ -53,13 +54,13 @@ func (p Presence) Check() PresenceFault {
 	switch {
 	case p.PresenceID == "":
 		return PresenceFault{"presenceId", "is missing; give each presence an id such as \"in_a_meeting\""}
-	case len(p.PresenceID) > maxPresenceIDChars || !presenceIDPattern.MatchString(p.PresenceID):
+	case len(p.PresenceID) > maxPresenceIDChars || !presenceIDPattern().MatchString(p.PresenceID):
 		return PresenceFault{"presenceId", fmt.Sprintf("is %q; use at most %d letters, digits, '-', '_', '.' or braces (a GUID works)", clip(p.PresenceID), maxPresenceIDChars)}
 	case strings.TrimSpace(p.PresenceText) == "":
 		return PresenceFault{"presenceText", "is missing; give the text the agent and setPresence use, such as \"In a meeting\""}
 	case len([]rune(p.PresenceText)) > maxPresenceText:
 		return PresenceFault{"presenceText", fmt.Sprintf("is longer than %d characters; shorten it", maxPresenceText)}
-	case !colorPattern.MatchString(p.PresenceColor):
+	case !colorPattern().MatchString(p.PresenceColor):
 		return PresenceFault{"presenceColor", fmt.Sprintf("is %q; use a colour such as #c4314b", clip(p.PresenceColor))}
 	case !slices.Contains(BaseStatuses, p.BasePresenceStatus):
 		return PresenceFault{"basePresenceStatus", fmt.Sprintf("is %q; use one of %s", clip(p.BasePresenceStatus), strings.Join(BaseStatuses, ", "))}

@@ -8,10 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 	"github.com/cifbridge/cif-bridge/manifest"
 	"github.com/cifbridge/cif-bridge/protocol/errcode"
 )
@@ -206,7 +206,7 @@ func helloFix(err error, host string) string {
 	return "run `" + host + " version` in a terminal to see why it does not start, then reinstall with ./install.sh"
 }
 
-var chromiumOrigin = regexp.MustCompile(`^chrome-extension://[a-p]{32}/$`)
+var chromiumOrigin = lazyre.New(`^chrome-extension://[a-p]{32}/$`)
 
 func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) Check {
 	fix := installFix(env.Manifest, b, loc.level) + " (add --extension-id ID for a store build)"
@@ -216,7 +216,7 @@ func extensionCheck(env Env, b manifest.Browser, h manifest.Host, loc location) 
 	var want []string
 	if b.Flavour == manifest.Chromium {
 		for _, o := range h.AllowedOrigins {
-			if !chromiumOrigin.MatchString(o) {
+			if !chromiumOrigin().MatchString(o) {
 				return fail("allowed_origins holds %q, which is not chrome-extension://<32 letters a-p>/ with its trailing slash, so Chrome refuses the whole manifest", o)
 			}
 		}

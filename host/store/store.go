@@ -12,17 +12,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // profilePattern is what a profile id may look like: it becomes a file
 // name, so nothing that could walk out of the folder.
-var profilePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var profilePattern = lazyre.New(`^[A-Za-z0-9_-]{1,64}$`)
 
 // ValidProfile reports whether id can name a profile's state.
-func ValidProfile(id string) bool { return profilePattern.MatchString(id) }
+func ValidProfile(id string) bool { return profilePattern().MatchString(id) }
 
 // File is one profile's state file. Hold its lock (Lock) before using it.
 type File struct {

@@ -9,10 +9,10 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 	"github.com/cifbridge/cif-bridge/internal/strictjson"
 )
 
@@ -53,7 +53,7 @@ const (
 	maxTitleLen = 200
 )
 
-var uniqueNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+var uniqueNamePattern = lazyre.New(`^[A-Za-z0-9_]+$`)
 
 // Defaults returns the embedded templates, modelled on Dynamics'
 // out-of-box ones, so that everything works with no file at all.
@@ -174,7 +174,7 @@ func (v *validator) name(uniqueName string) bool {
 		v.add("(unnamed)", "uniqueName", "is missing; every template needs a unique name such as contoso_chat")
 	case len(uniqueName) > maxNameLen:
 		v.add(uniqueName, "uniqueName", "is longer than %d characters; shorten it", maxNameLen)
-	case !uniqueNamePattern.MatchString(uniqueName):
+	case !uniqueNamePattern().MatchString(uniqueName):
 		v.add(uniqueName, "uniqueName", "may hold only letters, digits and underscores, as Dynamics' unique names do")
 	default:
 		return true

@@ -64,7 +64,7 @@ func splitOData(name string) (entity, attribute, options string, ok bool) {
 // nested resolves the plain slugs inside a part of a {$odata…} slug,
 // writing each value with escape when given.
 func (v Values) nested(s, scope string, escape func(string) string) string {
-	return slugPattern.ReplaceAllStringFunc(s, func(slug string) string {
+	return slugPattern().ReplaceAllStringFunc(s, func(slug string) string {
 		name := strings.TrimSpace(slug[1 : len(slug)-1])
 		if name == "" {
 			return slug

@@ -3,9 +3,10 @@ package templates
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // Slug syntax. A slug is `{name}` with no braces or double quotes inside,
@@ -15,8 +16,8 @@ import (
 // level deep; anySlug matches either kind, so that one pass resolves both
 // and no inserted value is ever resolved again.
 var (
-	slugPattern = regexp.MustCompile(`\{([^{}"]*)\}`)
-	anySlug     = regexp.MustCompile(`\{(?i:\$odata)\.(?:[^{}]|\{[^{}]*\})*\}|\{[^{}"]*\}`)
+	slugPattern = lazyre.New(`\{([^{}"]*)\}`)
+	anySlug     = lazyre.New(`\{(?i:\$odata)\.(?:[^{}]|\{[^{}]*\})*\}|\{[^{}"]*\}`)
 )
 
 // Values are what a slug or a parameter can be resolved from, most
@@ -91,7 +92,7 @@ func (v Values) resolveWithin(s, scope string, limit int, own bool) (string, boo
 		return s, len(s) > limit
 	}
 	size, cut, queries := len(s), false, 0
-	out := anySlug.ReplaceAllStringFunc(s, func(slug string) string {
+	out := anySlug().ReplaceAllStringFunc(s, func(slug string) string {
 		name := strings.TrimSpace(slug[1 : len(slug)-1])
 		if name == "" {
 			return slug

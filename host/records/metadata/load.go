@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // Problem is one fault in entities.json, precise enough to fix without
@@ -90,7 +91,7 @@ const (
 
 // prefixPattern is a publisher prefix and underscore, as Dataverse requires
 // of custom names: new_project, contoso_tier.
-var prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9]{1,7}_[a-z0-9]`)
+var prefixPattern = lazyre.New(`^[a-z][a-z0-9]{1,7}_[a-z0-9]`)
 
 // Load returns the built-in entities plus the administrator's own entities
 // and attributes from the entities file at path (docs/records.md documents
@@ -283,7 +284,7 @@ func (l *loader) entity(c entityConfig, byName map[string]*Entity, sets map[stri
 	case byName[name] != nil:
 		l.add(name, "", "logicalName", "is defined twice; the later definition is left out: rename or remove one")
 		return nil, false
-	case !prefixPattern.MatchString(name):
+	case !prefixPattern().MatchString(name):
 		l.add(name, "", "logicalName", "has no publisher prefix; custom names start with one, as in Dataverse: new_%s", name)
 		return nil, false
 	}
@@ -383,7 +384,7 @@ func (l *loader) attributes(e *Entity, raws []jsontext.Value, byName map[string]
 		case e.byName[c.LogicalName] != nil:
 			l.add(e.LogicalName, c.LogicalName, "logicalName", "is already an attribute of %s; give yours another name, such as new_%s", e.LogicalName, c.LogicalName)
 			continue
-		case !prefixPattern.MatchString(c.LogicalName):
+		case !prefixPattern().MatchString(c.LogicalName):
 			l.add(e.LogicalName, c.LogicalName, "logicalName", "has no publisher prefix; custom names start with one, as in Dataverse: new_%s", c.LogicalName)
 			continue
 		}

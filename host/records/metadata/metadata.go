@@ -16,9 +16,10 @@ package metadata
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // Type is an attribute's type, named as Dataverse's AttributeTypeCode.
@@ -412,7 +413,7 @@ func (e *Entity) index() {
 	}
 }
 
-var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+var namePattern = lazyre.New(`^[a-z][a-z0-9_]*$`)
 
 // MaxNameLength bounds logical names, as Dataverse's schema names.
 const MaxNameLength = 50
@@ -422,7 +423,7 @@ const MaxNameLength = 50
 // double underscore (the store keeps its own columns after one), at most
 // MaxNameLength characters.
 func ValidName(name string) bool {
-	return len(name) <= MaxNameLength && namePattern.MatchString(name) && !strings.Contains(name, "__")
+	return len(name) <= MaxNameLength && namePattern().MatchString(name) && !strings.Contains(name, "__")
 }
 
 // Closest returns up to n of the candidates nearest to name (by edit

@@ -1,11 +1,12 @@
 package odata
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cifbridge/cif-bridge/internal/lazyre"
 )
 
 // Expr is a $filter expression: *Logical, *Not, *Comparison or *Function.
@@ -80,10 +81,10 @@ var refusedFunctions = map[string]bool{
 }
 
 var (
-	guidPattern     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
-	dateTimePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})`)
-	datePattern     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
-	numberPattern   = regexp.MustCompile(`^-?\d+(\.\d+)?([eE][+-]?\d+)?`)
+	guidPattern     = lazyre.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	dateTimePattern = lazyre.New(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})`)
+	datePattern     = lazyre.New(`^\d{4}-\d{2}-\d{2}`)
+	numberPattern   = lazyre.New(`^-?\d+(\.\d+)?([eE][+-]?\d+)?`)
 )
 
 type tokenKind int
@@ -156,7 +157,7 @@ func (l *lexer) lex() error {
 			}
 			l.i += n
 			l.toks = append(l.toks, token{kind: tLiteral, text: rest[:n], lit: Literal{Kind: StringLit, Str: s, Text: rest[:n]}, pos: pos})
-		case guidPattern.MatchString(rest) && !identContinues(rest, 36):
+		case guidPattern().MatchString(rest) && !identContinues(rest, 36):
 			text := rest[:36]
 			l.i += 36
 			l.toks = append(l.toks, token{kind: tLiteral, text: text, lit: Literal{Kind: GUIDLit, Str: strings.ToLower(text), Text: text}, pos: pos})
@@ -229,21 +230,21 @@ func (l *lexer) qualified(rest string, pos int) error {
 }
 
 func (l *lexer) number(rest string, pos int) (Literal, int, *Error) {
-	if m := dateTimePattern.FindString(rest); m != "" && !identContinues(rest, len(m)) {
+	if m := dateTimePattern().FindString(rest); m != "" && !identContinues(rest, len(m)) {
 		t, err := time.Parse(time.RFC3339Nano, normaliseSeconds(m))
 		if err != nil {
 			return Literal{}, 0, l.errorf(pos, "%s is not a valid date and time; write for example 2024-01-31T10:00:00Z", m)
 		}
 		return Literal{Kind: DateTimeLit, Time: t.UTC(), Text: m}, len(m), nil
 	}
-	if m := datePattern.FindString(rest); m != "" && !identContinues(rest, len(m)) {
+	if m := datePattern().FindString(rest); m != "" && !identContinues(rest, len(m)) {
 		t, err := time.Parse(time.DateOnly, m)
 		if err != nil {
 			return Literal{}, 0, l.errorf(pos, "%s is not a valid date; write for example 2024-01-31", m)
 		}
 		return Literal{Kind: DateLit, Time: t, Text: m}, len(m), nil
 	}
-	m := numberPattern.FindString(rest)
+	m := numberPattern().FindString(rest)
 	if identContinues(rest, len(m)) || len(m) < len(rest) && rest[len(m)] == '.' {
 		end := len(m)
 		for end < len(rest) && (identContinues(rest, end) || rest[end] == '.') {

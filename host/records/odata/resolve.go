@@ -210,7 +210,7 @@ func typed(c *Comparison, a *metadata.Attribute) (any, error) {
 		}
 		return lit.Str, nil
 	case t == metadata.Uniqueidentifier || t.IsLookup():
-		if lit.Kind == StringLit && guidPattern.MatchString(lit.Str) && len(lit.Str) == 36 {
+		if lit.Kind == StringLit && guidPattern().MatchString(lit.Str) && len(lit.Str) == 36 {
 			return nil, errorf("$filter", 0, "write the GUID %s without quotes, as the Web API reads GUIDs", lit.Str)
 		}
 		if lit.Kind != GUIDLit {
