@@ -1,4 +1,5 @@
 import { ErrorCode, HOST_NAME, Wire } from "../shared/contract.js";
+import { Deadlines } from "../shared/deadlines.js";
 import { BridgeError } from "../shared/errors.js";
 
 /** How long a call may wait for cif-host before it fails. */
@@ -35,7 +36,6 @@ const BACKOFF_MS = 50;
  * @typedef {object} Pending
  * @property {(value: unknown) => void} resolve
  * @property {(err: BridgeError) => void} reject
- * @property {ReturnType<typeof setTimeout>} timer
  */
 
 /**
@@ -53,6 +53,8 @@ export class NativeHost {
   #ready = null;
   /** @type {Map<number, Pending>} */
   #pending = new Map();
+  /** @type {Deadlines<number>} the pending calls' time limits */
+  #deadlines = new Deadlines();
   #nextId = 1;
   #failures = 0;
   #retryAt = 0;
@@ -172,11 +174,9 @@ export class NativeHost {
     const message = { jsonrpc: "2.0", id, method, params };
     this.#checkSize(method, message);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new BridgeError(ErrorCode.Timeout, `Timeout occurred as no response was received from cif-host within ${this.#timeout() / 1000} s for ${method}; see the host log (cif-host doctor prints where)`));
-      }, this.#timeout());
-      this.#pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { resolve, reject });
+      this.#deadlines.add(id, this.#timeout(), () => this.#settle(id, undefined,
+        new BridgeError(ErrorCode.Timeout, `Timeout occurred as no response was received from cif-host within ${this.#timeout() / 1000} s for ${method}; see the host log (cif-host doctor prints where)`)));
       try {
         port.postMessage(message);
       } catch (err) {
@@ -230,7 +230,7 @@ export class NativeHost {
     const pending = this.#pending.get(id);
     if (!pending) return;
     this.#pending.delete(id);
-    clearTimeout(pending.timer);
+    this.#deadlines.delete(id);
     if (err) pending.reject(err);
     else pending.resolve(result);
   }

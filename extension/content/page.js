@@ -22,6 +22,7 @@
   // keep the originals.
   const post = window.postMessage.bind(window);
   const Channel = MessageChannel;
+  const now = performance.now.bind(performance);
   const origin = location.origin;
   /**
    * A sandboxed frame's document has an opaque origin (window.origin is
@@ -80,8 +81,9 @@
   const { port1: calls, port2: relayEnd } = new Channel();
 
   /**
-   * A call waiting for its reply, and its time limit's timer.
-   * @typedef {{method: string, resolve: (value: unknown) => void, reject: (err: CifError) => void, timer: ReturnType<typeof setTimeout> | undefined}} Waiting
+   * A call waiting for its reply, the time by which it must have it, and
+   * the error it fails with then.
+   * @typedef {{method: string, resolve: (value: unknown) => void, reject: (err: CifError) => void, deadline: number, expired?: () => CifError}} Waiting
    */
 
   /** @type {Map<number, Waiting>} */
@@ -100,9 +102,16 @@
 
   /** @param {number} id a waiting call's, which waits no more */
   function settle(id) {
-    clearTimeout(waiting.get(id)?.timer);
     waiting.delete(id);
   }
+
+  // The calls' time limits share one timer, armed for the earliest
+  // deadline, as the background's do (shared/deadlines.js, which a
+  // content script cannot import): a timer set and cleared for every call
+  // cost more than the rest of this script's part of it.
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let armedFor = Infinity;
 
   /**
    * Fails a waiting call with err after ms (none when ms is Infinity).
@@ -113,11 +122,33 @@
   function limit(id, ms, err) {
     const call = waiting.get(id);
     if (!call) return;
-    clearTimeout(call.timer);
-    call.timer = ms === Infinity ? undefined : setTimeout(() => {
+    call.deadline = now() + ms;
+    call.expired = err;
+    arm(call.deadline);
+  }
+
+  /** @param {number} at when the timer must fire, unless armed sooner */
+  function arm(at) {
+    if (at >= armedFor) return;
+    clearTimeout(timer);
+    armedFor = at;
+    timer = setTimeout(expire, Math.max(0, at - now()));
+  }
+
+  /** Fails the calls whose time is up, and arms the timer for the next. */
+  function expire() {
+    armedFor = Infinity;
+    const time = now();
+    let next = Infinity;
+    for (const [id, call] of waiting) {
+      if (call.deadline > time) {
+        next = Math.min(next, call.deadline);
+        continue;
+      }
       settle(id);
-      call.reject(err());
-    }, ms);
+      call.reject(/** @type {() => CifError} */ (call.expired)());
+    }
+    if (next !== Infinity) arm(next);
   }
 
   /**
@@ -137,9 +168,11 @@
     }
     return new Promise((resolve, reject) => {
       const id = nextCall++;
-      waiting.set(id, { method, resolve, reject, timer: undefined });
-      limit(id, ACK_TIMEOUT_MS, () => cifError(method, ErrorCode.ExtensionUnavailable,
-        "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page"));
+      waiting.set(id, { method, resolve, reject, deadline: Infinity });
+      if (!relayReady) {
+        limit(id, ACK_TIMEOUT_MS, () => cifError(method, ErrorCode.ExtensionUnavailable,
+          "the CIF Bridge extension did not answer; check that it is installed and enabled for this site, then reload the page"));
+      }
       whenRelayReady(() => {
         if (!waiting.has(id)) return;
         limit(id, wait ? Infinity : CALL_TIMEOUT_MS, () => cifError(method, ErrorCode.Timeout,

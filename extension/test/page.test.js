@@ -101,7 +101,7 @@ test("values JSON cannot carry, and calls over cif-host's limit, are refused in 
 });
 
 test("a sandboxed frame's calls fail at once with OriginNotAllowed, saying how to fix it", async (t) => {
-  mock.timers.enable({ apis: ["setTimeout"] });
+  mock.timers.enable({ apis: ["setTimeout", "Date"] });
   t.after(() => mock.timers.reset());
   const w = world(t, { origin: "null" });
   mock.timers.tick(0); // CIFInitDone, after the document's own scripts
@@ -117,7 +117,7 @@ test("a sandboxed frame's calls fail at once with OriginNotAllowed, saying how t
 });
 
 test("without the extension, a call fails quickly with ExtensionUnavailable", async (t) => {
-  mock.timers.enable({ apis: ["setTimeout"] });
+  mock.timers.enable({ apis: ["setTimeout", "Date"] });
   t.after(() => mock.timers.reset());
   const w = world(t, { relay: false });
   const call = w.cif.canCreateSession();
