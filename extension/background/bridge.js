@@ -31,6 +31,8 @@ const SYSTEM_EVENTS = new Set(Object.values(PageEvent).map((name) => name.toLowe
  * @typedef {import("../shared/errors.js").Reply} Reply
  * @typedef {import("../shared/origins.js").Sender} Sender
  * @typedef {import("../shared/origins.js").Caller} Caller
+ * @typedef {{allowed?: readonly string[], caller?: Caller}} Identified who a
+ *   calls port's page was found to be, and under which allowlist
  */
 
 /**
@@ -107,31 +109,46 @@ export class Bridge {
    * Answers one runtime message. Never rejects: failures become replies.
    * @param {any} message
    * @param {Sender} sender
+   * @param {Identified} [known] who a calls port's sender was found to be
    * @returns {Promise<Reply>}
    */
-  async handle(message, sender) {
+  async handle(message, sender, known) {
     try {
-      return { ok: true, result: await this.#call(message, sender) };
+      return { ok: true, result: await this.#call(message, sender, known) };
     } catch (err) {
       return { ok: false, error: toWireError(err) };
     }
   }
 
-  /** @param {Sender} sender @returns {Promise<Caller>} */
-  async #identify(sender) {
-    return identifyCaller(sender, {
+  /**
+   * Identifies the caller, or takes who a calls port's top-level page was
+   * found to be under the same allowlist: a port's sender never changes,
+   * and a top-level page's verdict depends on nothing else, while a
+   * frame's may (the panel it is in). Identifying each call cost as much
+   * as the rest of the router's part of it.
+   * @param {Sender} sender
+   * @param {Identified} [known]
+   * @returns {Promise<Caller>}
+   */
+  async #identify(sender, known) {
+    const allowed = await this.#opts.allowedOrigins();
+    if (known?.caller && known.allowed === allowed) return known.caller;
+    const caller = identifyCaller(sender, {
       extensionId: this.#opts.extensionId,
       extensionUrl: this.#opts.extensionUrl,
-      allowed: await this.#opts.allowedOrigins(),
+      allowed,
       panelFrame: this.#opts.panelFrame,
     });
+    if (known && sender.tab && !sender.frameId) Object.assign(known, { allowed, caller });
+    return caller;
   }
 
   /**
    * @param {any} message
    * @param {Sender} sender
+   * @param {Identified} [known]
    */
-  async #call(message, sender) {
+  async #call(message, sender, known) {
     if (message?.kind !== "call" || typeof message.method !== "string") {
       throw new BridgeError(ErrorCode.InvalidRequest, "not a CIF Bridge call");
     }
@@ -140,7 +157,7 @@ export class Bridge {
     if (typeof params !== "object" || Array.isArray(params)) {
       throw new BridgeError(ErrorCode.InvalidParams, `${method}: parameters must be an object`);
     }
-    const caller = await this.#identify(sender);
+    const caller = await this.#identify(sender, known);
     if (caller.kind === "view") return this.#viewCall(method, params);
     if (VIEW_METHODS.includes(method)) {
       throw new BridgeError(ErrorCode.AgentOnly, `${method} is one of the agent's own operations; web pages cannot call it`);
@@ -255,13 +272,15 @@ export class Bridge {
 
   /**
    * Answers each call a page's relay sends on its calls port as handle
-   * does, tagged with the call's id. The caller is identified for each
-   * call, so a change of the allowlist applies to the next one.
+   * does, tagged with the call's id. A change of the allowlist applies to
+   * the next call.
    * @param {CallsPort} port
    */
   #serveCalls(port) {
+    /** @type {Identified} */
+    const known = {};
     port.onMessage.addListener(async (message) => {
-      const reply = await this.handle(message?.call, port.sender ?? {});
+      const reply = await this.handle(message?.call, port.sender ?? {}, known);
       try {
         port.postMessage({ id: message?.id, reply });
       } catch {

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AGENT_METHODS, ErrorCode, HostEvent, Wire } from "../shared/contract.js";
 import { BackgroundMethod } from "../shared/methods.js";
-import { FakeHost, FakePort, pageSender as page, VIEW_SENDER as view } from "./fakes.js";
+import { Bridge } from "../background/bridge.js";
+import { Lanes } from "../background/lanes.js";
+import { EXT_ID, EXT_URL, FakeHost, FakePort, pageSender as page, VIEW_SENDER as view } from "./fakes.js";
 import { testBridge } from "./world.js";
 
 /** A bridge whose host records calls and answers with the method's name. */
@@ -107,6 +109,31 @@ test("a same-origin frame may call", async () => {
   const { bridge, calls } = setup();
   await bridge.handle(call("getAllSessions"), page("http://127.0.0.1:8080/frame", { frameId: 2, tab: { url: "http://127.0.0.1:8080/top" } }));
   assert.equal(calls.length, 1);
+});
+
+test("a calls port's page is identified once under an allowlist, again when it changes, and a frame every time", async () => {
+  const host = new FakeHost(() => null);
+  let allowed = Object.freeze(["http://127.0.0.1"]);
+  let consulted = 0;
+  const bridge = new Bridge({
+    lanes: new Lanes(host), host, extensionId: EXT_ID, extensionUrl: EXT_URL,
+    allowedOrigins: async () => allowed, recordAccess: async () => ({}),
+    panelFrame: () => (consulted++, true),
+  });
+  const top = page("http://127.0.0.1:8080/app");
+  const known = {};
+  assert.deepEqual(await bridge.handle(call("getAllSessions"), top, known), { ok: true, result: null });
+  assert.deepEqual(known, { allowed, caller: { kind: "page", origin: "http://127.0.0.1:8080" } }, "the port's verdict, and the allowlist it was found under");
+  allowed = Object.freeze(["http://localhost"]); // the agent takes the site off the list
+  assert.deepEqual(await bridge.handle(call("getAllSessions"), top, known), { ok: false, error: { code: ErrorCode.OriginNotAllowed,
+    message: "the origin http://127.0.0.1:8080 is not allowed to use CIF Bridge; add it in the extension's options (allowed now: http://localhost)" } });
+  assert.equal(host.calls.length, 1, "the refused call did not reach the host");
+
+  const framed = page("http://localhost:3000/in-panel", { frameId: 3, tab: { id: 9, url: "chrome-extension://x/views/panel/panel.html" } });
+  const frameKnown = {};
+  for (let i = 0; i < 2; i++) assert.equal((await bridge.handle(call("getAllSessions"), framed, frameKnown)).ok, true);
+  assert.equal(consulted, 2, "a frame's panel is asked at every call");
+  assert.deepEqual(frameKnown, {}, "nothing is kept for a frame");
 });
 
 test("malformed messages are refused", async () => {
