@@ -21,24 +21,34 @@ import (
 // records the V8 CPU profiles of the benchmark page and of both
 // extensions' service workers while the page makes sequential calls
 // through CIF Bridge (to cif-host) and then through the floor extension,
-// and logs each profile's time by script and its busiest functions.
+// then createSession calls and, unless $CIF_BENCH_RECORDS is "no", screen
+// pops over the benchmark organisation, and logs each profile's time by
+// script and its busiest functions.
 // $CIF_BENCH_PROFILE names a folder for the .cpuprofile files (DevTools'
 // Performance panel opens them).
 //
 //	go test ./e2e -run '^$' -bench BrowserProfile -benchtime 1x -v
 func BenchmarkBrowserProfile(b *testing.B) {
 	hosts := map[string]string{"echo": bench.EchoHost(b), "cif-host": hosttest.Binary(b)}
-	p, w := openBenchPage(b, chromium, hosts, "")
+	var org string
+	if os.Getenv("CIF_BENCH_RECORDS") != "no" {
+		org = benchOrganisation(b)
+	}
+	p, w := openBenchPage(b, chromium, hosts, org)
 	p.use(chromium, w, "cif-host", hosts["cif-host"])
 	c, ok := p.d.(*cdp)
 	require.True(b, ok, "Chromium is driven over the DevTools protocol")
 	workers := serviceWorkers(b, c)
 	out := os.Getenv("CIF_BENCH_PROFILE")
-	for _, run := range []struct{ name, call, method, worker string }{
+	runs := []struct{ name, call, method, worker string }{
 		{"cif", "getFocusedSession", "sequential", "CIF Bridge"},
 		{"floor", "floor.getFocusedSession", "sequential", "floor"},
 		{"cif-create", "createSession", "sequential", "CIF Bridge"},
-	} {
+	}
+	if org != "" {
+		runs = append(runs, struct{ name, call, method, worker string }{"cif-search", "search", "sequential", "CIF Bridge"})
+	}
+	for _, run := range runs {
 		sessions := map[string]string{"page": c.sessions[p.page], run.worker: workers[run.worker]}
 		for _, s := range sessions {
 			cdpCall(b, c, s, "Profiler.enable", nil)
