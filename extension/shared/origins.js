@@ -19,19 +19,32 @@ const ENTRY = /^(https?):\/\/(\*\.)?(\[[0-9a-f:.]+\]|[^/:*[\]]+)(?::(\d+))?\/?$/
  * @returns {boolean}
  */
 export function entryAdmits(entry, origin) {
-  const m = ENTRY.exec(entry.trim().toLowerCase());
-  if (!m) return false;
+  return admitterOf(origin)(entry);
+}
+
+/**
+ * entryAdmits for one origin, parsed once for every entry it is matched
+ * against (each call matches the caller against the whole allowlist).
+ * @param {string} origin
+ * @returns {(entry: string) => boolean}
+ */
+export function admitterOf(origin) {
   let got;
   try {
     got = new URL(origin);
   } catch {
-    return false;
+    return () => false;
   }
-  const [, scheme, wildcard, host, port] = m;
-  if (got.protocol !== `${scheme}:`) return false;
-  const hostOK = wildcard ? got.hostname.endsWith(`.${host}`) : got.hostname === host;
-  const defaultPort = scheme === "https" ? "443" : "80";
-  return hostOK && (port === undefined || port === (got.port || defaultPort));
+  const { protocol, hostname } = got;
+  return (entry) => {
+    const m = ENTRY.exec(entry.trim().toLowerCase());
+    if (!m) return false;
+    const [, scheme, wildcard, host, port] = m;
+    if (protocol !== `${scheme}:`) return false;
+    const hostOK = wildcard ? hostname.endsWith(`.${host}`) : hostname === host;
+    const defaultPort = scheme === "https" ? "443" : "80";
+    return hostOK && (port === undefined || port === (got.port || defaultPort));
+  };
 }
 
 /**
@@ -50,7 +63,7 @@ export function validEntry(entry) {
  * @returns {boolean}
  */
 export function originAllowed(origin, entries) {
-  return entries.some((entry) => entryAdmits(entry, origin));
+  return entries.some(admitterOf(origin));
 }
 
 /**

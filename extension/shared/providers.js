@@ -3,7 +3,7 @@
 // options, and the administrator's, from cif-host's settings.json (hello's
 // channelProviders), shown as managed. The panel hosts the enabled ones'
 // pages; their origins are allowed sites.
-import { entryAdmits, validEntry } from "./origins.js";
+import { admitterOf, validEntry } from "./origins.js";
 
 /** The storage key of the agent's own providers. */
 export const PROVIDERS_KEY = "channelProviders";
@@ -90,7 +90,7 @@ export function providerOrigins(p) {
  * @returns {boolean}
  */
 export function providerAdmits(p, origin) {
-  return providerOrigins(p).some((entry) => entryAdmits(entry, origin));
+  return providerOrigins(p).some(admitterOf(origin));
 }
 
 /**

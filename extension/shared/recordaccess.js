@@ -1,6 +1,6 @@
 import { ErrorCode } from "./contract.js";
 import { BridgeError } from "./errors.js";
-import { entryAdmits } from "./origins.js";
+import { admitterOf } from "./origins.js";
 
 // Which sites may use the organisation's records: the user's choice per
 // allowed site, in the options page. The background checks it before a
@@ -62,8 +62,9 @@ export function accessNeeded(method, args) {
 export function accessOf(origin, entries, choices) {
   /** @type {{access: string, entry: string}} */
   let found = { access: RecordAccess.None, entry: "" };
+  const admits = admitterOf(origin);
   for (const entry of entries) {
-    if (!entryAdmits(entry, origin)) continue;
+    if (!admits(entry)) continue;
     const access = choices[entry] ?? RecordAccess.Write;
     if (found.entry === "" || LEVELS.indexOf(access) < LEVELS.indexOf(found.access)) found = { access, entry };
   }
